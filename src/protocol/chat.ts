@@ -1,0 +1,87 @@
+// Chat data shared by every process: messages, usage, errors, stored conversations.
+import { z } from 'zod';
+
+export const RoleSchema = z.enum(['system', 'user', 'assistant']);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** A message as a provider sees it. */
+export const ChatMessageSchema = z.object({
+  role: RoleSchema,
+  content: z.string(),
+});
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+export const UsageSchema = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+/** What went wrong, in terms the panel can act on. */
+export const ErrorKindSchema = z.enum([
+  'auth',
+  'rateLimit',
+  'contextTooLong',
+  'network',
+  'badModel',
+  'badRequest',
+  'server',
+  'cancelled',
+  'engineCrashed',
+  'unknown',
+]);
+export type ErrorKind = z.infer<typeof ErrorKindSchema>;
+
+export const ErrorInfoSchema = z.object({
+  kind: ErrorKindSchema,
+  message: z.string(),
+  /** What the user can do about it, e.g. "Run 'Hearth: Set API Key'". */
+  action: z.string().optional(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
+
+/** Speed of one answer, shown in the status line. */
+export const AnswerStatsSchema = z.object({
+  timeToFirstTokenMs: z.number().nonnegative().optional(),
+  tokensPerSecond: z.number().nonnegative().optional(),
+  device: z.string().optional(),
+});
+export type AnswerStats = z.infer<typeof AnswerStatsSchema>;
+
+export const MessageStatusSchema = z.enum(['complete', 'streaming', 'stopped', 'error']);
+export type MessageStatus = z.infer<typeof MessageStatusSchema>;
+
+/** A message as stored in a conversation file and shown in the panel. */
+export const StoredMessageSchema = z.object({
+  id: z.string().min(1),
+  role: RoleSchema,
+  content: z.string(),
+  createdAt: z.number(),
+  status: MessageStatusSchema.default('complete'),
+  providerId: z.string().optional(),
+  model: z.string().optional(),
+  error: ErrorInfoSchema.optional(),
+  usage: UsageSchema.optional(),
+  stats: AnswerStatsSchema.optional(),
+});
+export type StoredMessage = z.infer<typeof StoredMessageSchema>;
+
+export const ConversationSchema = z.object({
+  version: z.literal(1),
+  id: z.string().min(1),
+  title: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  providerId: z.string().optional(),
+  model: z.string().optional(),
+  messages: z.array(StoredMessageSchema),
+});
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+export const ConversationSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  updatedAt: z.number(),
+  messageCount: z.number().int().nonnegative(),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;

@@ -1,0 +1,103 @@
+// Messages between the extension host and the chat webview. The host validates every
+// incoming message with `WebviewToHostSchema` before acting on it.
+import { z } from 'zod';
+import {
+  AnswerStatsSchema,
+  ConversationSchema,
+  ConversationSummarySchema,
+  ErrorInfoSchema,
+  MessageStatusSchema,
+  StoredMessageSchema,
+  UsageSchema,
+} from './chat';
+
+const Id = z.string().min(1).max(200);
+/** Generous but bounded: a message is not a denial of service. */
+const Text = z.string().max(2_000_000);
+
+export const ContextKindSchema = z.enum(['selection', 'file', 'problems']);
+export type ContextKind = z.infer<typeof ContextKindSchema>;
+
+export const ContextChipSchema = z.object({
+  id: Id,
+  kind: ContextKindSchema,
+  label: z.string(),
+  tokens: z.number().int().nonnegative(),
+});
+export type ContextChip = z.infer<typeof ContextChipSchema>;
+
+export const WebviewToHostSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('send'), text: Text.min(1) }),
+  z.object({ type: z.literal('stop') }),
+  z.object({ type: z.literal('newChat') }),
+  z.object({ type: z.literal('regenerate'), messageId: Id }),
+  z.object({ type: z.literal('editAndResend'), messageId: Id, text: Text.min(1) }),
+  z.object({ type: z.literal('openLink'), url: z.string().max(8192) }),
+  z.object({ type: z.literal('copyText'), text: Text }),
+  z.object({ type: z.literal('insertCode'), code: Text }),
+  z.object({ type: z.literal('applyCode'), code: Text, language: z.string().max(100).optional() }),
+  z.object({ type: z.literal('openCode'), code: Text, language: z.string().max(100).optional() }),
+  z.object({ type: z.literal('selectConversation'), id: Id }),
+  z.object({ type: z.literal('renameConversation'), id: Id, title: z.string().min(1).max(200) }),
+  z.object({ type: z.literal('deleteConversation'), id: Id }),
+  z.object({ type: z.literal('undoDelete') }),
+  z.object({ type: z.literal('searchConversations'), query: z.string().max(500) }),
+  z.object({ type: z.literal('exportConversation'), id: Id }),
+  z.object({ type: z.literal('selectProvider'), providerId: Id }),
+  z.object({ type: z.literal('selectModel'), model: z.string().min(1).max(500) }),
+  z.object({ type: z.literal('attachContext'), kind: ContextKindSchema }),
+  z.object({ type: z.literal('removeContext'), id: Id }),
+]);
+export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
+
+export const ProviderOptionSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  kind: z.enum(['local', 'remote']),
+});
+export type ProviderOption = z.infer<typeof ProviderOptionSchema>;
+
+export const StatusSchema = z.object({
+  providerId: z.string(),
+  providerLabel: z.string(),
+  model: z.string().optional(),
+  models: z.array(z.string()).optional(),
+  device: z.string().optional(),
+  deviceNote: z.string().optional(),
+  contextUsed: z.number().int().nonnegative().optional(),
+  contextWindow: z.number().int().positive().optional(),
+  lastStats: AnswerStatsSchema.optional(),
+});
+export type Status = z.infer<typeof StatusSchema>;
+
+export const HostToWebviewSchema = z.discriminatedUnion('type', [
+  /** Full snapshot: sent once after `ready` and when the conversation is switched. */
+  z.object({
+    type: z.literal('init'),
+    conversation: ConversationSchema,
+    conversations: z.array(ConversationSummarySchema),
+    providers: z.array(ProviderOptionSchema),
+    status: StatusSchema,
+    generating: z.boolean(),
+    chips: z.array(ContextChipSchema),
+  }),
+  z.object({ type: z.literal('conversations'), conversations: z.array(ConversationSummarySchema), query: z.string().optional() }),
+  z.object({ type: z.literal('messageAdded'), message: StoredMessageSchema }),
+  /** Messages from this id on were removed (edit-and-resend, regenerate). */
+  z.object({ type: z.literal('messagesTruncated'), fromMessageId: Id }),
+  z.object({ type: z.literal('delta'), messageId: Id, text: z.string() }),
+  z.object({
+    type: z.literal('messageDone'),
+    messageId: Id,
+    status: MessageStatusSchema,
+    error: ErrorInfoSchema.optional(),
+    usage: UsageSchema.optional(),
+    stats: AnswerStatsSchema.optional(),
+  }),
+  z.object({ type: z.literal('generating'), generating: z.boolean() }),
+  z.object({ type: z.literal('status'), status: StatusSchema }),
+  z.object({ type: z.literal('chips'), chips: z.array(ContextChipSchema) }),
+  z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), text: z.string(), undo: z.boolean().optional() }),
+]);
+export type HostToWebview = z.infer<typeof HostToWebviewSchema>;
