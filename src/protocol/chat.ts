@@ -51,6 +51,15 @@ export type AnswerStats = z.infer<typeof AnswerStatsSchema>;
 export const MessageStatusSchema = z.enum(['complete', 'streaming', 'stopped', 'error']);
 export type MessageStatus = z.infer<typeof MessageStatusSchema>;
 
+/** Editor context the user attached to a message (selection, file, problems). */
+export const AttachmentSchema = z.object({
+  kind: z.enum(['selection', 'file', 'problems']),
+  label: z.string(),
+  content: z.string(),
+  language: z.string().optional(),
+});
+export type Attachment = z.infer<typeof AttachmentSchema>;
+
 /** A message as stored in a conversation file and shown in the panel. */
 export const StoredMessageSchema = z.object({
   id: z.string().min(1),
@@ -63,6 +72,7 @@ export const StoredMessageSchema = z.object({
   error: ErrorInfoSchema.optional(),
   usage: UsageSchema.optional(),
   stats: AnswerStatsSchema.optional(),
+  attachments: z.array(AttachmentSchema).optional(),
 });
 export type StoredMessage = z.infer<typeof StoredMessageSchema>;
 

@@ -1,0 +1,412 @@
+// The chat's state machine: one open conversation, at most one answer streaming. It turns panel
+// actions into provider calls, posts deltas (never the whole conversation) and saves as it goes.
+// No vscode import: the extension supplies the view, providers, settings and the store.
+import type { AnswerStats, Attachment, Conversation, ConversationSummary, ErrorInfo, StoredMessage } from '../protocol/chat';
+import type { ContextChip, HostToWebview, ProviderOption, Status } from '../protocol/webviewMessages';
+import { ProviderError, isAbortError, type ChatProvider } from '../providers/types';
+import { newId } from './ids';
+import { buildPrompt, titleFrom } from './prompt';
+
+/** What the controller needs from the conversation store. */
+export interface ConversationRepository {
+  list(): Promise<ConversationSummary[]>;
+  load(id: string): Promise<Conversation | undefined>;
+  /** Throttled save while an answer streams. */
+  scheduleSave(conversation: Conversation): void;
+  save(conversation: Conversation): Promise<void>;
+  delete(id: string): Promise<void>;
+  /** Undoes the last delete; returns the restored id. */
+  restore(): Promise<string | undefined>;
+  rename(id: string, title: string): Promise<void>;
+  search(query: string): Promise<ConversationSummary[]>;
+}
+
+export interface ChatSettings {
+  providerId: string;
+  systemPrompt: string;
+  /** The configured model of a provider, when it has one. */
+  modelFor(providerId: string): string | undefined;
+}
+
+export interface ChatControllerDeps {
+  store: ConversationRepository;
+  providers(): ProviderOption[];
+  getProvider(id: string): Promise<ChatProvider>;
+  settings(): ChatSettings;
+  post(message: HostToWebview): void;
+  /** Provider-specific status (device, context window, model list). */
+  providerStatus?(providerId: string, signal?: AbortSignal): Promise<Partial<Status>>;
+}
+
+interface Generation {
+  conversationId: string;
+  messageId: string;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+interface PendingChip {
+  chip: ContextChip;
+  attachment: Attachment;
+}
+
+export class ChatController {
+  private conversation: Conversation;
+  private generation: Generation | undefined;
+  private chips: PendingChip[] = [];
+  private lastStats: AnswerStats | undefined;
+  private providerExtras: Partial<Status> = {};
+
+  constructor(private readonly deps: ChatControllerDeps) {
+    this.conversation = this.emptyConversation();
+  }
+
+  get current(): Conversation {
+    return this.conversation;
+  }
+
+  get isGenerating(): boolean {
+    return this.generation !== undefined;
+  }
+
+  /** Opens the most recent conversation, or a new one when there is none. */
+  async restore(): Promise<void> {
+    const [latest] = await this.deps.store.list();
+    const loaded = latest ? await this.deps.store.load(latest.id) : undefined;
+    if (loaded) this.conversation = loaded;
+  }
+
+  async sendInit(): Promise<void> {
+    this.deps.post({
+      type: 'init',
+      conversation: this.conversation,
+      conversations: await this.deps.store.list(),
+      providers: this.deps.providers(),
+      status: this.status(),
+      generating: this.isGenerating,
+      chips: this.chips.map((c) => c.chip),
+    });
+    void this.refreshProviderStatus();
+  }
+
+  async send(text: string): Promise<void> {
+    if (this.isGenerating) {
+      this.notice('warning', 'An answer is still being written. Stop it first (Escape or the Stop button).');
+      return;
+    }
+    const attachments = this.chips.map((c) => c.attachment);
+    this.chips = [];
+    this.deps.post({ type: 'chips', chips: [] });
+    const message: StoredMessage = {
+      id: newId(),
+      role: 'user',
+      content: text,
+      createdAt: Date.now(),
+      status: 'complete',
+      ...(attachments.length ? { attachments } : {}),
+    };
+    if (this.conversation.messages.length === 0) this.conversation.title = titleFrom(text);
+    this.conversation.messages.push(message);
+    this.touch();
+    this.deps.post({ type: 'messageAdded', message });
+    await this.deps.store.save(this.conversation);
+    await this.postList();
+    await this.startAnswer();
+  }
+
+  /** Regenerates an assistant answer: drops it (and anything after) and asks again. */
+  async regenerate(messageId: string): Promise<void> {
+    if (this.isGenerating) await this.stop();
+    const index = this.conversation.messages.findIndex((m) => m.id === messageId && m.role === 'assistant');
+    if (index < 0) return this.notice('warning', 'That answer is no longer in this conversation.');
+    this.truncateFrom(index);
+    await this.deps.store.save(this.conversation);
+    await this.startAnswer();
+  }
+
+  /** Replaces a user message (and everything after it) with an edited one and resends. */
+  async editAndResend(messageId: string, text: string): Promise<void> {
+    if (this.isGenerating) await this.stop();
+    const index = this.conversation.messages.findIndex((m) => m.id === messageId && m.role === 'user');
+    if (index < 0) return this.notice('warning', 'That message is no longer in this conversation.');
+    const original = this.conversation.messages[index];
+    this.truncateFrom(index);
+    const message: StoredMessage = {
+      ...original,
+      id: newId(),
+      content: text,
+      createdAt: Date.now(),
+    };
+    if (index === 0) this.conversation.title = titleFrom(text);
+    this.conversation.messages.push(message);
+    this.deps.post({ type: 'messageAdded', message });
+    await this.deps.store.save(this.conversation);
+    await this.startAnswer();
+  }
+
+  /** Aborts the streaming answer and waits until it is saved as stopped. */
+  async stop(): Promise<void> {
+    const generation = this.generation;
+    if (!generation) return;
+    generation.abort.abort();
+    await generation.done;
+  }
+
+  async newChat(): Promise<void> {
+    await this.stop();
+    if (this.conversation.messages.length > 0) this.conversation = this.emptyConversation();
+    await this.sendInit();
+  }
+
+  async select(id: string): Promise<void> {
+    if (id === this.conversation.id) return;
+    const loaded = await this.deps.store.load(id);
+    if (!loaded) {
+      this.notice('error', 'That conversation could not be opened: its file is missing or was set aside as corrupt.');
+      await this.postList();
+      return;
+    }
+    await this.stop();
+    this.conversation = loaded;
+    await this.sendInit();
+  }
+
+  async rename(id: string, title: string): Promise<void> {
+    await this.deps.store.rename(id, title);
+    if (id === this.conversation.id) this.conversation.title = title;
+    await this.postList();
+  }
+
+  async delete(id: string): Promise<void> {
+    if (id === this.conversation.id) {
+      await this.stop();
+      await this.deps.store.delete(id);
+      await this.restoreOrEmpty();
+      await this.sendInit();
+    } else {
+      await this.deps.store.delete(id);
+      await this.postList();
+    }
+    this.deps.post({ type: 'notice', level: 'info', text: 'Conversation deleted.', undo: true });
+  }
+
+  async undoDelete(): Promise<void> {
+    const id = await this.deps.store.restore();
+    if (!id) return this.notice('info', 'Nothing to undo.');
+    await this.select(id);
+    await this.postList();
+  }
+
+  listConversations(): Promise<ConversationSummary[]> {
+    return this.deps.store.list();
+  }
+
+  async search(query: string): Promise<void> {
+    const conversations = query.trim() ? await this.deps.store.search(query) : await this.deps.store.list();
+    this.deps.post({ type: 'conversations', conversations, query });
+  }
+
+  async selectProvider(providerId: string): Promise<void> {
+    if (!this.deps.providers().some((p) => p.id === providerId)) {
+      return this.notice('error', `Unknown provider "${providerId}".`);
+    }
+    this.conversation.providerId = providerId;
+    this.conversation.model = undefined;
+    this.lastStats = undefined;
+    await this.saveIfStarted();
+    this.postStatus();
+    await this.refreshProviderStatus();
+  }
+
+  async selectModel(model: string): Promise<void> {
+    this.conversation.model = model;
+    await this.saveIfStarted();
+    this.postStatus();
+  }
+
+  addChip(attachment: Attachment, tokens: number): void {
+    const chip: ContextChip = { id: newId(), kind: attachment.kind, label: attachment.label, tokens };
+    this.chips.push({ chip, attachment });
+    this.deps.post({ type: 'chips', chips: this.chips.map((c) => c.chip) });
+  }
+
+  removeChip(id: string): void {
+    this.chips = this.chips.filter((c) => c.chip.id !== id);
+    this.deps.post({ type: 'chips', chips: this.chips.map((c) => c.chip) });
+  }
+
+  /** Settings changed (provider, model): tell the panel. */
+  async settingsChanged(): Promise<void> {
+    this.postStatus();
+    await this.refreshProviderStatus();
+  }
+
+  notice(level: 'info' | 'warning' | 'error', text: string): void {
+    this.deps.post({ type: 'notice', level, text });
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+  }
+
+  private providerId(): string {
+    return this.conversation.providerId ?? this.deps.settings().providerId;
+  }
+
+  private model(): string | undefined {
+    return this.conversation.model ?? this.deps.settings().modelFor(this.providerId());
+  }
+
+  private status(): Status {
+    const providerId = this.providerId();
+    const option = this.deps.providers().find((p) => p.id === providerId);
+    const model = this.model();
+    return {
+      ...this.providerExtras,
+      providerId,
+      providerLabel: option?.label ?? providerId,
+      ...(model ? { model } : {}),
+      ...(this.lastStats ? { lastStats: this.lastStats } : {}),
+    };
+  }
+
+  private postStatus(): void {
+    this.deps.post({ type: 'status', status: this.status() });
+  }
+
+  private async refreshProviderStatus(): Promise<void> {
+    if (!this.deps.providerStatus) return;
+    try {
+      this.providerExtras = await this.deps.providerStatus(this.providerId());
+      this.postStatus();
+    } catch {
+      // Status is decoration: a provider that cannot describe itself still chats.
+    }
+  }
+
+  private async startAnswer(): Promise<void> {
+    const conversation = this.conversation;
+    const providerId = this.providerId();
+    const model = this.model();
+    const answer: StoredMessage = {
+      id: newId(),
+      role: 'assistant',
+      content: '',
+      createdAt: Date.now(),
+      status: 'streaming',
+      providerId,
+      ...(model ? { model } : {}),
+    };
+    conversation.messages.push(answer);
+    this.deps.post({ type: 'messageAdded', message: answer });
+    this.deps.post({ type: 'generating', generating: true });
+
+    const abort = new AbortController();
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    this.generation = { conversationId: conversation.id, messageId: answer.id, abort, done };
+    try {
+      await this.stream(conversation, answer, providerId, model, abort.signal);
+    } finally {
+      this.generation = undefined;
+      conversation.updatedAt = Date.now();
+      await this.deps.store.save(conversation).catch((err: unknown) => {
+        this.notice('error', `Could not save the conversation: ${err instanceof Error ? err.message : String(err)}`);
+      });
+      this.deps.post({
+        type: 'messageDone',
+        messageId: answer.id,
+        status: answer.status,
+        ...(answer.error ? { error: answer.error } : {}),
+        ...(answer.usage ? { usage: answer.usage } : {}),
+        ...(answer.stats ? { stats: answer.stats } : {}),
+      });
+      this.deps.post({ type: 'generating', generating: false });
+      if (answer.stats) this.lastStats = answer.stats;
+      if (answer.usage) this.providerExtras.contextUsed = answer.usage.promptTokens + answer.usage.completionTokens;
+      if (answer.stats?.device) this.providerExtras.device = answer.stats.device;
+      this.postStatus();
+      await this.postList();
+      finish();
+    }
+  }
+
+  private async stream(
+    conversation: Conversation,
+    answer: StoredMessage,
+    providerId: string,
+    model: string | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
+    try {
+      const provider = await this.deps.getProvider(providerId);
+      const messages = buildPrompt(this.deps.settings().systemPrompt, conversation.messages.slice(0, -1));
+      const events = provider.chat({ conversationId: conversation.id, messages, ...(model ? { model } : {}) }, signal);
+      for await (const event of events) {
+        switch (event.type) {
+          case 'delta':
+            answer.content += event.text;
+            this.deps.post({ type: 'delta', messageId: answer.id, text: event.text });
+            this.deps.store.scheduleSave(conversation);
+            break;
+          case 'usage':
+            answer.usage = event.usage;
+            break;
+          case 'stats':
+            answer.stats = { ...answer.stats, ...event.stats };
+            break;
+          case 'notice':
+            this.notice('info', event.text);
+            break;
+          case 'finish':
+            if (event.reason === 'cancelled') answer.status = 'stopped';
+            break;
+        }
+      }
+      if (answer.status === 'streaming') answer.status = signal.aborted ? 'stopped' : 'complete';
+    } catch (err) {
+      if (signal.aborted || isAbortError(err)) {
+        answer.status = 'stopped';
+      } else {
+        answer.status = 'error';
+        answer.error = toErrorInfo(err);
+      }
+    }
+  }
+
+  private truncateFrom(index: number): void {
+    const removed = this.conversation.messages[index];
+    if (!removed) return;
+    this.conversation.messages.splice(index);
+    this.touch();
+    this.deps.post({ type: 'messagesTruncated', fromMessageId: removed.id });
+  }
+
+  private async restoreOrEmpty(): Promise<void> {
+    this.conversation = this.emptyConversation();
+    await this.restore();
+  }
+
+  private async saveIfStarted(): Promise<void> {
+    if (this.conversation.messages.length > 0) await this.deps.store.save(this.conversation);
+  }
+
+  private async postList(): Promise<void> {
+    this.deps.post({ type: 'conversations', conversations: await this.deps.store.list() });
+  }
+
+  private touch(): void {
+    this.conversation.updatedAt = Date.now();
+  }
+
+  private emptyConversation(): Conversation {
+    const now = Date.now();
+    return { version: 1, id: newId(), title: 'New chat', createdAt: now, updatedAt: now, messages: [] };
+  }
+}
+
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof ProviderError) return err.toInfo();
+  const message = err instanceof Error ? err.message : String(err);
+  return { kind: 'unknown', message, action: 'See the "Hearth" output channel for details.' };
+}

@@ -1,0 +1,37 @@
+// Turns a stored conversation into the messages a provider sees.
+import type { Attachment, ChatMessage, StoredMessage } from '../protocol/chat';
+
+function fence(attachment: Attachment): string {
+  // A fence longer than any backtick run inside keeps the content from closing it early.
+  const longest = Math.max(2, ...Array.from(attachment.content.matchAll(/`+/g), (m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${attachment.label}:\n${ticks}${attachment.language ?? ''}\n${attachment.content}\n${ticks}`;
+}
+
+/** The text a provider sees for one user message: attached context first, then the question. */
+export function userContent(message: StoredMessage): string {
+  const attachments = message.attachments ?? [];
+  if (attachments.length === 0) return message.content;
+  return [...attachments.map(fence), message.content].join('\n\n');
+}
+
+/**
+ * System prompt plus every finished turn. Failed answers are left out (they hold an error, not
+ * model text); stopped answers stay, since the user saw them and may refer to them.
+ */
+export function buildPrompt(systemPrompt: string, messages: readonly StoredMessage[]): ChatMessage[] {
+  const prompt: ChatMessage[] = [];
+  if (systemPrompt.trim()) prompt.push({ role: 'system', content: systemPrompt });
+  for (const m of messages) {
+    if (m.role === 'user') prompt.push({ role: 'user', content: userContent(m) });
+    else if (m.role === 'assistant' && m.status !== 'error' && m.content) prompt.push({ role: 'assistant', content: m.content });
+  }
+  return prompt;
+}
+
+/** A conversation's title: the first line of its first message, shortened. */
+export function titleFrom(text: string): string {
+  const line = text.trim().split(/\r?\n/, 1)[0]?.replace(/\s+/g, ' ') ?? '';
+  if (!line) return 'New chat';
+  return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line;
+}

@@ -1,0 +1,116 @@
+// Command-palette commands. Each is a thin call into the controller or a VS Code prompt.
+import * as vscode from 'vscode';
+import type { ChatController } from '../chat/chatController';
+import type { ApiKeys } from './apiKeys';
+import type { ChatViewProvider } from './chatViewProvider';
+import { estimateTokens, gatherContext } from './editorContext';
+import type { ProposalDocuments } from './proposalDocuments';
+import type { ProviderHub } from './providerHub';
+
+export interface CommandDeps {
+  controller: ChatController;
+  view: ChatViewProvider;
+  keys: ApiKeys;
+  hub: ProviderHub;
+  proposals: ProposalDocuments;
+  exportConversation(id?: string): Promise<void>;
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { controller, view, keys, hub } = deps;
+  const register = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
+
+  return [
+    register('hearth.openChat', () => view.reveal()),
+    register('hearth.newChat', async () => {
+      await controller.newChat();
+      await view.reveal();
+    }),
+    register('hearth.stopGenerating', () => controller.stop()),
+    register('hearth.selectProvider', async (arg?: unknown) => {
+      const options = hub.options();
+      const picked =
+        typeof arg === 'string'
+          ? options.find((o) => o.id === arg)
+          : await vscode.window.showQuickPick(
+              options.map((o) => ({ label: o.label, description: o.kind === 'local' ? 'runs on this machine' : 'remote API', id: o.id })),
+              { title: 'Hearth: choose where answers come from' },
+            );
+      if (!picked) return;
+      await vscode.workspace.getConfiguration('hearth').update('provider', picked.id, vscode.ConfigurationTarget.Global);
+      await controller.selectProvider(picked.id);
+    }),
+    register('hearth.selectModel', async () => {
+      const providerId = controller.current.providerId ?? hub.defaultProviderId();
+      if (providerId === 'local') {
+        const folders = await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          title: 'Hearth: choose a local ONNX model folder',
+          openLabel: 'Use this model',
+        });
+        if (!folders?.[0]) return;
+        await vscode.workspace.getConfiguration('hearth').update('local.modelPath', folders[0].fsPath, vscode.ConfigurationTarget.Global);
+        return;
+      }
+      const models = await hub.listModels(providerId);
+      const model = models.length
+        ? (await vscode.window.showQuickPick(models, { title: 'Hearth: choose a model' }))
+        : await vscode.window.showInputBox({ title: 'Hearth: model name', prompt: 'The model name the API expects, e.g. gpt-4o-mini' });
+      if (!model) return;
+      await controller.selectModel(model);
+    }),
+    register('hearth.setApiKey', async (arg?: unknown, providerArg?: unknown) => {
+      const providerId = typeof providerArg === 'string' ? providerArg : hub.remoteProviderIdForKeys();
+      const key =
+        typeof arg === 'string'
+          ? arg
+          : await vscode.window.showInputBox({
+              title: `Hearth: API key for ${hub.label(providerId)}`,
+              prompt: 'Stored in VS Code SecretStorage (your OS keychain), never in settings.',
+              password: true,
+              ignoreFocusOut: true,
+              validateInput: (v) => (v.trim() ? undefined : 'Paste the key, or press Escape to cancel.'),
+            });
+      if (!key?.trim()) return;
+      await keys.set(providerId, key.trim());
+      void vscode.window.showInformationMessage(`Hearth: API key for ${hub.label(providerId)} saved.`);
+    }),
+    register('hearth.clearApiKey', async (providerArg?: unknown) => {
+      const providerId = typeof providerArg === 'string' ? providerArg : hub.remoteProviderIdForKeys();
+      await keys.clear(providerId);
+      void vscode.window.showInformationMessage(`Hearth: API key for ${hub.label(providerId)} removed.`);
+    }),
+    register('hearth.showConversations', async () => {
+      await view.reveal();
+      const list = await controller.listConversations();
+      const picked = await vscode.window.showQuickPick(
+        list.map((c) => ({ label: c.title, description: new Date(c.updatedAt).toLocaleString(), id: c.id })),
+        { title: 'Hearth: open a conversation', matchOnDescription: true },
+      );
+      if (picked) await controller.select(picked.id);
+    }),
+    register('hearth.exportConversation', () => deps.exportConversation()),
+    register('hearth.askAboutSelection', async () => {
+      const attachment = gatherContext('selection');
+      if (typeof attachment === 'string') {
+        void vscode.window.showWarningMessage(`Hearth: ${attachment}`);
+        return;
+      }
+      controller.addChip(attachment, estimateTokens(attachment.content));
+      await view.reveal();
+    }),
+    register('hearth.restartEngine', async () => {
+      await hub.restartLocal();
+      void vscode.window.showInformationMessage('Hearth: the local engine will start fresh on the next question.');
+    }),
+    register('hearth.acceptProposal', async (uri?: unknown) => {
+      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      if (target) await deps.proposals.accept(target);
+    }),
+    register('hearth.rejectProposal', async (uri?: unknown) => {
+      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      if (target) await deps.proposals.reject(target);
+    }),
+  ];
+}

@@ -1,0 +1,84 @@
+// Entry point. Activation only wires objects together: the store, providers and the engine
+// start on first use, so opening VS Code costs next to nothing.
+import * as vscode from 'vscode';
+import { ChatController } from '../chat/chatController';
+import type { HostToWebview } from '../protocol/webviewMessages';
+import { ApiKeys } from './apiKeys';
+import { ChatViewProvider } from './chatViewProvider';
+import { registerCommands } from './commands';
+import { exportConversationToFile } from './exportConversation';
+import { createMessageRouter } from './messageRouter';
+import { ProposalDocuments } from './proposalDocuments';
+import { ProviderHub } from './providerHub';
+import { readSettings } from './settings';
+import { openConversationStore } from './storeAdapter';
+
+/** What `activate` returns: a hook for the integration tests to drive the view's message path. */
+export interface HearthApi {
+  testing: {
+    receiveFromWebview(message: unknown): Promise<void>;
+    onDidPostToWebview(listener: (message: HostToWebview) => void): vscode.Disposable;
+  };
+}
+
+export function activate(context: vscode.ExtensionContext): HearthApi {
+  const log = vscode.window.createOutputChannel('Hearth', { log: true });
+  const keys = new ApiKeys(context.secrets);
+  const hub = new ProviderHub(context.extensionUri, keys, log);
+  const proposals = new ProposalDocuments();
+  const store = openConversationStore(context.globalStorageUri.fsPath, log);
+
+  let view: ChatViewProvider | undefined;
+  const post = (message: HostToWebview): void => {
+    if (message.type === 'generating') void vscode.commands.executeCommand('setContext', 'hearth.generating', message.generating);
+    view?.post(message);
+  };
+  const controller = new ChatController({
+    store,
+    providers: () => hub.options(),
+    getProvider: (id) => hub.get(id),
+    providerStatus: (id, signal) => hub.status(id, signal),
+    settings: () => {
+      const s = readSettings();
+      return { providerId: s.provider, systemPrompt: s.systemPrompt, modelFor: (id) => hub.configuredModel(id) };
+    },
+    post,
+  });
+  const exportConversation = (id?: string) => exportConversationToFile(controller, store, id);
+  const router = createMessageRouter({
+    controller,
+    proposals,
+    exportConversation,
+    countTokens: (text) => hub.countTokens(controller.current.providerId ?? readSettings().provider, text),
+  });
+  view = new ChatViewProvider(context.extensionUri, router, log);
+
+  context.subscriptions.push(
+    log,
+    hub,
+    proposals,
+    view,
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
+    vscode.workspace.registerTextDocumentContentProvider(ProposalDocuments.scheme, proposals),
+    ...registerCommands({ controller, view, keys, hub, proposals, exportConversation }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('hearth')) return;
+      hub.settingsChanged(e);
+      void controller.settingsChanged();
+    }),
+    context.secrets.onDidChange(() => hub.keysChanged()),
+    { dispose: () => void controller.dispose() },
+  );
+
+  const testView = view;
+  return {
+    testing: {
+      receiveFromWebview: (message) => testView.receive(message),
+      onDidPostToWebview: (listener) => testView.onDidPost(listener),
+    },
+  };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}

@@ -1,0 +1,76 @@
+// Routes validated webview messages: chat actions to the controller, editor actions to VS Code.
+import * as vscode from 'vscode';
+import type { ChatController } from '../chat/chatController';
+import type { WebviewToHost } from '../protocol/webviewMessages';
+import { insertAtCursor, openInNewFile, proposeApply } from './codeBlockActions';
+import { estimateTokens, gatherContext } from './editorContext';
+import { openableUrl } from './linkPolicy';
+import type { ProposalDocuments } from './proposalDocuments';
+
+export interface RouterDeps {
+  controller: ChatController;
+  proposals: ProposalDocuments;
+  exportConversation(id: string): Promise<void>;
+  /** Exact token count from the active provider when it can count, else undefined. */
+  countTokens(text: string): Promise<number | undefined>;
+}
+
+export function createMessageRouter(deps: RouterDeps): (message: WebviewToHost) => Promise<void> {
+  const { controller } = deps;
+  return async (message) => {
+    switch (message.type) {
+      case 'ready':
+        return controller.sendInit();
+      case 'send':
+        return controller.send(message.text);
+      case 'stop':
+        return controller.stop();
+      case 'newChat':
+        return controller.newChat();
+      case 'regenerate':
+        return controller.regenerate(message.messageId);
+      case 'editAndResend':
+        return controller.editAndResend(message.messageId, message.text);
+      case 'selectConversation':
+        return controller.select(message.id);
+      case 'renameConversation':
+        return controller.rename(message.id, message.title);
+      case 'deleteConversation':
+        return controller.delete(message.id);
+      case 'undoDelete':
+        return controller.undoDelete();
+      case 'searchConversations':
+        return controller.search(message.query);
+      case 'exportConversation':
+        return deps.exportConversation(message.id);
+      case 'selectProvider':
+        return controller.selectProvider(message.providerId);
+      case 'selectModel':
+        return controller.selectModel(message.model);
+      case 'removeContext':
+        return controller.removeChip(message.id);
+      case 'attachContext': {
+        const attachment = gatherContext(message.kind);
+        if (typeof attachment === 'string') return controller.notice('warning', attachment);
+        const tokens = (await deps.countTokens(attachment.content)) ?? estimateTokens(attachment.content);
+        return controller.addChip(attachment, tokens);
+      }
+      case 'openLink': {
+        const url = openableUrl(message.url);
+        if (!url) return controller.notice('warning', `Hearth opens only http, https and mailto links, not "${message.url.slice(0, 100)}".`);
+        await vscode.env.openExternal(vscode.Uri.parse(url.toString(), true));
+        return;
+      }
+      case 'copyText':
+        await vscode.env.clipboard.writeText(message.text);
+        return;
+      case 'insertCode':
+        await insertAtCursor(message.code);
+        return;
+      case 'applyCode':
+        return proposeApply(message.code, deps.proposals);
+      case 'openCode':
+        return openInNewFile(message.code, message.language);
+    }
+  };
+}

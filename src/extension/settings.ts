@@ -1,0 +1,60 @@
+// Typed access to the `hearth.*` settings.
+import * as vscode from 'vscode';
+
+export interface LocalSettings {
+  modelPath: string;
+  device: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+  dtype: 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+  threads: number;
+  idleTimeoutMinutes: number;
+  maxNewTokens: number;
+  temperature: number | null;
+  topK: number | null;
+  topP: number | null;
+  minP: number | null;
+  repetitionPenalty: number | null;
+  seed: number | null;
+}
+
+export interface OpenAiSettings {
+  baseUrl: string;
+  model: string;
+  maxTokens: number | null;
+  temperature: number | null;
+}
+
+export interface HearthSettings {
+  provider: string;
+  systemPrompt: string;
+  openai: OpenAiSettings;
+  local: LocalSettings;
+}
+
+export function readSettings(): HearthSettings {
+  const c = vscode.workspace.getConfiguration('hearth');
+  const get = <T>(key: string, fallback: T): T => c.get<T>(key) ?? fallback;
+  return {
+    provider: get('provider', 'local'),
+    systemPrompt: get('systemPrompt', ''),
+    openai: {
+      baseUrl: get('openai.baseUrl', 'https://api.openai.com/v1'),
+      model: get('openai.model', 'gpt-4o-mini'),
+      maxTokens: get<number | null>('openai.maxTokens', null),
+      temperature: get<number | null>('openai.temperature', null),
+    },
+    local: {
+      modelPath: get('local.modelPath', ''),
+      device: get<LocalSettings['device']>('local.device', 'auto'),
+      dtype: get<LocalSettings['dtype']>('local.dtype', 'auto'),
+      threads: get('local.threads', 0),
+      idleTimeoutMinutes: get('local.idleTimeoutMinutes', 10),
+      maxNewTokens: get('local.maxNewTokens', 1024),
+      temperature: get<number | null>('local.temperature', null),
+      topK: get<number | null>('local.topK', null),
+      topP: get<number | null>('local.topP', null),
+      minP: get<number | null>('local.minP', null),
+      repetitionPenalty: get<number | null>('local.repetitionPenalty', null),
+      seed: get<number | null>('local.seed', null),
+    },
+  };
+}
