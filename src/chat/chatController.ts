@@ -56,6 +56,7 @@ export class ChatController {
   private chips: PendingChip[] = [];
   private lastStats: AnswerStats | undefined;
   private providerExtras: Partial<Status> = {};
+  private restored: Promise<void> | undefined;
 
   constructor(private readonly deps: ChatControllerDeps) {
     this.conversation = this.emptyConversation();
@@ -76,7 +77,13 @@ export class ChatController {
     if (loaded) this.conversation = loaded;
   }
 
+  /** The first time the panel asks, reopen where the user left off (not at activation: that stays cheap). */
+  private restoreOnce(): Promise<void> {
+    return (this.restored ??= this.restore());
+  }
+
   async sendInit(): Promise<void> {
+    await this.restoreOnce();
     this.deps.post({
       type: 'init',
       conversation: this.conversation,
@@ -90,6 +97,7 @@ export class ChatController {
   }
 
   async send(text: string): Promise<void> {
+    await this.restoreOnce();
     if (this.isGenerating) {
       this.notice('warning', 'An answer is still being written. Stop it first (Escape or the Stop button).');
       return;
@@ -384,7 +392,8 @@ export class ChatController {
 
   private async restoreOrEmpty(): Promise<void> {
     this.conversation = this.emptyConversation();
-    await this.restore();
+    this.restored = this.restore();
+    await this.restored;
   }
 
   private async saveIfStarted(): Promise<void> {

@@ -1,7 +1,7 @@
 // "Export Conversation as Markdown": asks where, then writes the file.
 import * as vscode from 'vscode';
 import type { ChatController } from '../chat/chatController';
-import { conversationToMarkdown } from '../chat/markdownExport';
+import { conversationToMarkdown } from '../chat/store/markdownExport';
 import type { Conversation } from '../protocol/chat';
 import type { HearthStore } from './storeAdapter';
 

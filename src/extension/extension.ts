@@ -26,9 +26,11 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   const keys = new ApiKeys(context.secrets);
   const hub = new ProviderHub(context.extensionUri, keys, log);
   const proposals = new ProposalDocuments();
-  const store = openConversationStore(context.globalStorageUri.fsPath, log);
-
   let view: ChatViewProvider | undefined;
+  const store = openConversationStore(context.globalStorageUri.fsPath, log, (text) =>
+    view?.post({ type: 'notice', level: 'warning', text }),
+  );
+
   const post = (message: HostToWebview): void => {
     if (message.type === 'generating') void vscode.commands.executeCommand('setContext', 'hearth.generating', message.generating);
     view?.post(message);

@@ -1,0 +1,118 @@
+// Engine benchmark: Hearth's engine vs @huggingface/transformers generate() on the same generated
+// Qwen2.5-0.5B-shaped models (int4 GroupQueryAttention and fp32 standard attention), same threads,
+// greedy. Each side runs in its own child process so peak RSS is its own.
+//   npm run bench:engine [-- --quick] [-- --threads 2] [-- --tokens 64]
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Dtype } from '../models/qwen2Graph';
+import { readManifest } from '../models/referenceForward';
+import { ensureModel, type TestModelName } from '../models/testModels';
+import { buildPrompts } from './engine/prompts';
+import type { SideResult } from './engine/types';
+
+interface BenchModel {
+  label: string;
+  name: TestModelName;
+  dtype: Dtype;
+}
+
+const FULL: BenchModel[] = [
+  { label: 'int4, GroupQueryAttention', name: 'bench-q4-gqa', dtype: 'q4' },
+  { label: 'fp32, standard attention', name: 'bench-fp32-standard', dtype: 'fp32' },
+];
+/** Harness check on tiny models (seconds, numbers meaningless). */
+const QUICK: BenchModel[] = [
+  { label: 'tiny int4 GQA', name: 'tiny-gqa-tjs', dtype: 'q4' },
+  { label: 'tiny fp32 standard', name: 'tiny-standard-tjs', dtype: 'fp32' },
+];
+
+function modelBytes(dir: string, dtype: Dtype): number {
+  const file = readManifest(dir).onnxFiles[dtype];
+  if (!file) throw new Error(`${dir} has no ${dtype} model.`);
+  const size = (p: string): number => {
+    try {
+      return statSync(p).size;
+    } catch {
+      return 0;
+    }
+  };
+  return size(join(dir, file)) + size(join(dir, `${file}_data`));
+}
+
+async function runSide(side: 'hearth' | 'transformersjs', dir: string, dtype: Dtype, promptsFile: string, threads: number, tokens: number): Promise<SideResult> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'engine', 'child.ts'), '--side', side, '--model', dir, '--dtype', dtype, '--prompts', promptsFile, '--threads', String(threads), '--tokens', String(tokens)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  const [code] = (await once(child, 'close')) as [number | null];
+  const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (code !== 0 || !line) throw new Error(`The ${side} benchmark process failed (exit code ${code}); see its output above.`);
+  return JSON.parse(line.slice('RESULT '.length)) as SideResult;
+}
+
+const fmt = (v: number, digits = 0): string => (Number.isFinite(v) ? v.toFixed(digits) : '-');
+
+function printTable(model: BenchModel, sizeMB: number, h: SideResult, t: SideResult): void {
+  const rows: [string, string, string, string][] = [
+    ['load (s)', fmt(h.loadMs / 1000, 1), fmt(t.loadMs / 1000, 1), ''],
+    ['first token, 200-token prompt (ms)', fmt(h.ttft200Ms), fmt(t.ttft200Ms), fmt(t.ttft200Ms / h.ttft200Ms, 2)],
+    ['decode after 200 (tok/s)', fmt(h.decode200, 1), fmt(t.decode200, 1), fmt(h.decode200 / t.decode200, 2)],
+    ['first token, 1000-token prompt (ms)', fmt(h.ttft1000Ms), fmt(t.ttft1000Ms), fmt(t.ttft1000Ms / h.ttft1000Ms, 2)],
+    ['decode after 1000 (tok/s)', fmt(h.decode1000, 1), fmt(t.decode1000, 1), fmt(h.decode1000 / t.decode1000, 2)],
+    [`follow-up first token, ${h.conversationTokens}-token chat (ms)`, fmt(h.followupTtftMs), fmt(t.followupTtftMs), fmt(t.followupTtftMs / h.followupTtftMs, 2)],
+    ['  prompt tokens from cache', String(h.followupCachedTokens), String(t.followupCachedTokens), ''],
+    ['peak RSS (MB)', fmt(h.peakRssMB), fmt(t.peakRssMB), fmt(t.peakRssMB / h.peakRssMB, 2)],
+  ];
+  const widths = [46, 10, 16, 22];
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' ');
+  console.log(`\n${model.name} (${model.label}, ${fmt(sizeMB)} MB of weights)`);
+  console.log(line(['', 'Hearth', 'transformers.js', 'ratio (tjs time / ours)']));
+  for (const r of rows) console.log(line(r));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, threads: { type: 'string' }, tokens: { type: 'string' } } });
+  const threads = Number(values.threads ?? 2);
+  const tokens = Number(values.tokens ?? (values.quick ? 16 : 64));
+  const models = values.quick ? QUICK : FULL;
+  const cacheDir = join(__dirname, '.cache');
+  mkdirSync(cacheDir, { recursive: true });
+
+  const results: { model: BenchModel; sizeMB: number; hearth: SideResult; tjs: SideResult }[] = [];
+  for (const model of models) {
+    console.error(`Preparing ${model.name} ...`);
+    const dir = await ensureModel(model.name);
+    const promptsFile = join(cacheDir, `prompts-${model.name}.json`);
+    // The tiny models' context (2048) cannot hold a 2000-token chat plus its follow-up.
+    writeFileSync(promptsFile, JSON.stringify(buildPrompts(dir, values.quick ? 1200 : 2000)));
+    const sizeMB = modelBytes(dir, model.dtype) / 2 ** 20;
+    console.error(`Measuring ${model.name} (${threads} threads, ${tokens} new tokens per answer) ...`);
+    const hearth = await runSide('hearth', dir, model.dtype, promptsFile, threads, tokens);
+    const tjs = await runSide('transformersjs', dir, model.dtype, promptsFile, threads, tokens);
+    results.push({ model, sizeMB, hearth, tjs });
+  }
+  for (const r of results) printTable(r.model, r.sizeMB, r.hearth, r.tjs);
+
+  // The headline numbers come from the first (int4) model, the CPU default.
+  const { hearth: h, tjs: t, sizeMB } = results[0];
+  const round = (v: number): number => Math.round(v * 100) / 100;
+  console.log(
+    JSON.stringify({
+      decodeRatio200: round(h.decode200 / t.decode200),
+      decodeRatio1000: round(h.decode1000 / t.decode1000),
+      followupTtftRatio: round(t.followupTtftMs / h.followupTtftMs),
+      peakRssOverModelMB: Math.round(h.peakRssMB - sizeMB),
+    }),
+  );
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,191 @@
+// Writes a Qwen2-style decoder as an ONNX graph, streaming each weight into the tensor store as it
+// is wired in. Two attention variants:
+//  - standard: opset-17 ops only; rotary from position_ids, causal+padding mask from attention_mask.
+//  - gqa: com.microsoft GroupQueryAttention with built-in rotary; positions from attention_mask.
+import { attr, GraphBuilder } from './onnx/graphBuilder';
+import { DataType, type ModelProto } from './onnx/onnxModel';
+import type { TensorStore } from './onnx/tensorStore';
+import { quantizeQ4, Q4_BLOCK } from './quantize';
+import { rotaryTables, weightName, type WeightSource } from './weights';
+
+export type Attention = 'standard' | 'gqa';
+export type Dtype = 'fp32' | 'q4';
+
+export interface DecoderGraphOptions {
+  attention: Attention;
+  dtype: Dtype;
+  /** Adds the int64 input num_logits_to_keep (0: every position, N: the last N). */
+  logitsToKeepInput: boolean;
+  producerVersion: string;
+}
+
+const FLOAT_LOWEST = -3.4028234663852886e38;
+
+export function buildDecoderModel(weights: WeightSource, store: TensorStore, options: DecoderGraphOptions): ModelProto {
+  const s = weights.shape;
+  const g = new GraphBuilder();
+  const groups = s.numHeads / s.numKvHeads;
+  const half = s.headDim / 2;
+  const gqa = options.attention === 'gqa';
+
+  // A [*, in] x weight -> [*, out] projection, fp32 MatMul or 4-bit MatMulNBits.
+  const linear = (x: string, name: string, scope: string): string => {
+    const [out, inp] = weights.dims(name);
+    const w = weights.get(name);
+    if (options.dtype === 'q4') {
+      const q = quantizeQ4(w, out, inp);
+      const b = g.initializer(store.add(`${name}.q4`, DataType.UINT8, [out, inp / Q4_BLOCK, Q4_BLOCK / 2], q.packed));
+      const sc = g.initializer(store.add(`${name}.scales`, DataType.FLOAT, [(out * inp) / Q4_BLOCK], q.scales));
+      return g.op(
+        'MatMulNBits',
+        [x, b, sc],
+        { K: attr.int(inp), N: attr.int(out), bits: attr.int(4), block_size: attr.int(Q4_BLOCK), accuracy_level: attr.int(0) },
+        { domain: 'com.microsoft', scope },
+      );
+    }
+    const t = new Float32Array(inp * out); // MatMul wants [in, out]
+    for (let o = 0; o < out; o++) for (let i = 0; i < inp; i++) t[i * out + o] = w[o * inp + i];
+    const wt = g.initializer(store.add(`${name}.T`, DataType.FLOAT, [inp, out], t));
+    return g.op('MatMul', [x, wt], {}, { scope });
+  };
+  const weightAsIs = (name: string): string => g.initializer(store.add(name, DataType.FLOAT, weights.dims(name), weights.get(name)));
+  const rmsNorm = (x: string, name: string, scope: string): string => {
+    const w = weightAsIs(name);
+    if (gqa) {
+      return g.op('SimplifiedLayerNormalization', [x, w], { axis: attr.int(-1), epsilon: attr.float(s.rmsNormEps), stash_type: attr.int(1) }, { scope });
+    }
+    const meanSquare = g.op('ReduceMean', [g.op('Mul', [x, x], {}, { scope })], { axes: attr.ints([-1]), keepdims: attr.int(1) }, { scope });
+    const rms = g.op('Sqrt', [g.op('Add', [meanSquare, g.constFloat([s.rmsNormEps], [])], {}, { scope })], {}, { scope });
+    return g.op('Mul', [g.op('Div', [x, rms], {}, { scope }), w], {}, { scope });
+  };
+
+  // Inputs.
+  const inputIds = g.input('input_ids', DataType.INT64, ['batch_size', 'sequence_length']);
+  const attentionMask = g.input('attention_mask', DataType.INT64, ['batch_size', 'total_sequence_length']);
+  const positionIds = gqa ? '' : g.input('position_ids', DataType.INT64, ['batch_size', 'sequence_length']);
+  const pastShape = ['batch_size', s.numKvHeads, 'past_sequence_length', s.headDim];
+  for (let i = 0; i < s.numLayers; i++) {
+    g.input(`past_key_values.${i}.key`, DataType.FLOAT, pastShape);
+    g.input(`past_key_values.${i}.value`, DataType.FLOAT, pastShape);
+  }
+  const logitsToKeep = options.logitsToKeepInput ? g.input('num_logits_to_keep', DataType.INT64) : '';
+
+  const tables = rotaryTables(s);
+  const cosCache = g.initializer(store.add('rotary.cos_cache', DataType.FLOAT, [s.maxPositions, half], tables.cos));
+  const sinCache = g.initializer(store.add('rotary.sin_cache', DataType.FLOAT, [s.maxPositions, half], tables.sin));
+
+  // Shared per-step values.
+  const scalarIdx1 = g.constInt64([1], []);
+  const totalLen = g.op('Gather', [g.op('Shape', [attentionMask]), scalarIdx1], { axis: attr.int(0) });
+  let maskBias = '';
+  let cos4 = '';
+  let sin4 = '';
+  let seqlensK = '';
+  let totalLenI32 = '';
+  if (gqa) {
+    // As onnxruntime-genai models do: seqlens_k = valid tokens - 1, total = mask length.
+    const valid = g.op('ReduceSum', [attentionMask, g.constInt64([1])], { keepdims: attr.int(0) });
+    seqlensK = g.op('Cast', [g.op('Sub', [valid, g.constInt64([1], [])])], { to: attr.int(DataType.INT32) });
+    totalLenI32 = g.op('Cast', [totalLen], { to: attr.int(DataType.INT32) });
+  } else {
+    const seqLen = g.op('Gather', [g.op('Shape', [inputIds]), scalarIdx1], { axis: attr.int(0) });
+    const pastLen = g.op('Sub', [totalLen, seqLen]);
+    const one = g.constInt64([1], []);
+    const keyPos = g.op('Range', [g.constInt64([0], []), totalLen, one]);
+    const queryPos = g.op('Unsqueeze', [g.op('Range', [pastLen, totalLen, one]), g.constInt64([1])]);
+    // New token i (absolute position past+i) sees every key j <= past+i that the mask keeps.
+    const causal = g.op('LessOrEqual', [keyPos, queryPos]); // [s, total]
+    const keep = g.op('Unsqueeze', [g.op('Cast', [attentionMask], { to: attr.int(DataType.BOOL) }), g.constInt64([1, 2, 3])]);
+    const allowed = g.op('And', [causal, keep]); // [b, 1, 1, s, total]
+    maskBias = g.op('Where', [allowed, g.constFloat([0], []), g.constFloat([FLOAT_LOWEST], [])]);
+    const rotary = (cache: string): string => {
+      const halfRows = g.op('Gather', [cache, positionIds], { axis: attr.int(0) }); // [b, s, half]
+      const full = g.op('Concat', [halfRows, halfRows], { axis: attr.int(-1) });
+      return g.op('Unsqueeze', [full, g.constInt64([1])]); // [b, 1, s, headDim]
+    };
+    cos4 = rotary(cosCache);
+    sin4 = rotary(sinCache);
+  }
+
+  const applyRotary = (x: string, scope: string): string => {
+    const [x1, x2] = g.opN('Split', [x, g.constInt64([half, half])], { axis: attr.int(-1) }, { scope, outputs: [`${scope}/rot_x1`, `${scope}/rot_x2`] });
+    const rotated = g.op('Concat', [g.op('Neg', [x2], {}, { scope }), x1], { axis: attr.int(-1) }, { scope });
+    return g.op('Add', [g.op('Mul', [x, cos4], {}, { scope }), g.op('Mul', [rotated, sin4], {}, { scope })], {}, { scope });
+  };
+
+  g.output('logits', DataType.FLOAT, ['batch_size', options.logitsToKeepInput ? 'logits_length' : 'sequence_length', s.vocabSize]);
+  let hidden = g.op('Gather', [weightAsIs(weightName.embed), inputIds], { axis: attr.int(0) });
+
+  for (let i = 0; i < s.numLayers; i++) {
+    const n = weightName.layer(i);
+    const scope = `layers.${i}`;
+    const pastKey = `past_key_values.${i}.key`;
+    const pastValue = `past_key_values.${i}.value`;
+    const presentKey = `present.${i}.key`;
+    const presentValue = `present.${i}.value`;
+    const x = rmsNorm(hidden, n.inputNorm, scope);
+    const q = g.op('Add', [linear(x, n.q, scope), weightAsIs(n.qBias)], {}, { scope });
+    const k = g.op('Add', [linear(x, n.k, scope), weightAsIs(n.kBias)], {}, { scope });
+    const v = g.op('Add', [linear(x, n.v, scope), weightAsIs(n.vBias)], {}, { scope });
+    let context: string;
+    if (gqa) {
+      [context] = g.opN(
+        'GroupQueryAttention',
+        [q, k, v, pastKey, pastValue, seqlensK, totalLenI32, cosCache, sinCache],
+        {
+          num_heads: attr.int(s.numHeads),
+          kv_num_heads: attr.int(s.numKvHeads),
+          do_rotary: attr.int(1),
+          rotary_interleaved: attr.int(0),
+          scale: attr.float(1 / Math.sqrt(s.headDim)),
+          local_window_size: attr.int(-1),
+        },
+        { domain: 'com.microsoft', scope, outputs: [`${scope}/attn_out`, presentKey, presentValue] },
+      );
+    } else {
+      const heads = (t: string, count: number): string =>
+        g.op('Transpose', [g.op('Reshape', [t, g.constInt64([0, 0, count, s.headDim])], {}, { scope })], { perm: attr.ints([0, 2, 1, 3]) }, { scope });
+      const qRot = applyRotary(heads(q, s.numHeads), `${scope}/q`); // [b, h, s, d]
+      const kRot = applyRotary(heads(k, s.numKvHeads), `${scope}/k`); // [b, kvh, s, d]
+      g.op('Concat', [pastKey, kRot], { axis: attr.int(2) }, { scope, outputs: [presentKey] });
+      g.op('Concat', [pastValue, heads(v, s.numKvHeads)], { axis: attr.int(2) }, { scope, outputs: [presentValue] });
+      // Grouped heads without copying K/V: query heads [kvh, groups] broadcast against one K/V head.
+      const qGrouped = g.op('Reshape', [qRot, g.constInt64([0, s.numKvHeads, groups, -1, s.headDim])], {}, { scope });
+      const kT = g.op('Unsqueeze', [g.op('Transpose', [presentKey], { perm: attr.ints([0, 1, 3, 2]) }, { scope }), g.constInt64([2])], {}, { scope });
+      const scores = g.op('Mul', [g.op('MatMul', [qGrouped, kT], {}, { scope }), g.constFloat([1 / Math.sqrt(s.headDim)], [])], {}, { scope });
+      const probs = g.op('Softmax', [g.op('Add', [scores, maskBias], {}, { scope })], { axis: attr.int(-1) }, { scope });
+      const ctx5 = g.op('MatMul', [probs, g.op('Unsqueeze', [presentValue, g.constInt64([2])], {}, { scope })], {}, { scope });
+      const ctx = g.op('Transpose', [ctx5], { perm: attr.ints([0, 3, 1, 2, 4]) }, { scope }); // [b, s, kvh, groups, d]
+      context = g.op('Reshape', [ctx, g.constInt64([0, 0, s.numHeads * s.headDim])], {}, { scope });
+    }
+    g.output(presentKey, DataType.FLOAT, ['batch_size', s.numKvHeads, 'total_sequence_length', s.headDim]);
+    g.output(presentValue, DataType.FLOAT, ['batch_size', s.numKvHeads, 'total_sequence_length', s.headDim]);
+    hidden = g.op('Add', [hidden, linear(context, n.o, scope)], {}, { scope });
+
+    const y = rmsNorm(hidden, n.postNorm, scope);
+    const gate = linear(y, n.gate, scope);
+    const up = linear(y, n.up, scope);
+    const silu = g.op('Mul', [gate, g.op('Sigmoid', [gate], {}, { scope })], {}, { scope });
+    hidden = g.op('Add', [hidden, linear(g.op('Mul', [silu, up], {}, { scope }), n.down, scope)], {}, { scope });
+  }
+
+  if (logitsToKeep) {
+    // Keep the last N positions; N = 0 gives start 0, i.e. every position.
+    const start = g.op('Neg', [g.op('Reshape', [logitsToKeep, g.constInt64([1])])]);
+    hidden = g.op('Slice', [hidden, start, g.constInt64([Number.MAX_SAFE_INTEGER]), g.constInt64([1])]);
+  }
+  const normed = rmsNorm(hidden, weightName.finalNorm, 'final');
+  g.opN('Identity', [linear(normed, weightName.lmHead, 'lm_head')], {}, { outputs: ['logits'] });
+
+  const opsetImports = [{ domain: '', version: 17 }];
+  if (gqa || options.dtype === 'q4') opsetImports.push({ domain: 'com.microsoft', version: 1 });
+  return {
+    irVersion: 8,
+    opsetImports,
+    producerName: 'hearth-test-model-generator',
+    producerVersion: options.producerVersion,
+    docString: `Qwen2-style decoder with seeded random weights (attention ${options.attention}, ${options.dtype}). A test model, not a trained one.`,
+    graph: g.build('qwen2_decoder'),
+    metadata: {},
+  };
+}

@@ -1,0 +1,190 @@
+// A plain TypeScript forward pass of the generated decoder (no onnxruntime), from the same seeded
+// weights, for checking what onnxruntime computes. Computes in float64; slow, meant for tiny shapes.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MANIFEST_FILE, weightSourceFor, type Manifest } from './generator';
+import { dequantizeQ4, quantizeQ4 } from './quantize';
+import type { Dtype } from './qwen2Graph';
+import type { ModelShape } from './shapes';
+import { rotaryTables, weightName, type WeightSource } from './weights';
+
+interface Layer {
+  inputNorm: Float32Array;
+  q: Float32Array;
+  qBias: Float32Array;
+  k: Float32Array;
+  kBias: Float32Array;
+  v: Float32Array;
+  vBias: Float32Array;
+  o: Float32Array;
+  postNorm: Float32Array;
+  gate: Float32Array;
+  up: Float32Array;
+  down: Float32Array;
+}
+
+interface LoadedWeights {
+  shape: ModelShape;
+  embed: Float32Array;
+  layers: Layer[];
+  finalNorm: Float32Array;
+  lmHead: Float32Array;
+  cos: Float32Array;
+  sin: Float32Array;
+}
+
+const loaded = new Map<string, LoadedWeights>();
+
+export function readManifest(modelDir: string): Manifest {
+  try {
+    return JSON.parse(readFileSync(join(modelDir, MANIFEST_FILE), 'utf8')) as Manifest;
+  } catch (e) {
+    throw new Error(`${modelDir} is not a folder made by models/generator.ts (no readable ${MANIFEST_FILE}): ${String(e)}`);
+  }
+}
+
+function load(source: WeightSource, dtype: Dtype): LoadedWeights {
+  // Linear layers see what onnxruntime sees: the 4-bit values when the model is q4.
+  const linear = (name: string): Float32Array => {
+    const w = source.get(name);
+    if (dtype === 'fp32') return w;
+    const [n, k] = source.dims(name);
+    return dequantizeQ4(quantizeQ4(w, n, k), n, k);
+  };
+  const layers: Layer[] = [];
+  for (let i = 0; i < source.shape.numLayers; i++) {
+    const n = weightName.layer(i);
+    layers.push({
+      inputNorm: source.get(n.inputNorm),
+      q: linear(n.q),
+      qBias: source.get(n.qBias),
+      k: linear(n.k),
+      kBias: source.get(n.kBias),
+      v: linear(n.v),
+      vBias: source.get(n.vBias),
+      o: linear(n.o),
+      postNorm: source.get(n.postNorm),
+      gate: linear(n.gate),
+      up: linear(n.up),
+      down: linear(n.down),
+    });
+  }
+  const { cos, sin } = rotaryTables(source.shape);
+  return {
+    shape: source.shape,
+    embed: source.get(weightName.embed),
+    layers,
+    finalNorm: source.get(weightName.finalNorm),
+    lmHead: linear(weightName.lmHead),
+    cos,
+    sin,
+  };
+}
+
+/** y = W x (+ b) with W row-major [out, in]. */
+function matVec(w: Float32Array, x: Float64Array, out: number, bias?: Float32Array): Float64Array {
+  const inp = x.length;
+  const y = new Float64Array(out);
+  for (let o = 0; o < out; o++) {
+    let acc = bias ? bias[o] : 0;
+    const row = o * inp;
+    for (let i = 0; i < inp; i++) acc += w[row + i] * x[i];
+    y[o] = acc;
+  }
+  return y;
+}
+
+function rmsNorm(x: Float64Array, w: Float32Array, eps: number): Float64Array {
+  let ms = 0;
+  for (const v of x) ms += v * v;
+  const inv = 1 / Math.sqrt(ms / x.length + eps);
+  return x.map((v, i) => v * inv * w[i]);
+}
+
+/** Rotates each head of x (heads x headDim) in place for one position (Qwen2's rotate_half form). */
+function rotate(x: Float64Array, heads: number, headDim: number, pos: number, w: LoadedWeights): void {
+  const half = headDim / 2;
+  for (let h = 0; h < heads; h++) {
+    for (let i = 0; i < half; i++) {
+      const c = w.cos[pos * half + i];
+      const s = w.sin[pos * half + i];
+      const a = x[h * headDim + i];
+      const b = x[h * headDim + i + half];
+      x[h * headDim + i] = a * c - b * s;
+      x[h * headDim + i + half] = b * c + a * s;
+    }
+  }
+}
+
+/**
+ * Logits for every position of one unpadded sequence (positions 0..n-1), one Float32Array of
+ * vocab_size per position. `dtype` picks which of the folder's onnx files to mirror (default: its first).
+ */
+export function referenceLogits(modelDir: string, inputIds: number[], dtype?: Dtype): Float32Array[] {
+  const manifest = readManifest(modelDir);
+  const d = dtype ?? manifest.options.dtypes[0];
+  if (!manifest.options.dtypes.includes(d)) throw new Error(`${modelDir} has no ${d} model (it has ${manifest.options.dtypes.join(', ')}).`);
+  const key = `${JSON.stringify(manifest.options)}:${d}`;
+  let w = loaded.get(key);
+  if (!w) {
+    w = load(weightSourceFor(manifest.options), d);
+    loaded.set(key, w);
+  }
+  return forward(w, inputIds);
+}
+
+function forward(w: LoadedWeights, ids: number[]): Float32Array[] {
+  const s = w.shape;
+  const h = s.hiddenSize;
+  const groups = s.numHeads / s.numKvHeads;
+  const qDim = s.numHeads * s.headDim;
+  const kvDim = s.numKvHeads * s.headDim;
+  const scale = 1 / Math.sqrt(s.headDim);
+  for (const id of ids) if (!Number.isInteger(id) || id < 0 || id >= s.vocabSize) throw new Error(`Token id ${id} is outside the vocabulary (0..${s.vocabSize - 1}).`);
+  let x = ids.map((id) => Float64Array.from(w.embed.subarray(id * h, (id + 1) * h)));
+
+  for (const layer of w.layers) {
+    const normed = x.map((row) => rmsNorm(row, layer.inputNorm, s.rmsNormEps));
+    const q = normed.map((row, p) => {
+      const v = matVec(layer.q, row, qDim, layer.qBias);
+      rotate(v, s.numHeads, s.headDim, p, w);
+      return v;
+    });
+    const k = normed.map((row, p) => {
+      const v = matVec(layer.k, row, kvDim, layer.kBias);
+      rotate(v, s.numKvHeads, s.headDim, p, w);
+      return v;
+    });
+    const v = normed.map((row) => matVec(layer.v, row, kvDim, layer.vBias));
+    x = x.map((row, p) => {
+      const ctx = new Float64Array(qDim);
+      for (let head = 0; head < s.numHeads; head++) {
+        const kvOff = Math.floor(head / groups) * s.headDim;
+        const qOff = head * s.headDim;
+        const scores = new Float64Array(p + 1);
+        let max = -Infinity;
+        for (let j = 0; j <= p; j++) {
+          let dot = 0;
+          for (let i = 0; i < s.headDim; i++) dot += q[p][qOff + i] * k[j][kvOff + i];
+          scores[j] = dot * scale;
+          max = Math.max(max, scores[j]);
+        }
+        let sum = 0;
+        for (let j = 0; j <= p; j++) sum += scores[j] = Math.exp(scores[j] - max);
+        for (let j = 0; j <= p; j++) {
+          const pj = scores[j] / sum;
+          for (let i = 0; i < s.headDim; i++) ctx[qOff + i] += pj * v[j][kvOff + i];
+        }
+      }
+      const attn = matVec(layer.o, ctx, h);
+      const mid = row.map((val, i) => val + attn[i]);
+      const y = rmsNorm(mid, layer.postNorm, s.rmsNormEps);
+      const gate = matVec(layer.gate, y, s.intermediateSize);
+      const up = matVec(layer.up, y, s.intermediateSize);
+      const act = gate.map((g, i) => (g / (1 + Math.exp(-g))) * up[i]);
+      const down = matVec(layer.down, act, h);
+      return mid.map((val, i) => val + down[i]);
+    });
+  }
+  return x.map((row) => Float32Array.from(matVec(w.lmHead, rmsNorm(row, w.finalNorm, s.rmsNormEps), s.vocabSize)));
+}

@@ -1,0 +1,117 @@
+// Named test models, generated once into models/.generated/<name>/ and reused while the generator's
+// version and the model's options stay the same. Safe when several processes ask at once: each
+// generates into its own temporary folder and renames it into place.
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateModel, GENERATOR_VERSION, MANIFEST_FILE, resolveOptions, type GenerateOptions, type Manifest } from './generator';
+
+export const TEST_MODELS = {
+  'tiny-standard-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'] },
+  'tiny-standard-tjs-external': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], externalData: true },
+  'tiny-gqa-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'gqa', dtypes: ['fp32', 'q4'] },
+  'tiny-standard-genai': { shape: 'tiny', layout: 'genai', attention: 'standard', dtypes: ['fp32'] },
+  'tiny-gqa-genai': { shape: 'tiny', layout: 'genai', attention: 'gqa', dtypes: ['q4'] },
+  'demo-tjs': { shape: 'demo', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'] },
+  'demo-genai': { shape: 'demo', layout: 'genai', attention: 'gqa', dtypes: ['fp32'] },
+  'bench-q4-gqa': { shape: 'qwen2.5-0.5b', layout: 'transformersjs', attention: 'gqa', dtypes: ['q4'] },
+  'bench-fp32-standard': { shape: 'qwen2.5-0.5b', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'] },
+} as const satisfies Record<string, GenerateOptions>;
+
+export type TestModelName = keyof typeof TEST_MODELS;
+
+export const DEFAULT_MODELS_ROOT = join(__dirname, '.generated');
+
+export function isTestModelName(name: string): name is TestModelName {
+  return Object.hasOwn(TEST_MODELS, name);
+}
+
+function optionsOf(name: TestModelName): GenerateOptions {
+  const o = TEST_MODELS[name];
+  return { ...o, dtypes: [...o.dtypes] };
+}
+
+/** True when dir holds a complete folder made by this generator version with these options. */
+export function isCurrentModel(dir: string, options: GenerateOptions): boolean {
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+    return manifest.version === GENERATOR_VERSION && JSON.stringify(manifest.options) === JSON.stringify(resolveOptions(options));
+  } catch {
+    return false;
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary folders left by generator processes that died mid-way. */
+async function removeAbandoned(root: string, name: string): Promise<void> {
+  if (!existsSync(root)) return;
+  for (const entry of readdirSync(root)) {
+    const m = /^\.(?:tmp|stale)-(.+)-(\d+)-[0-9a-f]{8}$/.exec(entry);
+    if (m && m[1] === name && !processIsAlive(Number(m[2]))) await rm(join(root, entry), { recursive: true, force: true });
+  }
+}
+
+function errCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException).code;
+}
+
+async function generateInto(root: string, name: TestModelName, signal?: AbortSignal): Promise<string> {
+  const options = optionsOf(name);
+  const dir = join(root, name);
+  if (isCurrentModel(dir, options)) return dir;
+  await mkdir(root, { recursive: true });
+  await removeAbandoned(root, name);
+  const tag = `${name}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const tmp = join(root, `.tmp-${tag}`);
+  try {
+    await generateModel(tmp, options, signal);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await rename(tmp, dir);
+        return dir;
+      } catch (e) {
+        if (errCode(e) !== 'ENOTEMPTY' && errCode(e) !== 'EEXIST') throw e;
+      }
+      if (isCurrentModel(dir, options)) return dir; // another process finished first
+      // An outdated or broken folder is in the way: move it aside, then delete it.
+      const stale = join(root, `.stale-${tag}`);
+      await rename(dir, stale).catch((e: unknown) => {
+        if (errCode(e) !== 'ENOENT') throw e;
+      });
+      await rm(stale, { recursive: true, force: true });
+    }
+    throw new Error(`Could not move the generated model into ${dir}; remove that folder and try again.`);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+const inFlight = new Map<string, Promise<string>>();
+
+/** Like ensureModel, under another root folder (tests use a temporary one). */
+export function ensureModelIn(root: string, name: TestModelName, signal?: AbortSignal): Promise<string> {
+  if (!isTestModelName(name)) {
+    return Promise.reject(new Error(`Unknown test model "${String(name)}"; known: ${Object.keys(TEST_MODELS).join(', ')}.`));
+  }
+  const key = join(root, name);
+  let p = inFlight.get(key);
+  if (!p) {
+    p = generateInto(root, name, signal).finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  return p;
+}
+
+/** Generates models/.generated/<name>/ if missing or outdated and returns the folder. */
+export function ensureModel(name: TestModelName, signal?: AbortSignal): Promise<string> {
+  return ensureModelIn(DEFAULT_MODELS_ROOT, name, signal);
+}

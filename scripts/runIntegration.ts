@@ -1,0 +1,102 @@
+// Runs test/integration inside a real VS Code extension host, offline: code-server serves VS Code, headless
+// Chromium opens the workbench with a test payload (extensionDevelopmentPath = this repo, extensionTestsPath =
+// the bundled suite), the workbench streams the mocha output back, and we exit with the suite's code.
+// Usage: npm run test:integration [-- --grep <pattern>]   (HEARTH_TEST_TIMEOUT_S overrides the 300 s limit)
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { format } from 'node:util';
+import { buildIntegrationTests } from './buildIntegrationTests';
+import { launchChromium } from './lib/browser';
+import { createProfile, startCodeServer } from './lib/codeServer';
+import { cacheRoot, integrationIndex, repoRoot } from './lib/paths';
+import { readRemoteAuthority, testPayloadUrl } from './lib/testPayload';
+
+interface AutomationLog {
+  relativePath: string;
+  contents: string;
+}
+
+/** Workbench log lines that are expected offline and say nothing about the tests. */
+const noise = [/open-vsx\.org/, /vsda/, /Failed to load resource/, /marketplace|gallery/i, /\[Extension Host\] (?:debugger|\s*$)/];
+
+function argValue(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const timeoutS = Number(process.env.HEARTH_TEST_TIMEOUT_S ?? 300);
+  if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) {
+    console.error('dist/extension.js is missing: run `npm run build` first.');
+    return 1;
+  }
+  await buildIntegrationTests();
+
+  const runDir = join(cacheRoot, 'integration');
+  const profile = createProfile(join(runDir, 'profile'), { fresh: true });
+  const workspace = join(runDir, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(join(workspace, 'hello.py'), 'def greet(name):\n    return f"Hello, {name}!"\n');
+  const logsDir = join(runDir, 'logs');
+
+  const server = await startCodeServer(profile, { testDriver: true, disableWorkspaceTrust: true });
+  const browser = await launchChromium(join(runDir, 'chromium'));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    const exitCode = new Promise<number>((resolve) => {
+      void page.exposeFunction('codeAutomationExit', (code: number, logs: AutomationLog[]) => {
+        for (const log of logs ?? []) {
+          const file = join(logsDir, log.relativePath);
+          mkdirSync(dirname(file), { recursive: true });
+          writeFileSync(file, log.contents);
+        }
+        resolve(code);
+      });
+    });
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      const line = format(...(Array.isArray(args) ? args : [args]));
+      if (noise.some((pattern) => pattern.test(line))) return;
+      (type === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
+    });
+    page.on('pageerror', (error) => console.error(`[workbench page error] ${error.message}`));
+
+    const authority = await readRemoteAuthority(server.url);
+    const grep = argValue('--grep');
+    const url = testPayloadUrl(server.url, authority, {
+      folder: workspace,
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: integrationIndex,
+      env: { HEARTH_TEST_USER_SETTINGS: profile.userSettingsFile, ...(grep ? { HEARTH_TEST_GREP: grep } : {}) },
+    });
+    console.log(`[integration] code-server ${server.url} (ready ${((Date.now() - started) / 1000).toFixed(1)} s); running the suite in its extension host`);
+    await page.goto(url);
+
+    const timedOut = new Promise<number>((resolve) => {
+      timer = setTimeout(() => {
+        console.error(
+          `\n[integration] TIMEOUT: the suite did not finish within ${timeoutS} s (HEARTH_TEST_TIMEOUT_S). ` +
+            `Extension host logs: ${join(profile.userDataDir, 'logs')}; server log: ${server.logFile}.`,
+        );
+        resolve(1);
+      }, timeoutS * 1000);
+    });
+    const code = await Promise.race([exitCode, timedOut]);
+    console.log(`[integration] ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (code !== 0) console.log(`[integration] logs: ${logsDir}, ${join(profile.userDataDir, 'logs')}`);
+    return code;
+  } finally {
+    clearTimeout(timer);
+    await browser.close();
+    await server.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`[integration] could not run the suite: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

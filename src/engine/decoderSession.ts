@@ -1,0 +1,167 @@
+// One forward pass of a decoder-only ONNX graph with a KV cache: feeds the new tokens and the
+// past, returns the last position's logits and the grown cache. Works for the transformers.js
+// export (position_ids input) and the onnxruntime-genai one (GroupQueryAttention derives
+// positions from attention_mask); asks for the last position's logits only when the graph can.
+import { type InferenceSession, Tensor } from 'onnxruntime-node';
+import { EngineError } from './errors';
+import { type KvCache, type KvDataType, emptyKvCache } from './kvCache';
+import type { GraphHints } from './modelFolder';
+
+interface LayerNames {
+  pastKey: string;
+  pastValue: string;
+  presentKey: string;
+  presentValue: string;
+}
+
+export interface GraphIo {
+  inputIds: string;
+  attentionMask?: string;
+  positionIds?: string;
+  logitsToKeep?: string;
+  logits: string;
+  layers: LayerNames[];
+  kvType: KvDataType;
+  kvHeads: number;
+  headDim: number;
+  /** Integer type of input_ids / attention_mask / position_ids. */
+  idType: 'int64' | 'int32';
+}
+
+export interface ForwardResult {
+  /** Logits of the last fed position. */
+  logits: Float32Array;
+  cache: KvCache;
+}
+
+export class DecoderSession {
+  constructor(
+    readonly session: InferenceSession,
+    readonly io: GraphIo,
+  ) {}
+
+  static describe(session: InferenceSession, hints: GraphHints, file: string): GraphIo {
+    return describeGraph(session, hints, file);
+  }
+
+  emptyCache(): KvCache {
+    const names = this.io.layers.flatMap((l) => [l.pastKey, l.pastValue]);
+    return emptyKvCache(names, this.io.kvType, this.io.kvHeads, this.io.headDim);
+  }
+
+  async forward(ids: readonly number[], past: KvCache): Promise<ForwardResult> {
+    if (ids.length === 0) throw new RangeError('forward needs at least one token');
+    const io = this.io;
+    const total = past.length + ids.length;
+    const feeds: Record<string, Tensor> = {};
+    feeds[io.inputIds] = intTensor(io.idType, ids, [1, ids.length]);
+    if (io.attentionMask) feeds[io.attentionMask] = intTensor(io.idType, new Array<number>(total).fill(1), [1, total]);
+    if (io.positionIds) {
+      feeds[io.positionIds] = intTensor(io.idType, ids.map((_, i) => past.length + i), [1, ids.length]);
+    }
+    if (io.logitsToKeep) feeds[io.logitsToKeep] = new Tensor('int64', BigInt64Array.from([1n]), []);
+    for (const [name, tensor] of past.tensors) feeds[name] = tensor;
+
+    const out = await this.session.run(feeds);
+    const tensors = new Map<string, Tensor>();
+    for (const layer of io.layers) {
+      tensors.set(layer.pastKey, out[layer.presentKey] as Tensor);
+      tensors.set(layer.pastValue, out[layer.presentValue] as Tensor);
+    }
+    return { logits: lastRow(out[io.logits] as Tensor), cache: { length: total, tensors } };
+  }
+}
+
+function intTensor(type: 'int64' | 'int32', values: readonly number[], dims: number[]): Tensor {
+  if (type === 'int32') return new Tensor('int32', Int32Array.from(values), dims);
+  return new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+}
+
+/** The last sequence position of [1, seq, vocab] logits, as float32. */
+function lastRow(logits: Tensor): Float32Array {
+  const vocab = logits.dims[logits.dims.length - 1] as number;
+  const data = logits.data;
+  const start = data.length - vocab;
+  if (data instanceof Float32Array) return data.slice(start);
+  if (logits.type === 'float16' && data instanceof Uint16Array) {
+    const out = new Float32Array(vocab);
+    for (let i = 0; i < vocab; i++) out[i] = halfToFloat(data[start + i] as number);
+    return out;
+  }
+  throw new EngineError('badModel', `The model's logits are ${logits.type}; only float32 and float16 are supported.`, 'Use an fp32, fp16 or quantized export.');
+}
+
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+function describeGraph(session: InferenceSession, hints: GraphHints, file: string): GraphIo {
+  const inputs = new Set(session.inputNames);
+  const outputs = new Set(session.outputNames);
+  const inName = (key: string, fallback: string): string => hints.inputNames?.[key] ?? fallback;
+  const outName = (key: string, fallback: string): string => hints.outputNames?.[key] ?? fallback;
+  const incompatible = (what: string): EngineError =>
+    new EngineError(
+      'badModel',
+      `${file} is not a decoder-only text model Hearth can run: ${what}.`,
+      'Use an ONNX export of a chat model with a KV cache (transformers.js/onnx-community or onnxruntime-genai).',
+      file,
+    );
+
+  const inputIds = inName('input_ids', 'input_ids');
+  if (!inputs.has(inputIds)) throw incompatible(`it has no '${inputIds}' input`);
+  const logits = outName('logits', 'logits');
+  if (!outputs.has(logits)) throw incompatible(`it has no '${logits}' output`);
+  const optionalInput = (name: string): string | undefined => (inputs.has(name) ? name : undefined);
+
+  const pastKeyPattern = inName('past_key_names', 'past_key_values.%d.key');
+  const pastValuePattern = inName('past_value_names', 'past_key_values.%d.value');
+  const presentKeyPattern = outName('present_key_names', 'present.%d.key');
+  const presentValuePattern = outName('present_value_names', 'present.%d.value');
+  const layers: LayerNames[] = [];
+  for (let i = 0; inputs.has(pastKeyPattern.replace('%d', String(i))); i++) {
+    const names = {
+      pastKey: pastKeyPattern.replace('%d', String(i)),
+      pastValue: pastValuePattern.replace('%d', String(i)),
+      presentKey: presentKeyPattern.replace('%d', String(i)),
+      presentValue: presentValuePattern.replace('%d', String(i)),
+    };
+    if (!inputs.has(names.pastValue)) throw incompatible(`input '${names.pastValue}' is missing`);
+    if (!outputs.has(names.presentKey) || !outputs.has(names.presentValue)) {
+      throw incompatible(`outputs '${names.presentKey}'/'${names.presentValue}' are missing`);
+    }
+    layers.push(names);
+  }
+  if (layers.length === 0) throw incompatible(`it has no KV cache inputs ('${pastKeyPattern.replace('%d', '0')}')`);
+  if (hints.numLayers !== undefined && hints.numLayers !== layers.length) {
+    throw incompatible(`the config says ${hints.numLayers} layers but the graph has ${layers.length}`);
+  }
+
+  const meta = session.inputMetadata.find((m) => m.name === layers[0]?.pastKey);
+  const shape = meta?.isTensor ? meta.shape : [];
+  const kvType = meta?.isTensor ? meta.type : 'float32';
+  if (kvType !== 'float32' && kvType !== 'float16') throw incompatible(`its KV cache is ${kvType}`);
+  const kvHeads = typeof shape[1] === 'number' ? shape[1] : hints.kvHeads;
+  const headDim = typeof shape[3] === 'number' ? shape[3] : hints.headDim;
+  if (!kvHeads || !headDim) throw incompatible('the KV cache shape is unknown (no num_key_value_heads/head_dim in the config)');
+
+  const idMeta = session.inputMetadata.find((m) => m.name === inputIds);
+  const idType = idMeta?.isTensor && idMeta.type === 'int32' ? 'int32' : 'int64';
+  return {
+    inputIds,
+    attentionMask: optionalInput(inName('attention_mask', 'attention_mask')),
+    positionIds: optionalInput(inName('position_ids', 'position_ids')),
+    logitsToKeep: optionalInput('num_logits_to_keep') ?? optionalInput('logits_to_keep'),
+    logits,
+    layers,
+    kvType,
+    kvHeads,
+    headDim,
+    idType,
+  };
+}

@@ -1,0 +1,122 @@
+// Opens an onnxruntime session on the best device that works. onnxruntime-node has no automatic
+// fallback (a missing CUDA library or WebGPU adapter throws), so each provider is tried on its
+// own and the CPU is the last resort; every skipped device is reported with its reason.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { InferenceSession } from 'onnxruntime-node';
+import type { Device, SkippedDevice } from '../protocol/engine';
+import { errorMessage, throwIfAborted } from './errors';
+
+export type ConcreteDevice = Exclude<Device, 'auto'>;
+
+/** Devices to try, in order, for a requested device on this platform (always ending in cpu). */
+export function deviceCandidates(requested: Device, platform: NodeJS.Platform = process.platform): ConcreteDevice[] {
+  if (requested === 'cpu') return ['cpu'];
+  if (requested !== 'auto') return [requested, 'cpu'];
+  switch (platform) {
+    case 'win32':
+      return ['dml', 'cpu'];
+    case 'darwin':
+      return ['coreml', 'cpu'];
+    case 'linux':
+      return ['cuda', 'webgpu', 'cpu'];
+    default:
+      return ['cpu'];
+  }
+}
+
+/** Why a device cannot work on this platform at all (trying it would silently run on the CPU). */
+export function unavailableReason(device: ConcreteDevice, platform: NodeJS.Platform = process.platform, arch: string = process.arch): string | undefined {
+  if (device === 'dml' && platform !== 'win32') return 'DirectML is only available on Windows';
+  if (device === 'coreml' && platform !== 'darwin') return 'CoreML is only available on macOS';
+  if (device === 'cuda' && !((platform === 'linux' || platform === 'win32') && arch === 'x64')) {
+    return 'CUDA is only available on Linux and Windows x64';
+  }
+  return undefined;
+}
+
+/** Physical cores (onnxruntime runs best with one thread per core, not per hyperthread). */
+export function physicalCores(): number {
+  const logical = availableParallelism();
+  if (process.platform !== 'linux') return logical;
+  try {
+    const cores = new Set<string>();
+    let physicalId = '';
+    for (const line of readFileSync('/proc/cpuinfo', 'utf8').split('\n')) {
+      const [key, value] = line.split(':').map((s) => s.trim());
+      if (key === 'physical id') physicalId = value ?? '';
+      if (key === 'core id') cores.add(`${physicalId}/${value}`);
+    }
+    return cores.size > 0 ? Math.min(cores.size, logical) : logical;
+  } catch {
+    return logical;
+  }
+}
+
+export interface OpenedSession<T> {
+  session: InferenceSession;
+  device: ConcreteDevice;
+  skipped: SkippedDevice[];
+  /** What `prepare` returned for the device that worked (e.g. the chosen weight file). */
+  prepared: T;
+}
+
+export interface OpenSessionOptions<T> {
+  requested: Device;
+  threads: number;
+  /** Called per candidate device before opening; throwing stops the search (a model error). */
+  prepare(device: ConcreteDevice): T & { path: string };
+  /** Optional smoke test on a GPU session; throwing moves on to the next device. */
+  check?(session: InferenceSession, device: ConcreteDevice): Promise<void>;
+}
+
+export async function openSession<T>(options: OpenSessionOptions<T>, signal?: AbortSignal): Promise<OpenedSession<T>> {
+  const skipped: SkippedDevice[] = [];
+  const intraOpNumThreads = options.threads > 0 ? options.threads : physicalCores();
+  const candidates = deviceCandidates(options.requested);
+  for (const device of candidates) {
+    throwIfAborted(signal);
+    const unavailable = unavailableReason(device);
+    if (unavailable) {
+      skipped.push({ device, reason: unavailable });
+      continue;
+    }
+    const prepared = options.prepare(device);
+    let session: InferenceSession | undefined;
+    try {
+      session = await InferenceSession.create(prepared.path, {
+        executionProviders: [device],
+        intraOpNumThreads,
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 3,
+      });
+      if (device !== 'cpu' && options.check) await options.check(session, device);
+      return { session, device, skipped, prepared };
+    } catch (err) {
+      await session?.release().catch(() => undefined);
+      if (device === 'cpu') throw err;
+      skipped.push({ device, reason: failureReason(device, errorMessage(err)) });
+    }
+  }
+  // Unreachable: candidates always end in 'cpu', which returns or throws.
+  throw new Error('no device could be tried');
+}
+
+const PROVIDER_NAMES: Record<ConcreteDevice, string> = {
+  cpu: 'CPU',
+  cuda: 'CUDA',
+  dml: 'DirectML',
+  coreml: 'CoreML',
+  webgpu: 'WebGPU',
+};
+
+/** A one-line reason without onnxruntime's source paths, e.g. "WebGPU: Failed to get a WebGPU adapter: ...". */
+export function failureReason(device: ConcreteDevice, message: string): string {
+  const line = (message.split('\n').find((l) => l.trim()) ?? message).trim();
+  const at = line.search(/Failed to|Could not|not (?:found|available|supported)/i);
+  let reason = (at > 0 ? line.slice(at) : line).slice(0, 200);
+  if (device === 'cuda' && /shared library/i.test(reason)) {
+    reason += ' (the CUDA 12 provider libraries are not installed)';
+  }
+  return `${PROVIDER_NAMES[device]}: ${reason}`;
+}

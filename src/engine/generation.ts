@@ -1,0 +1,155 @@
+// The generation loop of one answer: fit the prompt to the context window, reuse the
+// conversation's cached prefix, prefill the rest, then sample token by token until EOS, a stop
+// string, the token limit or cancellation (checked between steps, so it lands within a token).
+import type { GenerationRequest, GenerationResult, GenerationUsage } from '../protocol/engine';
+import { fitToContext } from './contextBudget';
+import { EngineError } from './errors';
+import type { DecoderSession } from './decoderSession';
+import { type KvCache, sliceKvCache } from './kvCache';
+import { type PrefixCache, commonPrefixLength } from './prefixCache';
+import { createRandom, randomSeed } from './prng';
+import { type SamplingDefaults, applyRepetitionPenalty, resolveSampling, sampleToken } from './sampler';
+import { StopStringFilter } from './stopStrings';
+import { StreamDecoder } from './streamDecoder';
+import type { TextCodec } from './textCodec';
+
+export type GenerationEvent =
+  | { type: 'notice'; text: string }
+  | { type: 'delta'; text: string }
+  | { type: 'done'; result: GenerationResult };
+
+export interface GenerationContext {
+  decoder: DecoderSession;
+  text: TextCodec;
+  prefixCache: PrefixCache;
+  contextWindow: number;
+  samplingDefaults: SamplingDefaults;
+  device: string;
+  defaultMaxNewTokens: number;
+}
+
+/** Long prompts are prefilled in chunks: bounded memory, and cancellation between chunks. */
+const PREFILL_CHUNK = 512;
+
+export async function* generateAnswer(
+  ctx: GenerationContext,
+  request: GenerationRequest,
+  signal?: AbortSignal,
+): AsyncGenerator<GenerationEvent> {
+  const started = performance.now();
+  const maxNewTokens = Math.min(request.maxNewTokens ?? ctx.defaultMaxNewTokens, ctx.contextWindow - 1);
+  // Keep room for the answer, but never more than a quarter of the window: a long history
+  // should not be cut to make room for an answer that is usually much shorter than its limit.
+  const reserve = Math.min(maxNewTokens, Math.floor(ctx.contextWindow / 4));
+  const fitted = fitToContext(request.messages, (m) => ctx.text.encodeChat(m), ctx.contextWindow - reserve, ctx.contextWindow);
+  if (fitted.dropped > 0) {
+    const s = fitted.dropped === 1 ? '' : 's';
+    yield {
+      type: 'notice',
+      text: `Left out the ${fitted.dropped} oldest message${s} to fit the model's context window of ${ctx.contextWindow} tokens.`,
+    };
+  }
+  const promptIds = fitted.ids;
+  if (promptIds.length === 0) throw new EngineError('badRequest', 'The prompt is empty.', 'Type a message first.');
+
+  const { seed, ...overrides } = request.sampling ?? {};
+  const sampling = resolveSampling(ctx.samplingDefaults, overrides);
+  const random = createRandom(seed ?? randomSeed());
+  const stops = [...(request.stop ?? []), ...(ctx.text.usesFallbackTemplate ? ['<|im_end|>', '<|im_start|>'] : [])];
+  const stopFilter = new StopStringFilter(stops);
+  const streamDecoder = new StreamDecoder((ids) => ctx.text.decode(ids));
+  const minNewTokens = request.minNewTokens ?? 0;
+
+  // Reuse the longest common prefix with this conversation's cache; at least one prompt
+  // token must be fed to get logits.
+  const cached = request.conversationId ? ctx.prefixCache.take(request.conversationId) : undefined;
+  let reused = 0;
+  let kv: KvCache = ctx.decoder.emptyCache();
+  if (cached) {
+    reused = Math.min(commonPrefixLength(cached.ids, promptIds), promptIds.length - 1, cached.kv.length);
+    if (reused > 0) kv = sliceKvCache(cached.kv, reused);
+  }
+  /** The tokens `kv` covers; saved with it for the next turn. */
+  const kvIds = promptIds.slice(0, reused);
+  let keepCache = true;
+
+  const generated: number[] = [];
+  const seen = new Set(promptIds);
+  let finishReason: GenerationResult['finishReason'] = 'length';
+  let firstTokenAt: number | undefined;
+  let lastTokenAt = started;
+  let prefillMs = 0;
+
+  try {
+    let logits: Float32Array | undefined;
+    const prefillStart = performance.now();
+    for (let at = reused; at < promptIds.length; at += PREFILL_CHUNK) {
+      if (signal?.aborted) break;
+      const chunk = promptIds.slice(at, at + PREFILL_CHUNK);
+      const out = await ctx.decoder.forward(chunk, kv);
+      kv = out.cache;
+      kvIds.push(...chunk);
+      logits = out.logits;
+    }
+    prefillMs = performance.now() - prefillStart;
+
+    while (logits && !signal?.aborted) {
+      applyRepetitionPenalty(logits, seen, sampling.repetitionPenalty);
+      if (generated.length < minNewTokens) for (const eos of ctx.text.eosTokenIds) logits[eos] = -Infinity;
+      const token = sampleToken(logits, sampling, random);
+      lastTokenAt = performance.now();
+      firstTokenAt ??= lastTokenAt;
+      if (ctx.text.eosTokenIds.has(token)) {
+        finishReason = 'stop';
+        break;
+      }
+      generated.push(token);
+      seen.add(token);
+      const text = stopFilter.push(streamDecoder.push(token));
+      if (text) yield { type: 'delta', text };
+      if (stopFilter.stopped) {
+        finishReason = 'stop';
+        break;
+      }
+      if (generated.length >= maxNewTokens || kv.length + 1 >= ctx.contextWindow) {
+        finishReason = 'length';
+        break;
+      }
+      if (signal?.aborted) break;
+      const out = await ctx.decoder.forward([token], kv);
+      kv = out.cache;
+      kvIds.push(token);
+      logits = out.logits;
+    }
+    if (signal?.aborted) finishReason = 'cancelled';
+
+    if (!stopFilter.stopped) {
+      const tail = stopFilter.push(streamDecoder.flush()) + stopFilter.flush();
+      if (tail) yield { type: 'delta', text: tail };
+    }
+  } catch (err) {
+    keepCache = false;
+    throw err;
+  } finally {
+    if (request.conversationId && keepCache && kv.length === kvIds.length) {
+      ctx.prefixCache.put(request.conversationId, { ids: kvIds, kv });
+    }
+  }
+
+  const usage: GenerationUsage = { promptTokens: promptIds.length, completionTokens: generated.length, cachedTokens: reused };
+  const decodeSeconds = (lastTokenAt - (firstTokenAt ?? lastTokenAt)) / 1000;
+  yield {
+    type: 'done',
+    result: {
+      finishReason,
+      usage,
+      stats: {
+        ...(firstTokenAt !== undefined ? { timeToFirstTokenMs: firstTokenAt - started } : {}),
+        ...(generated.length > 1 && decodeSeconds > 0 ? { tokensPerSecond: (generated.length - 1) / decodeSeconds } : {}),
+        prefillMs,
+        device: ctx.device,
+      },
+      droppedMessages: fitted.dropped,
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// Text <-> token ids for one model: its tokenizer.json and its own chat template (ChatML when
+// the folder has none). Prompts are rendered by the template and tokenized without extra
+// special tokens, as transformers' apply_chat_template does.
+import { Template } from '@huggingface/jinja';
+import { Tokenizer } from '@huggingface/tokenizers';
+import type { ChatMessage } from '../protocol/chat';
+import { specialTokenText } from './configSchemas';
+import { EngineError, errorMessage } from './errors';
+import type { ModelFolder } from './modelFolder';
+
+const CHATML_TEMPLATE =
+  "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
+  "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+export class TextCodec {
+  readonly eosTokenIds: ReadonlySet<number>;
+  /** True when the folder had no chat template and ChatML is used. */
+  readonly usesFallbackTemplate: boolean;
+
+  private constructor(
+    private readonly tokenizer: Tokenizer,
+    private readonly template: Template,
+    private readonly specialTokens: Record<string, string>,
+    eosTokenIds: number[],
+    usesFallbackTemplate: boolean,
+  ) {
+    this.eosTokenIds = new Set(eosTokenIds);
+    this.usesFallbackTemplate = usesFallbackTemplate;
+  }
+
+  static create(folder: ModelFolder): TextCodec {
+    let tokenizer: Tokenizer;
+    try {
+      tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
+    } catch (err) {
+      throw new EngineError(
+        'badModel',
+        `tokenizer.json could not be loaded: ${errorMessage(err)}`,
+        'Download the model again; its tokenizer.json may be damaged or of an unsupported kind.',
+        'tokenizer.json',
+      );
+    }
+    const source = folder.chatTemplate ?? CHATML_TEMPLATE;
+    let template: Template;
+    try {
+      template = new Template(source);
+    } catch (err) {
+      throw new EngineError(
+        'badModel',
+        `The chat template (tokenizer_config.json chat_template) does not parse: ${errorMessage(err)}`,
+        'Fix or remove chat_template in tokenizer_config.json (Hearth then uses ChatML).',
+        'tokenizer_config.json',
+      );
+    }
+    const specialTokens: Record<string, string> = {};
+    for (const key of ['bos_token', 'eos_token', 'pad_token', 'unk_token'] as const) {
+      const text = specialTokenText(folder.tokenizerConfig[key]);
+      if (text !== undefined) specialTokens[key] = text;
+    }
+    const eos = [...folder.eosTokenIds];
+    const eosText = specialTokens['eos_token'];
+    const eosFromConfig = eosText === undefined ? undefined : tokenizer.token_to_id(eosText);
+    if (eosFromConfig !== undefined) eos.push(eosFromConfig);
+    // A ChatML turn ends with <|im_end|>, whatever the config files call EOS.
+    const imEnd = tokenizer.token_to_id('<|im_end|>');
+    if (!folder.chatTemplate && imEnd !== undefined) eos.push(imEnd);
+    if (eos.length === 0) {
+      throw new EngineError(
+        'badModel',
+        'The model folder names no end-of-sequence token (eos_token_id in generation_config.json or config.json).',
+        'Add eos_token_id to generation_config.json.',
+        'generation_config.json',
+      );
+    }
+    return new TextCodec(tokenizer, template, specialTokens, eos, !folder.chatTemplate);
+  }
+
+  encode(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+  }
+
+  /** Special tokens (EOS, turn markers) are left out of answer text. */
+  decode(ids: number[]): string {
+    if (ids.length === 0) return '';
+    return this.tokenizer.decode(ids, { skip_special_tokens: true });
+  }
+
+  renderChat(messages: readonly ChatMessage[]): string {
+    try {
+      return this.template.render({
+        messages: messages.map((m) => ({ role: m.role, content: m.content })),
+        add_generation_prompt: true,
+        ...this.specialTokens,
+      });
+    } catch (err) {
+      throw new EngineError(
+        'badRequest',
+        `The model's chat template rejected the conversation: ${errorMessage(err)}`,
+        'Start a new conversation; some templates require strictly alternating user/assistant turns.',
+      );
+    }
+  }
+
+  encodeChat(messages: readonly ChatMessage[]): number[] {
+    return this.encode(this.renderChat(messages));
+  }
+}

@@ -1,0 +1,121 @@
+// Owns the provider registry and feeds each provider its settings, keys and logger.
+import * as vscode from 'vscode';
+import type { ProviderOption, Status } from '../protocol/webviewMessages';
+import type { LocalProvider } from '../providers/local/localProvider';
+import { localProviderId, registerLocalProvider } from '../providers/local/registerLocalProvider';
+import { openAiProviderId, registerOpenAiProvider } from '../providers/openai/registerOpenAiProvider';
+import { ProviderRegistry } from '../providers/registry';
+import type { ChatProvider } from '../providers/types';
+import type { ApiKeys } from './apiKeys';
+import { readSettings } from './settings';
+
+export class ProviderHub implements vscode.Disposable {
+  private readonly registry = new ProviderRegistry();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    keys: ApiKeys,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    registerLocalProvider(this.registry, {
+      engineHostPath: vscode.Uri.joinPath(extensionUri, 'dist', 'engineHost.js').fsPath,
+      defaultModelPath: this.demoModelPath(),
+      getSettings: () => readSettings().local,
+      logger: {
+        info: (m) => log.info(`[engine] ${m}`),
+        warn: (m) => log.warn(`[engine] ${m}`),
+        error: (m) => log.error(`[engine] ${m}`),
+      },
+    });
+    registerOpenAiProvider(this.registry, {
+      getSettings: () => readSettings().openai,
+      getApiKey: async () => (await keys.get(openAiProviderId)) ?? undefined,
+    });
+  }
+
+  /** The demo model built into the VSIX (dist/demo-model), used when hearth.local.modelPath is empty. */
+  demoModelPath(): string {
+    return vscode.Uri.joinPath(this.extensionUri, 'dist', 'demo-model').fsPath;
+  }
+
+  options(): ProviderOption[] {
+    return this.registry.list().map(({ id, label, kind }) => ({ id, label, kind }));
+  }
+
+  label(id: string): string {
+    return this.registry.list().find((p) => p.id === id)?.label ?? id;
+  }
+
+  defaultProviderId(): string {
+    return readSettings().provider;
+  }
+
+  /** The provider whose key "Set API Key" manages: the configured one if remote, else the OpenAI-compatible one. */
+  remoteProviderIdForKeys(): string {
+    const id = this.defaultProviderId();
+    return this.registry.list().find((p) => p.id === id)?.kind === 'remote' ? id : openAiProviderId;
+  }
+
+  configuredModel(id: string): string | undefined {
+    return id === openAiProviderId ? readSettings().openai.model : undefined;
+  }
+
+  get(id: string): Promise<ChatProvider> {
+    return this.registry.get(id);
+  }
+
+  async listModels(id: string, signal?: AbortSignal): Promise<string[]> {
+    const provider = await this.registry.get(id);
+    return (await provider.models(signal)).map((m) => m.id);
+  }
+
+  /** What the status line shows for a provider; the local engine is not started just to describe it. */
+  async status(id: string, signal?: AbortSignal): Promise<Partial<Status>> {
+    if (id !== localProviderId || !this.registry.isCreated(id)) return {};
+    const local = (await this.registry.get(id)) as LocalProvider;
+    const model = local.status.model;
+    if (!model) return {};
+    const skipped = model.skippedDevices.map((s) => `${s.device}: ${s.reason}`).join('; ');
+    const usage = local.status.lastUsage;
+    void signal;
+    return {
+      model: model.modelId,
+      device: model.device,
+      ...(skipped ? { deviceNote: `Skipped ${skipped}` } : {}),
+      contextWindow: model.contextWindow,
+      ...(usage ? { contextUsed: usage.promptTokens + usage.completionTokens } : {}),
+    };
+  }
+
+  /** Exact token count when the local engine is already running; otherwise undefined (the caller estimates). */
+  async countTokens(id: string, text: string, signal?: AbortSignal): Promise<number | undefined> {
+    if (id !== localProviderId || !this.registry.isCreated(id)) return undefined;
+    const local = (await this.registry.get(id)) as LocalProvider;
+    try {
+      return (await local.countTokens([{ role: 'user', content: text }], signal)).tokens;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async restartLocal(): Promise<void> {
+    await this.registry.reset(localProviderId);
+  }
+
+  settingsChanged(e: vscode.ConfigurationChangeEvent): void {
+    // Model, device, dtype and threads are fixed when the engine loads a model: start it afresh.
+    const reload = ['modelPath', 'device', 'dtype', 'threads'].some((k) => e.affectsConfiguration(`hearth.local.${k}`));
+    if (reload && this.registry.isCreated(localProviderId)) {
+      this.log.info('Local model settings changed: the engine restarts on the next question.');
+      void this.registry.reset(localProviderId);
+    }
+  }
+
+  keysChanged(): void {
+    // Keys are read at every request; nothing is cached.
+  }
+
+  dispose(): void {
+    void this.registry.dispose();
+  }
+}

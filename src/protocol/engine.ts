@@ -1,0 +1,140 @@
+// JSON-RPC between the extension host (LocalProvider) and the engine host process.
+// Requests go host -> engine; answer text streams back as `chatEvent` notifications keyed by
+// the request's `requestId`, then the `chat` request resolves with usage and speed. Cancel a
+// chat with vscode-jsonrpc's cancellation token: the engine stops within one token.
+// Failures come back as a ResponseError whose `data` is an `EngineErrorData`.
+import { z } from 'zod';
+import { ChatMessageSchema, ErrorInfoSchema } from './chat';
+
+export const EngineMethods = {
+  loadModel: 'engine/loadModel',
+  chat: 'engine/chat',
+  countTokens: 'engine/countTokens',
+  dispose: 'engine/dispose',
+} as const;
+
+export const EngineNotifications = {
+  chatEvent: 'engine/chatEvent',
+  log: 'engine/log',
+} as const;
+
+export const DeviceSchema = z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']);
+export type Device = z.infer<typeof DeviceSchema>;
+
+export const DtypeSchema = z.enum(['auto', 'fp32', 'fp16', 'q8', 'q4', 'q4f16']);
+export type Dtype = z.infer<typeof DtypeSchema>;
+
+export const LoadModelParamsSchema = z.object({
+  modelPath: z.string().min(1),
+  device: DeviceSchema,
+  dtype: DtypeSchema,
+  /** 0: one per physical core. */
+  threads: z.number().int().nonnegative(),
+});
+export type LoadModelParams = z.infer<typeof LoadModelParamsSchema>;
+
+export const SkippedDeviceSchema = z.object({ device: z.string(), reason: z.string() });
+export type SkippedDevice = z.infer<typeof SkippedDeviceSchema>;
+
+export const LoadedModelInfoSchema = z.object({
+  modelId: z.string(),
+  modelPath: z.string(),
+  layout: z.enum(['transformers.js', 'genai']),
+  /** The .onnx file that runs, relative to the model folder. */
+  modelFile: z.string(),
+  dtype: z.string(),
+  /** The device that runs the model, e.g. 'cpu'. */
+  device: z.string(),
+  requestedDevice: DeviceSchema,
+  /** Devices tried before `device` and why each was not used. */
+  skippedDevices: z.array(SkippedDeviceSchema),
+  contextWindow: z.number().int().positive(),
+  threads: z.number().int().nonnegative(),
+  loadMs: z.number().nonnegative(),
+});
+export type LoadedModelInfo = z.infer<typeof LoadedModelInfoSchema>;
+
+/** Per-request sampling overrides; absent means the model's generation defaults. */
+export const SamplingOverridesSchema = z.object({
+  temperature: z.number().nonnegative().optional(),
+  topK: z.number().int().nonnegative().optional(),
+  topP: z.number().min(0).max(1).optional(),
+  minP: z.number().min(0).max(1).optional(),
+  repetitionPenalty: z.number().positive().optional(),
+  seed: z.number().int().optional(),
+});
+export type SamplingOverrides = z.infer<typeof SamplingOverridesSchema>;
+
+export const GenerationRequestSchema = z.object({
+  /** Keys the prefix cache: the next turn of the same conversation reuses its KV cache. */
+  conversationId: z.string().min(1).optional(),
+  messages: z.array(ChatMessageSchema).min(1),
+  maxNewTokens: z.number().int().positive().optional(),
+  /** EOS is suppressed until this many tokens are written (benchmarks, tests). */
+  minNewTokens: z.number().int().nonnegative().optional(),
+  stop: z.array(z.string().min(1)).optional(),
+  sampling: SamplingOverridesSchema.optional(),
+});
+export type GenerationRequest = z.infer<typeof GenerationRequestSchema>;
+
+export const ChatParamsSchema = GenerationRequestSchema.extend({ requestId: z.string().min(1) });
+export type ChatParams = z.infer<typeof ChatParamsSchema>;
+
+export const StreamEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('delta'), text: z.string() }),
+  z.object({ type: z.literal('notice'), text: z.string() }),
+]);
+export type StreamEvent = z.infer<typeof StreamEventSchema>;
+
+export const ChatEventParamsSchema = z.object({ requestId: z.string(), event: StreamEventSchema });
+export type ChatEventParams = z.infer<typeof ChatEventParamsSchema>;
+
+export const GenerationUsageSchema = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  /** Prompt tokens served from the prefix cache (not recomputed). */
+  cachedTokens: z.number().int().nonnegative(),
+});
+export type GenerationUsage = z.infer<typeof GenerationUsageSchema>;
+
+export const GenerationStatsSchema = z.object({
+  timeToFirstTokenMs: z.number().nonnegative().optional(),
+  /** Decode speed after the first token. */
+  tokensPerSecond: z.number().nonnegative().optional(),
+  prefillMs: z.number().nonnegative(),
+  device: z.string(),
+});
+export type GenerationStats = z.infer<typeof GenerationStatsSchema>;
+
+export const FinishReasonSchema = z.enum(['stop', 'length', 'cancelled']);
+
+export const GenerationResultSchema = z.object({
+  finishReason: FinishReasonSchema,
+  usage: GenerationUsageSchema,
+  stats: GenerationStatsSchema,
+  /** Old messages left out to fit the context window. */
+  droppedMessages: z.number().int().nonnegative(),
+});
+export type GenerationResult = z.infer<typeof GenerationResultSchema>;
+
+export const CountTokensParamsSchema = z.object({ messages: z.array(ChatMessageSchema) });
+export type CountTokensParams = z.infer<typeof CountTokensParamsSchema>;
+
+export const CountTokensResultSchema = z.object({
+  tokens: z.number().int().nonnegative(),
+  contextWindow: z.number().int().positive(),
+});
+export type CountTokensResult = z.infer<typeof CountTokensResultSchema>;
+
+export const LogParamsSchema = z.object({
+  level: z.enum(['info', 'warn', 'error']),
+  message: z.string(),
+});
+export type LogParams = z.infer<typeof LogParamsSchema>;
+
+/** `data` of every ResponseError the engine sends. */
+export const EngineErrorDataSchema = ErrorInfoSchema.extend({ file: z.string().optional() });
+export type EngineErrorData = z.infer<typeof EngineErrorDataSchema>;
+
+/** JSON-RPC error code of engine failures (in the server-defined range). */
+export const ENGINE_ERROR_CODE = -32001;

@@ -1,0 +1,248 @@
+// The local model as a ChatProvider. Inference runs in a separate engine host process (forked
+// on the first request) so it can neither block nor crash the extension host; a crash fails the
+// running answer with `engineCrashed` and the next request starts a fresh host. The host is
+// stopped after `idleTimeoutMinutes` without requests to give its memory back.
+import type { ChatMessage } from '../../protocol/chat';
+import type { Device, Dtype, GenerationUsage, LoadedModelInfo, SamplingOverrides, StreamEvent } from '../../protocol/engine';
+import { type ChatEvent, type ChatProvider, type ChatRequest, type ModelInfo, ProviderError } from '../types';
+import { EngineClient, type EngineLogger } from './engineClient';
+import { EventQueue } from './eventQueue';
+
+export interface LocalProviderSettings {
+  /** '' means `defaultModelPath`. */
+  modelPath: string;
+  device: Device;
+  dtype: Dtype;
+  threads: number;
+  idleTimeoutMinutes: number;
+  maxNewTokens: number;
+  temperature: number | null;
+  topK: number | null;
+  topP: number | null;
+  minP: number | null;
+  repetitionPenalty: number | null;
+  seed: number | null;
+}
+
+export interface LocalProviderOptions {
+  id?: string;
+  label?: string;
+  /** Path of dist/engineHost.js. */
+  engineHostPath: string;
+  /** Read at every request, so settings changes apply to the next message. */
+  getSettings(): LocalProviderSettings;
+  logger: EngineLogger;
+  /** The model used when settings name none (e.g. the bundled demo model). */
+  defaultModelPath?: string;
+}
+
+/** What the panel can show about the local engine. */
+export interface LocalEngineStatus {
+  state: 'stopped' | 'loading' | 'ready' | 'generating';
+  /** The loaded model: device that runs it, devices skipped and why, context window. */
+  model?: LoadedModelInfo;
+  /** Tokens of the last answer (prompt tokens are what the conversation now uses of the window). */
+  lastUsage?: GenerationUsage;
+}
+
+export class LocalProvider implements ChatProvider {
+  readonly id: string;
+  readonly label: string;
+  readonly kind = 'local' as const;
+  private client: EngineClient | undefined;
+  private currentStatus: LocalEngineStatus = { state: 'stopped' };
+  private readonly statusListeners = new Set<(status: LocalEngineStatus) => void>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private busy = 0;
+  private nextRequestId = 1;
+  private disposed = false;
+
+  constructor(private readonly options: LocalProviderOptions) {
+    this.id = options.id ?? 'local';
+    this.label = options.label ?? 'Local model';
+  }
+
+  get status(): LocalEngineStatus {
+    return this.currentStatus;
+  }
+
+  /** Returns a function that unsubscribes. */
+  onDidChangeStatus(listener: (status: LocalEngineStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** The engine host's process id while it runs. */
+  get engineProcessId(): number | undefined {
+    return this.client?.alive ? this.client.pid : undefined;
+  }
+
+  async models(): Promise<ModelInfo[]> {
+    const model = this.currentStatus.model;
+    if (model) return [{ id: model.modelId, label: `${model.modelId} (${model.dtype}, ${model.device})`, contextWindow: model.contextWindow }];
+    const path = this.modelPath(this.options.getSettings());
+    return path ? [{ id: path.split(/[\\/]/).filter(Boolean).pop() ?? path }] : [];
+  }
+
+  /** Exact token count of these messages as the model will see them. */
+  async countTokens(messages: ChatMessage[], signal?: AbortSignal): Promise<{ tokens: number; contextWindow: number }> {
+    return this.withEngine(async (client) => client.countTokens({ messages }, signal), signal);
+  }
+
+  async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+    const settings = this.options.getSettings();
+    const requestId = String(this.nextRequestId++);
+    const queue = new EventQueue<StreamEvent>();
+    let settled = false;
+    let failure: unknown;
+    let result: Awaited<ReturnType<EngineClient['chat']>> | undefined;
+    const onAbort = (): void => queue.wake();
+    signal?.addEventListener('abort', onAbort);
+    const answer = this.withEngine(async (client) => {
+      this.setStatus({ ...this.currentStatus, state: 'generating' });
+      return client.chat(
+        {
+          requestId,
+          ...(request.conversationId ? { conversationId: request.conversationId } : {}),
+          messages: request.messages,
+          maxNewTokens: request.maxTokens ?? settings.maxNewTokens,
+          sampling: samplingOf(settings, request.temperature),
+        },
+        (event) => queue.push(event),
+        signal,
+      );
+    }, signal).then(
+      (r) => (result = r),
+      (err: unknown) => (failure = err),
+    );
+    void answer.finally(() => {
+      settled = true;
+      queue.wake();
+    });
+
+    try {
+      for (;;) {
+        for (const event of queue.drain()) yield event;
+        // Stop waiting at once; the engine ends the answer within a token on its own.
+        if (signal?.aborted) {
+          yield { type: 'finish', reason: 'cancelled' };
+          return;
+        }
+        if (settled) break;
+        await queue.whenReady();
+      }
+      for (const event of queue.drain()) yield event;
+      if (failure !== undefined) throw failure;
+      if (!result) throw new ProviderError('unknown', 'The local engine ended the answer without a result.');
+      this.setStatus({ ...this.currentStatus, state: 'ready', lastUsage: result.usage });
+      yield { type: 'usage', usage: { promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens } };
+      yield {
+        type: 'stats',
+        stats: {
+          ...(result.stats.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: result.stats.timeToFirstTokenMs } : {}),
+          ...(result.stats.tokensPerSecond !== undefined ? { tokensPerSecond: result.stats.tokensPerSecond } : {}),
+          device: result.stats.device,
+        },
+      };
+      yield { type: 'finish', reason: result.finishReason };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Stops the engine host; the next request starts a new one (e.g. 'Hearth: Restart Local Engine'). */
+  async restart(): Promise<void> {
+    await this.stopEngine();
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.statusListeners.clear();
+    await this.stopEngine();
+  }
+
+  /** Runs `work` against a started engine with the configured model loaded; tracks idleness. */
+  private async withEngine<T>(work: (client: EngineClient) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.disposed) throw new ProviderError('badRequest', 'The local provider has been disposed.');
+    const settings = this.options.getSettings();
+    const modelPath = this.modelPath(settings);
+    if (!modelPath) {
+      throw new ProviderError('badModel', 'No local model is set.', "Run 'Hearth: Select Model' to choose a model folder, or set hearth.local.modelPath.");
+    }
+    this.busy++;
+    this.cancelIdleTimer();
+    try {
+      const client = this.ensureClient();
+      if (this.currentStatus.model?.modelPath !== modelPath) this.setStatus({ state: 'loading' });
+      const model = await client.loadModel({ modelPath, device: settings.device, dtype: settings.dtype, threads: settings.threads }, signal);
+      if (JSON.stringify(this.currentStatus.model) !== JSON.stringify(model)) this.setStatus({ state: 'ready', model });
+      return await work(client);
+    } finally {
+      this.busy--;
+      if (this.busy === 0 && this.client?.alive) {
+        if (this.currentStatus.state === 'generating') this.setStatus({ ...this.currentStatus, state: 'ready' });
+        this.scheduleIdleStop(settings.idleTimeoutMinutes);
+      }
+    }
+  }
+
+  private ensureClient(): EngineClient {
+    if (this.client?.alive) return this.client;
+    const client = new EngineClient({ hostScript: this.options.engineHostPath, logger: this.options.logger });
+    client.onExit(() => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.cancelIdleTimer();
+      this.setStatus({ state: 'stopped' });
+    });
+    this.client = client;
+    return client;
+  }
+
+  private scheduleIdleStop(minutes: number): void {
+    this.cancelIdleTimer();
+    if (!(minutes > 0)) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.busy === 0) {
+        this.options.logger.info(`Stopping the idle local engine after ${minutes} minute(s).`);
+        void this.stopEngine();
+      }
+    }, minutes * 60_000);
+    this.idleTimer.unref();
+  }
+
+  private cancelIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  private async stopEngine(): Promise<void> {
+    this.cancelIdleTimer();
+    const client = this.client;
+    this.client = undefined;
+    if (client) await client.stop();
+    this.setStatus({ state: 'stopped' });
+  }
+
+  private modelPath(settings: LocalProviderSettings): string | undefined {
+    return settings.modelPath.trim() || this.options.defaultModelPath || undefined;
+  }
+
+  private setStatus(status: LocalEngineStatus): void {
+    this.currentStatus = status;
+    for (const listener of this.statusListeners) listener(status);
+  }
+}
+
+function samplingOf(settings: LocalProviderSettings, requestTemperature: number | undefined): SamplingOverrides {
+  const pick = <K extends keyof SamplingOverrides>(key: K, value: number | null | undefined): Partial<SamplingOverrides> =>
+    value === null || value === undefined ? {} : { [key]: value };
+  return {
+    ...pick('temperature', requestTemperature ?? settings.temperature),
+    ...pick('topK', settings.topK),
+    ...pick('topP', settings.topP),
+    ...pick('minP', settings.minP),
+    ...pick('repetitionPenalty', settings.repetitionPenalty),
+    ...pick('seed', settings.seed),
+  };
+}

@@ -1,0 +1,35 @@
+// Measures one streamed answer: time to first token, and tokens per second after it.
+import type { AnswerStats } from '../../protocol/chat';
+
+export class AnswerMeter {
+  private firstAt: number | undefined;
+  private lastAt: number | undefined;
+  private deltas = 0;
+
+  constructor(
+    private readonly startedAt: number,
+    private readonly now: () => number,
+  ) {}
+
+  onDelta(): void {
+    const t = this.now();
+    this.firstAt ??= t;
+    this.lastAt = t;
+    this.deltas += 1;
+  }
+
+  get sawText(): boolean {
+    return this.deltas > 0;
+  }
+
+  /** `completionTokens` from usage when the server sent it, else one token per chunk (close for most servers). */
+  stats(completionTokens?: number): AnswerStats {
+    if (this.firstAt === undefined || this.lastAt === undefined) return {};
+    const stats: AnswerStats = { timeToFirstTokenMs: this.firstAt - this.startedAt };
+    const tokens = completionTokens ?? this.deltas;
+    const seconds = (this.lastAt - this.firstAt) / 1000;
+    // The first token's arrival starts the clock, so it is not counted in the rate.
+    if (seconds > 0 && tokens > 1) stats.tokensPerSecond = (tokens - 1) / seconds;
+    return stats;
+  }
+}

@@ -1,0 +1,202 @@
+// A ChatProvider for any OpenAI-compatible Chat Completions API (OpenAI, Azure OpenAI, DeepSeek, Qwen/DashScope,
+// Moonshot, Ollama, LM Studio, vLLM, llama-server), streaming through the official openai SDK.
+//
+// Retries: the SDK's own retries are off (they would retry 5xx and dropped connections silently and make Stop
+// slow). We retry exactly once in three honest cases: a server that rejects `stream_options`, a model that wants
+// `max_completion_tokens` instead of `max_tokens`, and a 429 that asks for a wait of at most 2 s (announced with
+// a notice). Anything else is shown to the user as it is.
+import { setTimeout as delay } from 'node:timers/promises';
+import { APIError, type OpenAI } from 'openai';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { Stream } from 'openai/streaming';
+import { isAbortError, ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type FinishReason, type ModelInfo } from '../types';
+import { AnswerMeter } from './answerMeter';
+import { createOpenAiClient, type FetchLike, type OpenAiSettings } from './openAiClient';
+import { connectionClosed, toProviderError, toStreamError, type ErrorContext } from './openAiErrors';
+import { parseRetryAfterMs } from './retryAfter';
+
+export type { OpenAiSettings } from './openAiClient';
+
+export interface OpenAiProviderOptions {
+  id?: string;
+  label?: string;
+  /** Read at every request, so settings changes apply to the next message. */
+  getSettings(): OpenAiSettings;
+  /** From SecretStorage; undefined is fine for local servers that need no key. */
+  getApiKey(): Promise<string | undefined>;
+  /** A custom fetch (tests, proxies). */
+  fetch?: FetchLike;
+  now?: () => number;
+}
+
+const maxAutoRetryAfterMs = 2000;
+
+interface Attempt {
+  params: ChatCompletionCreateParamsStreaming;
+  retriedStreamOptions: boolean;
+  retriedMaxTokens: boolean;
+  retriedRateLimit: boolean;
+}
+
+export class OpenAiProvider implements ChatProvider {
+  readonly id: string;
+  readonly label: string;
+  readonly kind = 'remote' as const;
+  private readonly now: () => number;
+  /** Base URLs that rejected `stream_options`, so later requests skip it. */
+  private readonly noStreamOptions = new Set<string>();
+  /** `baseUrl model` pairs that want `max_completion_tokens`. */
+  private readonly wantsMaxCompletionTokens = new Set<string>();
+
+  constructor(private readonly options: OpenAiProviderOptions) {
+    this.id = options.id ?? 'openai';
+    this.label = options.label ?? 'OpenAI-compatible API';
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  async models(signal?: AbortSignal): Promise<ModelInfo[]> {
+    try {
+      const settings = this.options.getSettings();
+      const client = createOpenAiClient(settings, await this.options.getApiKey(), this.options.fetch);
+      const page = await client.models.list({ signal });
+      return page.data.map((m) => ({ id: m.id })).sort((a, b) => a.id.localeCompare(b.id));
+    } catch {
+      // Many compatible servers have no /models, or need a key we lack: the picker then offers free text.
+      return [];
+    }
+  }
+
+  async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+    const settings = this.options.getSettings();
+    const model = request.model ?? settings.model;
+    const apiKey = await this.options.getApiKey();
+    const ctx: ErrorContext = { baseUrl: settings.baseUrl, model, apiKey };
+    if (signal?.aborted) {
+      yield { type: 'finish', reason: 'cancelled' };
+      return;
+    }
+    let client: OpenAI;
+    try {
+      client = createOpenAiClient(settings, apiKey, this.options.fetch);
+    } catch (err) {
+      throw new ProviderError('badRequest', err instanceof Error ? err.message : String(err), 'Fix hearth.openai.baseUrl in Settings.');
+    }
+    const startedAt = this.now();
+    let stream: Stream<ChatCompletionChunk>;
+    try {
+      stream = yield* this.open(client, this.buildParams(request, settings, model), settings.baseUrl, signal);
+    } catch (err) {
+      if (signal?.aborted || isAbortError(err)) {
+        yield { type: 'finish', reason: 'cancelled' };
+        return;
+      }
+      throw toProviderError(err, ctx);
+    }
+
+    const meter = new AnswerMeter(startedAt, this.now);
+    let finishReason: string | undefined;
+    let usage: ChatCompletionChunk['usage'];
+    try {
+      for await (const chunk of stream) {
+        // vLLM can send usage on every chunk; OpenAI on a last chunk with no choices. Keep the latest.
+        if (chunk.usage) usage = chunk.usage;
+        const choice = chunk.choices?.[0];
+        if (!choice) continue;
+        // `reasoning_content` (DeepSeek, Qwen) is the model thinking aloud: not part of the answer.
+        const text = choice.delta?.content;
+        if (text) {
+          meter.onDelta();
+          yield { type: 'delta', text };
+        }
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      }
+    } catch (err) {
+      if (!(signal?.aborted || isAbortError(err))) throw toStreamError(err, ctx);
+    }
+    // The SDK ends the stream quietly when aborted, so the signal is the only witness.
+    if (signal?.aborted) {
+      if (meter.sawText) yield { type: 'stats', stats: meter.stats() };
+      yield { type: 'finish', reason: 'cancelled' };
+      return;
+    }
+    if (finishReason === undefined) throw connectionClosed(ctx);
+    if (usage) {
+      yield { type: 'usage', usage: { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 } };
+    }
+    yield { type: 'stats', stats: meter.stats(usage?.completion_tokens) };
+    if (finishReason === 'content_filter') yield { type: 'notice', text: "The provider's content filter stopped the answer." };
+    yield { type: 'finish', reason: toFinishReason(finishReason) };
+  }
+
+  private buildParams(request: ChatRequest, settings: OpenAiSettings, model: string): ChatCompletionCreateParamsStreaming {
+    const maxTokens = request.maxTokens ?? settings.maxTokens ?? undefined;
+    const temperature = request.temperature ?? settings.temperature ?? undefined;
+    const params: ChatCompletionCreateParamsStreaming = {
+      model,
+      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      stream: true,
+    };
+    if (!this.noStreamOptions.has(settings.baseUrl)) params.stream_options = { include_usage: true };
+    if (maxTokens !== undefined) {
+      if (this.wantsMaxCompletionTokens.has(`${settings.baseUrl} ${model}`) || isOpenAiItself(settings.baseUrl)) {
+        params.max_completion_tokens = maxTokens;
+      } else {
+        params.max_tokens = maxTokens;
+      }
+    }
+    if (temperature !== undefined) params.temperature = temperature;
+    return params;
+  }
+
+  /** Sends the request, retrying once for each known compatibility quirk and for a short 429. */
+  private async *open(
+    client: OpenAI,
+    params: ChatCompletionCreateParamsStreaming,
+    baseUrl: string,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<ChatEvent, Stream<ChatCompletionChunk>> {
+    const attempt: Attempt = { params, retriedStreamOptions: false, retriedMaxTokens: false, retriedRateLimit: false };
+    for (;;) {
+      try {
+        return await client.chat.completions.create(attempt.params, { signal });
+      } catch (err) {
+        if (!(err instanceof APIError)) throw err;
+        const text = `${err.message} ${JSON.stringify(err.error ?? '')}`;
+        if (err.status === 400 && !attempt.retriedStreamOptions && attempt.params.stream_options && /stream_options/i.test(text)) {
+          this.noStreamOptions.add(baseUrl);
+          const { stream_options: _dropped, ...rest } = attempt.params;
+          attempt.params = rest;
+          attempt.retriedStreamOptions = true;
+          continue;
+        }
+        if (err.status === 400 && !attempt.retriedMaxTokens && attempt.params.max_tokens !== undefined && /max_completion_tokens/.test(text)) {
+          this.wantsMaxCompletionTokens.add(`${baseUrl} ${attempt.params.model}`);
+          const { max_tokens: maxTokens, ...rest } = attempt.params;
+          attempt.params = { ...rest, max_completion_tokens: maxTokens };
+          attempt.retriedMaxTokens = true;
+          continue;
+        }
+        const waitMs = err.status === 429 && err.headers ? parseRetryAfterMs(err.headers) : undefined;
+        if (waitMs !== undefined && waitMs <= maxAutoRetryAfterMs && !attempt.retriedRateLimit) {
+          attempt.retriedRateLimit = true;
+          yield { type: 'notice', text: `Rate limited by the API; retrying in ${Math.max(1, Math.ceil(waitMs / 1000))} s.` };
+          await delay(waitMs, undefined, { signal });
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+}
+
+function toFinishReason(reason: string): FinishReason {
+  return reason === 'length' ? 'length' : 'stop';
+}
+
+function isOpenAiItself(baseUrl: string): boolean {
+  try {
+    return new URL(baseUrl).hostname === 'api.openai.com';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,136 @@
+// Builds the panel and routes host messages to its parts.
+import type { HostToWebview } from '../protocol/webviewMessages';
+import { Composer } from './chrome/composer';
+import { ContextChips } from './chrome/contextChips';
+import { ConversationPanel } from './chrome/conversationPanel';
+import { createEmptyState } from './chrome/emptyState';
+import { LiveRegion } from './chrome/liveRegion';
+import { NoticeBar } from './chrome/noticeBar';
+import { Pickers } from './chrome/pickers';
+import { StatusLine } from './chrome/statusLine';
+import { h } from './dom';
+import type { Host } from './host';
+import { FrameScheduler } from './messages/frameScheduler';
+import { MessageList } from './messages/messageList';
+
+export class App {
+  private readonly conversations: ConversationPanel;
+  private readonly pickers: Pickers;
+  private readonly status = new StatusLine();
+  private readonly chips: ContextChips;
+  private readonly composer: Composer;
+  private readonly notices: NoticeBar;
+  private readonly live = new LiveRegion();
+  private readonly messages: MessageList;
+  private readonly emptyState = createEmptyState();
+  private readonly title = h('span', { class: 'conversation-heading', attrs: { id: 'conversation-title' } });
+  private conversationId = '';
+
+  constructor(
+    root: HTMLElement,
+    private readonly host: Host,
+  ) {
+    const post = host.post.bind(host);
+    this.conversations = new ConversationPanel(post);
+    this.pickers = new Pickers(post);
+    this.chips = new ContextChips(post);
+    this.notices = new NoticeBar(post);
+    const messagesElement = h('div', { class: 'messages', attrs: { id: 'messages', tabindex: '0', 'aria-label': 'Conversation' } });
+    this.messages = new MessageList(messagesElement, new FrameScheduler(), {
+      post,
+      onCountChange: (count) => {
+        this.emptyState.hidden = count > 0;
+      },
+      onScrollChange: (top) => {
+        this.host.updateState({ scroll: top === undefined ? undefined : { conversationId: this.conversationId, top } });
+      },
+    });
+    this.composer = new Composer({
+      post,
+      editLastUserMessage: () => this.messages.editLastUserMessage(),
+      saveDraft: (draft) => this.host.updateState({ draft }),
+    });
+    this.composer.setDraft(host.state.draft ?? '');
+
+    const header = h(
+      'header',
+      { class: 'header' },
+      h('div', { class: 'header-row' }, this.conversations.toggle, this.title, this.pickers.newChat),
+      this.pickers.element,
+    );
+    root.replaceChildren(
+      header,
+      this.conversations.panel,
+      this.notices.element,
+      h('main', { class: 'chat-area' }, this.emptyState, messagesElement),
+      h('div', { class: 'composer' }, this.chips.element, this.composer.element),
+      this.status.element,
+      this.live.element,
+    );
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) this.composer.stopAnswer();
+    });
+    this.composer.prompt.focus();
+  }
+
+  handle(message: HostToWebview): void {
+    switch (message.type) {
+      case 'init': {
+        const { conversation } = message;
+        const saved = this.host.state.scroll;
+        const restoreTop = saved && saved.conversationId === conversation.id ? saved.top : undefined;
+        this.conversationId = conversation.id;
+        this.title.textContent = conversation.title || 'New conversation';
+        this.conversations.setCurrent(conversation.id);
+        this.conversations.render(message.conversations);
+        this.pickers.setProviders(message.providers);
+        this.applyStatus(message.status);
+        this.setGenerating(message.generating);
+        this.chips.render(message.chips);
+        this.messages.reset(conversation.messages, restoreTop);
+        break;
+      }
+      case 'conversations':
+        this.conversations.render(message.conversations);
+        break;
+      case 'messageAdded':
+        this.messages.add(message.message);
+        break;
+      case 'messagesTruncated':
+        this.messages.truncateFrom(message.fromMessageId);
+        break;
+      case 'delta':
+        this.messages.appendDelta(message.messageId, message.text);
+        break;
+      case 'messageDone':
+        this.messages.done(message.messageId, message.status, message.error);
+        if (message.status === 'complete') this.live.announce('Answer complete');
+        else if (message.status === 'stopped') this.live.announce('Answer stopped');
+        else if (message.error) this.live.announce(`Error: ${message.error.message}${message.error.action ? `. ${message.error.action}` : ''}`);
+        break;
+      case 'generating':
+        this.setGenerating(message.generating);
+        break;
+      case 'status':
+        this.applyStatus(message.status);
+        break;
+      case 'chips':
+        this.chips.render(message.chips);
+        break;
+      case 'notice':
+        this.notices.show(message);
+        if (message.level === 'error') this.live.announce(message.text);
+        break;
+    }
+  }
+
+  private applyStatus(status: Extract<HostToWebview, { type: 'status' }>['status']): void {
+    this.pickers.setStatus(status);
+    this.status.render(status);
+  }
+
+  private setGenerating(generating: boolean): void {
+    this.composer.setGenerating(generating);
+    this.messages.setGenerating(generating);
+  }
+}

@@ -1,0 +1,67 @@
+// The prompt: Enter sends, Shift+Enter adds a line, Up on an empty prompt edits the last
+// message, Escape stops an answer. #send and #stop are the e2e contract.
+import type { WebviewToHost } from '../../protocol/webviewMessages';
+import { h } from '../dom';
+
+export interface ComposerOptions {
+  post(message: WebviewToHost): void;
+  editLastUserMessage(): boolean;
+  saveDraft(draft: string): void;
+}
+
+export class Composer {
+  readonly prompt = h('textarea', {
+    attrs: {
+      id: 'prompt',
+      rows: '2',
+      'aria-label': 'Ask Hearth. Enter sends, Shift+Enter adds a line, Up edits your last message.',
+      placeholder: 'Ask a question (Enter to send, Shift+Enter for a new line)',
+    },
+  });
+  private readonly send = h('button', { class: 'primary', text: 'Send', attrs: { id: 'send', type: 'button', title: 'Send (Enter)' } });
+  private readonly stop = h('button', { text: 'Stop', hidden: true, attrs: { id: 'stop', type: 'button', title: 'Stop the answer (Escape)' } });
+  readonly element = h('div', { class: 'prompt-row' }, this.prompt, h('div', { class: 'prompt-buttons' }, this.send, this.stop));
+  private generating = false;
+
+  constructor(private readonly options: ComposerOptions) {
+    this.prompt.addEventListener('keydown', (event) => this.onKeyDown(event));
+    this.prompt.addEventListener('input', () => options.saveDraft(this.prompt.value));
+    this.send.addEventListener('click', () => this.submit());
+    this.stop.addEventListener('click', () => this.stopAnswer());
+  }
+
+  setDraft(draft: string): void {
+    this.prompt.value = draft;
+  }
+
+  setGenerating(generating: boolean): void {
+    this.generating = generating;
+    this.stop.hidden = !generating;
+    this.send.disabled = generating;
+  }
+
+  stopAnswer(): void {
+    if (this.generating) this.options.post({ type: 'stop' });
+  }
+
+  private submit(): void {
+    const text = this.prompt.value;
+    if (this.generating || !text.trim()) return;
+    this.options.post({ type: 'send', text });
+    this.prompt.value = '';
+    this.options.saveDraft('');
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    if (event.isComposing) return; // An IME is composing: Enter picks a candidate.
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      this.submit();
+    } else if (event.key === 'ArrowUp' && this.prompt.value === '') {
+      if (this.options.editLastUserMessage()) event.preventDefault();
+    } else if (event.key === 'Escape' && this.generating) {
+      event.preventDefault();
+      this.stopAnswer();
+    }
+  }
+}

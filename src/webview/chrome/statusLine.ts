@@ -1,0 +1,37 @@
+// Provider/model, device, context use and the last answer's speed, in one line.
+import type { Status } from '../../protocol/webviewMessages';
+import { h } from '../dom';
+
+const numberFormat = new Intl.NumberFormat();
+
+export class StatusLine {
+  private readonly model = h('span', { class: 'status-model', attrs: { id: 'status-model' } });
+  private readonly device = h('span', { class: 'status-device', attrs: { id: 'status-device' } });
+  private readonly context = h('span', { class: 'status-context', attrs: { id: 'status-context' } });
+  private readonly speed = h('span', { class: 'status-speed', attrs: { id: 'status-speed' } });
+  readonly element = h('footer', { class: 'status-line', attrs: { id: 'status', 'aria-label': 'Model status' } }, this.model, this.device, this.context, this.speed);
+
+  render(status: Status): void {
+    this.model.textContent = status.model ? `${status.providerLabel} · ${status.model}` : status.providerLabel;
+    this.device.textContent = status.device ?? '';
+    this.device.hidden = !status.device;
+    if (status.deviceNote) this.device.title = status.deviceNote;
+    else this.device.removeAttribute('title');
+
+    const { contextUsed, contextWindow } = status;
+    this.context.hidden = contextUsed === undefined && contextWindow === undefined;
+    this.context.textContent = contextWindow
+      ? `${numberFormat.format(contextUsed ?? 0)} / ${numberFormat.format(contextWindow)} tokens`
+      : `${numberFormat.format(contextUsed ?? 0)} tokens`;
+    this.context.classList.toggle('near-limit', !!contextWindow && (contextUsed ?? 0) / contextWindow > 0.9);
+    this.context.title = 'Tokens the conversation uses out of the model\'s context window';
+
+    const stats = status.lastStats;
+    const parts: string[] = [];
+    if (stats?.tokensPerSecond !== undefined) parts.push(`${stats.tokensPerSecond.toFixed(1)} tok/s`);
+    if (stats?.timeToFirstTokenMs !== undefined) parts.push(`first token ${Math.round(stats.timeToFirstTokenMs)} ms`);
+    this.speed.textContent = parts.join(' · ');
+    this.speed.hidden = parts.length === 0;
+    this.speed.title = 'Speed of the last answer';
+  }
+}

@@ -1,0 +1,87 @@
+// The DOM of one message: <article class="message" data-role data-id data-status> holding
+// .message-body, an optional .message-error and the message's action buttons.
+import type { ErrorInfo, MessageStatus, StoredMessage } from '../../protocol/chat';
+import { button, h } from '../dom';
+import { renderMarkdown } from '../markdown/renderMarkdown';
+import { StreamingMarkdown } from '../markdown/streamingMarkdown';
+
+export type ShownRole = 'user' | 'assistant';
+export type MessageAction = 'copy' | 'regenerate' | 'edit';
+
+export type ShownMessage = StoredMessage & { role: ShownRole };
+
+/** System messages are not shown in the panel. */
+export function isShownMessage(message: StoredMessage): message is ShownMessage {
+  return message.role === 'user' || message.role === 'assistant';
+}
+
+export function createMessageShell(message: ShownMessage): HTMLElement {
+  return h('article', {
+    class: 'message',
+    attrs: {
+      'data-role': message.role,
+      'data-id': message.id,
+      'data-status': message.status,
+      'aria-label': message.role === 'user' ? 'You' : 'Hearth',
+    },
+  });
+}
+
+/** Fills the shell. Returns a live renderer when the message is still streaming. */
+export function renderMessage(element: HTMLElement, message: ShownMessage): StreamingMarkdown | undefined {
+  const body = h('div', { class: 'message-body' });
+  const author = h('div', { class: 'message-author', text: message.role === 'user' ? 'You' : 'Hearth' });
+  element.replaceChildren(author, body);
+  if (message.attachments?.length) {
+    const names = message.attachments.map((a) => h('li', { class: 'chip', text: a.label, attrs: { 'data-kind': a.kind } }));
+    body.after(h('ul', { class: 'message-attachments', attrs: { 'aria-label': 'Attached context' } }, ...names));
+  }
+  let stream: StreamingMarkdown | undefined;
+  if (message.role === 'user') {
+    body.classList.add('plain-text');
+    body.textContent = message.content;
+  } else if (message.status === 'streaming') {
+    stream = new StreamingMarkdown(body);
+    stream.append(message.content);
+    stream.flush();
+  } else {
+    body.append(renderMarkdown(message.content));
+  }
+  if (message.error) element.append(errorView(message.error));
+  element.append(actionsView(message.role));
+  return stream;
+}
+
+export function setStatus(element: HTMLElement, status: MessageStatus, error: ErrorInfo | undefined): void {
+  element.dataset.status = status;
+  element.querySelector('.message-error')?.remove();
+  if (error) element.querySelector('.message-body')?.after(errorView(error));
+}
+
+/** An empty placeholder of fixed height standing in for an offscreen message. */
+export function collapseMessage(element: HTMLElement, height: number): void {
+  element.replaceChildren(h('div', { class: 'message-body' }));
+  element.classList.add('collapsed');
+  element.style.height = `${height}px`;
+}
+
+export function uncollapseMessage(element: HTMLElement): void {
+  element.classList.remove('collapsed');
+  element.style.height = '';
+}
+
+function errorView(error: ErrorInfo): HTMLElement {
+  return h(
+    'div',
+    { class: 'message-error', attrs: { 'data-kind': error.kind } },
+    h('span', { class: 'message-error-text', text: error.message }),
+    ...(error.action ? [h('span', { class: 'message-error-action', text: error.action })] : []),
+  );
+}
+
+function actionsView(role: ShownRole): HTMLElement {
+  const actions = [button('Copy', 'message-action', 'Copy message', { 'data-action': 'copy' })];
+  if (role === 'assistant') actions.push(button('Regenerate', 'message-action', 'Regenerate this answer', { 'data-action': 'regenerate' }));
+  if (role === 'user') actions.push(button('Edit', 'message-action', 'Edit and resend this message', { 'data-action': 'edit' }));
+  return h('div', { class: 'message-actions' }, ...actions);
+}

@@ -1,0 +1,32 @@
+// Builds dist/webview.js's twin (same esbuild options as esbuild.mjs's webview target) into a
+// temporary folder, once per test process, so tests never run against a stale bundle and do
+// not depend on the other bundles (extension, engine host) building.
+import * as esbuild from 'esbuild';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const repoRoot = join(__dirname, '..', '..', '..');
+
+let built: Promise<string> | undefined;
+
+/** Path of the freshly built webview bundle. */
+export function buildWebview(): Promise<string> {
+  built ??= (async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'hearth-webview-'));
+    await esbuild.build({
+      absWorkingDir: repoRoot,
+      entryPoints: { webview: 'src/webview/main.ts' },
+      outdir,
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      sourcemap: false,
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+    return join(outdir, 'webview.js');
+  })();
+  return built;
+}

@@ -1,0 +1,65 @@
+// Model output is untrusted: >100 hostile payloads streamed as answers must run no script,
+// fetch nothing, and leave no handler, dangerous URL or active element in the DOM. It runs
+// under the extension's strict CSP and again with no CSP, where the sanitizer stands alone.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HostToWebview } from '../../src/protocol/webviewMessages';
+import { EVIL_ORIGIN, HOSTILE_PAYLOADS } from './fixtures/hostilePayloads';
+import { init, streamedAnswer, userMessage } from './harness/hostMessages';
+import { useWebview } from './harness/useWebview';
+
+const monitorSource = readFileSync(join(__dirname, 'fixtures', 'domMonitor.js'), 'utf8');
+const OWN_FILES = ['/webview.html', '/dist/webview.js', '/media/chat.css', '/fixtures/vscodeApiDouble.js'];
+
+declare global {
+  interface Window {
+    __domViolations(): string[];
+  }
+}
+
+for (const csp of [true, false]) {
+  describe(`hostile model output (${csp ? 'strict CSP' : 'no CSP: sanitizer alone'})`, () => {
+    const fixture = useWebview({ csp });
+
+    it(`streams ${HOSTILE_PAYLOADS.length} hostile payloads without running, fetching or injecting anything`, async function () {
+      this.timeout(180_000);
+      assert.ok(HOSTILE_PAYLOADS.length >= 100);
+      const { view } = fixture;
+      await view.page.evaluate(monitorSource);
+      await view.deliver(init([userMessage('u0', 'Say something nasty')], { generating: true }));
+
+      for (const [index, payload] of HOSTILE_PAYLOADS.entries()) {
+        // Several chunks, one per frame: every half-written state is rendered too.
+        const chunk = Math.max(1, Math.ceil(payload.length / 5));
+        const messages: HostToWebview[] = streamedAnswer(`h${index}`, payload, chunk);
+        await view.deliverEachFrame(messages);
+      }
+      await view.page.locator(`.message[data-id="h${HOSTILE_PAYLOADS.length - 1}"][data-status="complete"]`).waitFor();
+
+      assert.deepEqual(await view.page.evaluate(() => window.__hearth.pwned), [], 'a payload ran script');
+      assert.deepEqual(view.dialogs, [], 'a payload opened a dialog');
+      assert.deepEqual(await view.page.evaluate(() => window.__domViolations()), [], 'dangerous DOM appeared');
+      const paths = view.requests.map((url) => new URL(url)).filter((url) => url.origin !== EVIL_ORIGIN);
+      assert.deepEqual(view.foreignRequests(), [], 'the page fetched a remote resource');
+      assert.deepEqual([...new Set(paths.map((u) => u.pathname))].sort(), [...OWN_FILES].sort(), 'the page fetched something besides its own files');
+      assert.equal(view.page.url().startsWith('http://127.0.0.1'), true, 'the page navigated');
+    });
+
+    it('shows hostile markup as visible text instead of dropping it', async () => {
+      const { view } = fixture;
+      await view.deliverEachFrame([init([]), ...streamedAnswer('a1', '<script>__pwned("x")</script> and <img src=x onerror=y>', 7)]);
+      const text = await view.page.locator('.message[data-id="a1"][data-status="complete"] .message-body').textContent();
+      assert.equal(text?.trim(), '<script>__pwned("x")</script> and <img src=x onerror=y>');
+    });
+
+    it('keeps javascript: reference links and command: URIs as plain text', async () => {
+      const { view } = fixture;
+      const answer = '[one][r]\n\n[r]: javascript:__pwned(1)\n\n[two](command:workbench.action.openSettings) [three](vscode://x)';
+      await view.deliverEachFrame([init([]), ...streamedAnswer('a1', answer, 9)]);
+      const body = view.page.locator('.message[data-id="a1"][data-status="complete"] .message-body');
+      assert.equal(await body.locator('a').count(), 0);
+      assert.match((await body.textContent()) ?? '', /\[one\]\[r\]/);
+    });
+  });
+}

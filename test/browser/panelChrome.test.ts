@@ -1,0 +1,89 @@
+// Conversation list, pickers, context chips and notices.
+import * as assert from 'node:assert/strict';
+import { init, STATUS } from './harness/hostMessages';
+import { useWebview } from './harness/useWebview';
+
+describe('webview panel chrome', () => {
+  const fixture = useWebview();
+
+  it('lists conversations and switches, renames, exports and deletes them', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await view.deliver(init([]));
+    await page.locator('#history-toggle').click();
+    const items = page.locator('#conversation-list .conversation-item');
+    assert.deepEqual(await items.locator('.conversation-title').allTextContents(), ['First chat', 'Refactoring ideas']);
+    assert.equal(await items.first().getAttribute('aria-current'), 'true');
+
+    const second = page.locator('.conversation-item[data-id="c2"]');
+    assert.deepEqual(await view.expectPost('exportConversation', () => second.locator('.conversation-export').click()), { type: 'exportConversation', id: 'c2' });
+    await second.locator('.conversation-rename').click();
+    await page.locator('.conversation-rename-input').fill('Refactoring plan');
+    assert.deepEqual(await view.expectPost('renameConversation', () => page.locator('.conversation-rename-input').press('Enter')), {
+      type: 'renameConversation',
+      id: 'c2',
+      title: 'Refactoring plan',
+    });
+    assert.deepEqual(await view.expectPost('deleteConversation', () => second.locator('.conversation-delete').click()), { type: 'deleteConversation', id: 'c2' });
+    assert.deepEqual(await view.expectPost('selectConversation', () => second.locator('.conversation-open').click()), { type: 'selectConversation', id: 'c2' });
+    assert.equal(await page.locator('#conversation-panel').isVisible(), false, 'the list closes after switching');
+  });
+
+  it('searches conversations and shows the results', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await view.deliver(init([]));
+    await page.locator('#history-toggle').click();
+    assert.deepEqual(await view.expectPost('searchConversations', () => page.locator('#conversation-search').fill('refac')), {
+      type: 'searchConversations',
+      query: 'refac',
+    });
+    await view.deliver({ type: 'conversations', query: 'refac', conversations: [{ id: 'c2', title: 'Refactoring ideas', updatedAt: 1, messageCount: 6 }] });
+    assert.deepEqual(await page.locator('.conversation-title').allTextContents(), ['Refactoring ideas']);
+    await view.deliver({ type: 'conversations', query: 'zzz', conversations: [] });
+    assert.match((await page.locator('#conversation-list').textContent()) ?? '', /No conversation matches/);
+  });
+
+  it('shows a delete notice with Undo, and dismisses notices', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await view.deliver(init([]), { type: 'notice', level: 'info', text: "Deleted 'Refactoring ideas'.", undo: true });
+    assert.equal(await page.locator('#notice .notice-text').textContent(), "Deleted 'Refactoring ideas'.");
+    assert.deepEqual(await view.expectPost('undoDelete', () => page.locator('#notice .notice-undo').click()), { type: 'undoDelete' });
+    assert.equal(await page.locator('#notice').isVisible(), false);
+
+    await view.deliver({ type: 'notice', level: 'warning', text: 'Context is almost full.' });
+    assert.equal(await page.locator('#notice .notice-undo').isVisible(), false);
+    await page.getByRole('button', { name: 'Dismiss notice' }).click();
+    assert.equal(await page.locator('#notice').isVisible(), false);
+  });
+
+  it('picks provider and model, and starts a new chat', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await view.deliver(init([]));
+    assert.equal(await page.locator('#provider').inputValue(), 'local');
+    assert.deepEqual(await view.expectPost('selectProvider', () => page.locator('#provider').selectOption('openai')), { type: 'selectProvider', providerId: 'openai' });
+    assert.deepEqual(await page.locator('#model-options option').evaluateAll((o) => o.map((x) => x.getAttribute('value'))), STATUS.models);
+    await page.locator('#model').fill('my-own-model');
+    assert.deepEqual(await view.expectPost('selectModel', () => page.locator('#model').press('Enter')), { type: 'selectModel', model: 'my-own-model' });
+    assert.deepEqual(await view.expectPost('newChat', () => page.locator('#new-chat').click()), { type: 'newChat' });
+    await view.deliver({ type: 'status', status: { ...STATUS, providerId: 'openai', providerLabel: 'OpenAI-compatible', model: 'gpt-4o-mini', device: undefined } });
+    assert.equal(await page.locator('#status-model').textContent(), 'OpenAI-compatible · gpt-4o-mini');
+    assert.equal(await page.locator('#status-device').isVisible(), false);
+  });
+
+  it('attaches and removes context chips', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await view.deliver(init([]));
+    for (const [name, kind] of [['Attach the editor selection', 'selection'], ['Attach the active file', 'file'], ['Attach the problems of the active file', 'problems']] as const) {
+      assert.deepEqual(await view.expectPost('attachContext', () => page.getByRole('button', { name }).click()), { type: 'attachContext', kind });
+    }
+    await view.deliver({ type: 'chips', chips: [{ id: 'k1', kind: 'file', label: 'main.ts', tokens: 812 }] });
+    const chip = page.locator('.chip[data-id="k1"]');
+    assert.equal(await chip.locator('.chip-label').textContent(), 'main.ts');
+    assert.equal(await chip.locator('.chip-tokens').textContent(), '812 tok');
+    assert.deepEqual(await view.expectPost('removeContext', () => chip.getByRole('button', { name: 'Remove main.ts' }).click()), { type: 'removeContext', id: 'k1' });
+  });
+});

@@ -1,0 +1,414 @@
+// A local stand-in for an OpenAI-compatible Chat Completions API, for tests in plain Node (mocha) and inside the
+// VS Code extension host. It speaks the real streaming wire format (SSE `data: {json}\n\n`, role chunk, content
+// deltas, finish chunk, optional usage chunk, `data: [DONE]`) and records every request. Waiting is by promise
+// (`waitForRequests`, `waitForDisconnect`), never by polling.
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query, e.g. `/v1/chat/completions`. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+  /** The parsed JSON body, or undefined when the body is empty or not JSON. */
+  body: unknown;
+  /** Set when the client closed the connection before the response ended. */
+  clientDisconnected: boolean;
+}
+
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+/** What the server does with the next chat request(s). */
+export type Scenario =
+  | {
+      kind: 'ok';
+      /** Content deltas; default: `defaultAnswerChunks(last user message)`. */
+      chunks?: string[];
+      /** Usage sent when the client asks for it; default: word counts. `false`: never send usage. */
+      usage?: FakeUsage | false;
+      /** Skip the first `{role:'assistant'}` chunk, as some local servers do. */
+      omitRoleChunk?: boolean;
+      /** `reasoning_content` deltas sent before the answer (DeepSeek/Qwen thinking models). */
+      reasoningChunks?: string[];
+      finishReason?: 'stop' | 'length';
+      /** Answer 400 when the request carries `stream_options` (servers that reject it). */
+      rejectStreamOptions?: boolean;
+    }
+  | {
+      kind: 'slow';
+      /** The delta repeated at each tick; default "tick ". */
+      chunk?: string;
+      /** Default 20 ms. */
+      intervalMs?: number;
+    }
+  | {
+      kind: 'status';
+      status: number;
+      message?: string;
+      type?: string;
+      code?: string | null;
+      /** Seconds, sent as the `retry-after` header. */
+      retryAfter?: number;
+    }
+  | { kind: 'nonJson'; status?: number; body?: string }
+  | {
+      kind: 'drop';
+      /** Deltas sent before the socket is destroyed; default ["partial ", "answer "]. */
+      chunks?: string[];
+    };
+
+export interface FakeServerOptions {
+  /** When set, a request without `Authorization: Bearer <apiKey>` gets OpenAI's 401. */
+  apiKey?: string;
+  /** Ids listed by `GET /v1/models`; default ["fake-model", "fake-model-mini"]. */
+  models?: string[];
+  /** Initial scenario; default `{ kind: 'ok' }`. */
+  scenario?: Scenario;
+}
+
+export interface FakeOpenAiServer {
+  /** e.g. `http://127.0.0.1:PORT/v1` */
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly requests: RecordedRequest[];
+  setScenario(scenario: Scenario): void;
+  /** Scenarios used once each, in order, by the next chat requests; then the `setScenario` one applies again. */
+  queueScenarios(...scenarios: Scenario[]): void;
+  /** Calls `listener` for every request as it arrives (body parsed). Returns an unsubscribe function. */
+  onRequest(listener: (request: RecordedRequest) => void): () => void;
+  /** Resolves once `count` requests in total have arrived (at once if they already have). */
+  waitForRequests(count: number): Promise<RecordedRequest[]>;
+  /** Resolves once `count` clients in total have disconnected before their response ended. */
+  waitForDisconnect(count?: number): Promise<RecordedRequest>;
+  close(): Promise<void>;
+}
+
+/** The answer `ok` streams by default: markdown that quotes the start of the user's last message. */
+export function defaultAnswerText(lastUserMessage: string): string {
+  const excerpt = lastUserMessage.replace(/\s+/g, ' ').trim().slice(0, 60);
+  return `You said: "${excerpt}".\n\nHere is a **fake** answer with \`code\`:\n\n\`\`\`js\nconsole.log(1);\n\`\`\`\n`;
+}
+
+/** Splits text into word-sized deltas whose concatenation is the text. */
+export function splitIntoChunks(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+export function defaultAnswerChunks(lastUserMessage: string): string[] {
+  return splitIntoChunks(defaultAnswerText(lastUserMessage));
+}
+
+const chatCompletionsPath = /^(?:\/v1)?\/chat\/completions$/;
+const modelsPath = /^(?:\/v1)?\/models$/;
+
+interface ChatBody {
+  model: string;
+  stream: boolean;
+  includeUsage: boolean;
+  hasStreamOptions: boolean;
+  lastUser: string;
+  promptWords: number;
+}
+
+export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Promise<FakeOpenAiServer> {
+  let scenario: Scenario = options.scenario ?? { kind: 'ok' };
+  const queued: Scenario[] = [];
+  const requests: RecordedRequest[] = [];
+  const requestListeners = new Set<(request: RecordedRequest) => void>();
+  const disconnected: RecordedRequest[] = [];
+  const disconnectWaiters: Array<{ count: number; resolve: (r: RecordedRequest) => void }> = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const droppedByServer = new WeakSet<ServerResponse>();
+  let completionCounter = 0;
+
+  function recordDisconnect(request: RecordedRequest): void {
+    request.clientDisconnected = true;
+    disconnected.push(request);
+    for (const waiter of [...disconnectWaiters]) {
+      if (disconnected.length >= waiter.count) {
+        disconnectWaiters.splice(disconnectWaiters.indexOf(waiter), 1);
+        waiter.resolve(request);
+      }
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (part: Buffer) => parts.push(part));
+    req.on('end', () => {
+      const rawBody = Buffer.concat(parts).toString('utf8');
+      const recorded: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: (req.url ?? '/').split('?')[0] ?? '/',
+        headers: req.headers,
+        rawBody,
+        body: parseJson(rawBody),
+        clientDisconnected: false,
+      };
+      requests.push(recorded);
+      for (const listener of [...requestListeners]) listener(recorded);
+      res.on('close', () => {
+        if (!res.writableFinished && !droppedByServer.has(res)) recordDisconnect(recorded);
+      });
+      handle(req, res, recorded);
+    });
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): void {
+    if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+      // OpenAI quotes (a masked form of) the key it got; this fake quotes it whole, so tests prove the client
+      // never passes a server message through unredacted.
+      const got = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      sendError(res, 401, `Incorrect API key provided: ${got}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key');
+      return;
+    }
+    if (req.method === 'GET' && modelsPath.test(recorded.path)) {
+      const ids = options.models ?? ['fake-model', 'fake-model-mini'];
+      sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) });
+      return;
+    }
+    if (req.method !== 'POST' || !chatCompletionsPath.test(recorded.path)) {
+      sendError(res, 404, `Unknown request URL: ${req.method} ${recorded.path}.`, 'invalid_request_error', 'unknown_url');
+      return;
+    }
+    const body = readChatBody(recorded.body);
+    if (!body) {
+      sendError(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error', null);
+      return;
+    }
+    const s = queued.shift() ?? scenario;
+    switch (s.kind) {
+      case 'ok':
+        return streamOk(res, body, s);
+      case 'slow':
+        return streamSlow(res, body, s.chunk ?? 'tick ', s.intervalMs ?? 20);
+      case 'status':
+        if (s.retryAfter !== undefined) res.setHeader('retry-after', String(s.retryAfter));
+        sendError(res, s.status, s.message ?? defaultStatusMessage(s.status, body.model), s.type ?? defaultStatusType(s.status), s.code === undefined ? defaultStatusCode(s.status) : s.code);
+        return;
+      case 'nonJson':
+        res.writeHead(s.status ?? 502, { 'content-type': 'text/html' });
+        res.end(s.body ?? '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>');
+        return;
+      case 'drop':
+        return streamThenDrop(res, body, s.chunks ?? ['partial ', 'answer ']);
+    }
+  }
+
+  function nextId(): string {
+    completionCounter += 1;
+    return `chatcmpl-fake${completionCounter}`;
+  }
+
+  function chunkJson(id: string, model: string, delta: Record<string, unknown>, finishReason: string | null, includeUsage: boolean): string {
+    return JSON.stringify({
+      id,
+      object: 'chat.completion.chunk',
+      created: Math.floor(Date.now() / 1000),
+      model,
+      system_fingerprint: 'fp_fake',
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      ...(includeUsage ? { usage: null } : {}),
+    });
+  }
+
+  function startStream(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  }
+
+  function streamOk(res: ServerResponse, body: ChatBody, s: Extract<Scenario, { kind: 'ok' }>): void {
+    if (s.rejectStreamOptions && body.hasStreamOptions) {
+      sendError(res, 400, "Unrecognized request argument supplied: stream_options", 'invalid_request_error', null);
+      return;
+    }
+    const chunks = s.chunks ?? defaultAnswerChunks(body.lastUser);
+    const finishReason = s.finishReason ?? 'stop';
+    const usage: FakeUsage | false = s.usage ?? { prompt_tokens: body.promptWords, completion_tokens: chunks.length };
+    if (!body.stream) {
+      sendJson(res, 200, {
+        id: nextId(),
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: chunks.join(''), refusal: null }, logprobs: null, finish_reason: finishReason }],
+        ...(usage ? { usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } } : {}),
+      });
+      return;
+    }
+    const id = nextId();
+    const lines: string[] = [];
+    if (!s.omitRoleChunk) lines.push(chunkJson(id, body.model, { role: 'assistant', content: '', refusal: null }, null, body.includeUsage));
+    for (const r of s.reasoningChunks ?? []) lines.push(chunkJson(id, body.model, { reasoning_content: r }, null, body.includeUsage));
+    for (const c of chunks) lines.push(chunkJson(id, body.model, { content: c }, null, body.includeUsage));
+    lines.push(chunkJson(id, body.model, {}, finishReason, body.includeUsage));
+    if (body.includeUsage && usage) {
+      lines.push(JSON.stringify({
+        id,
+        object: 'chat.completion.chunk',
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        system_fingerprint: 'fp_fake',
+        choices: [],
+        usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+      }));
+    }
+    startStream(res);
+    for (const line of lines) res.write(`data: ${line}\n\n`);
+    res.end('data: [DONE]\n\n');
+  }
+
+  function streamSlow(res: ServerResponse, body: ChatBody, chunk: string, intervalMs: number): void {
+    const id = nextId();
+    startStream(res);
+    res.write(`data: ${chunkJson(id, body.model, { role: 'assistant', content: '' }, null, body.includeUsage)}\n\n`);
+    const timer = setInterval(() => {
+      if (res.destroyed) return;
+      res.write(`data: ${chunkJson(id, body.model, { content: chunk }, null, body.includeUsage)}\n\n`);
+    }, intervalMs);
+    timers.add(timer);
+    res.on('close', () => {
+      clearInterval(timer);
+      timers.delete(timer);
+    });
+  }
+
+  function streamThenDrop(res: ServerResponse, body: ChatBody, chunks: string[]): void {
+    const id = nextId();
+    startStream(res);
+    res.write(`data: ${chunkJson(id, body.model, { role: 'assistant', content: '' }, null, body.includeUsage)}\n\n`);
+    for (const c of chunks) res.write(`data: ${chunkJson(id, body.model, { content: c }, null, body.includeUsage)}\n\n`);
+    // Destroy only after the chunks have left, so the client really sees partial text first.
+    res.write('', () => {
+      droppedByServer.add(res);
+      res.socket?.destroy();
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    port,
+    requests,
+    setScenario(next: Scenario): void {
+      scenario = next;
+      queued.length = 0;
+    },
+    queueScenarios(...next: Scenario[]): void {
+      queued.push(...next);
+    },
+    onRequest(listener) {
+      requestListeners.add(listener);
+      return () => requestListeners.delete(listener);
+    },
+    waitForRequests(count: number): Promise<RecordedRequest[]> {
+      if (requests.length >= count) return Promise.resolve(requests.slice(0, count));
+      return new Promise((resolve) => {
+        const listener = (): void => {
+          if (requests.length >= count) {
+            requestListeners.delete(listener);
+            resolve(requests.slice(0, count));
+          }
+        };
+        requestListeners.add(listener);
+      });
+    },
+    waitForDisconnect(count = 1): Promise<RecordedRequest> {
+      const reached = disconnected[count - 1];
+      if (reached) return Promise.resolve(reached);
+      return new Promise((resolve) => disconnectWaiters.push({ count, resolve }));
+    },
+    close(): Promise<void> {
+      for (const timer of timers) clearInterval(timer);
+      timers.clear();
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function parseJson(raw: string): unknown {
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readChatBody(body: unknown): ChatBody | undefined {
+  if (!isRecord(body) || !Array.isArray(body.messages)) return undefined;
+  const messages = body.messages.filter(isRecord);
+  const texts = messages.map((m) => (typeof m.content === 'string' ? m.content : ''));
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  const streamOptions = body.stream_options;
+  return {
+    model: typeof body.model === 'string' ? body.model : 'fake-model',
+    stream: body.stream === true,
+    hasStreamOptions: streamOptions !== undefined,
+    includeUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
+    lastUser: lastUser && typeof lastUser.content === 'string' ? lastUser.content : '',
+    promptWords: texts.reduce((n, t) => n + splitIntoChunks(t).length, 0),
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(value));
+}
+
+function sendError(res: ServerResponse, status: number, message: string, type: string, code: string | null): void {
+  sendJson(res, status, { error: { message, type, param: null, code } });
+}
+
+function defaultStatusMessage(status: number, model: string): string {
+  switch (status) {
+    case 401:
+      return 'Incorrect API key provided.';
+    case 404:
+      return `The model \`${model}\` does not exist or you do not have access to it.`;
+    case 429:
+      return `Rate limit reached for ${model} on requests per min (RPM): Limit 3, Used 3, Requested 1.`;
+    case 400:
+      return "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.";
+    default:
+      return status >= 500 ? 'The server had an error while processing your request. Sorry about that!' : `Error ${status}.`;
+  }
+}
+
+function defaultStatusType(status: number): string {
+  if (status === 429) return 'requests';
+  return status >= 500 ? 'server_error' : 'invalid_request_error';
+}
+
+function defaultStatusCode(status: number): string | null {
+  switch (status) {
+    case 401:
+      return 'invalid_api_key';
+    case 404:
+      return 'model_not_found';
+    case 429:
+      return 'rate_limit_exceeded';
+    case 400:
+      return 'context_length_exceeded';
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,236 @@
+import * as assert from 'node:assert/strict';
+import { ChatController, type ConversationRepository } from '../../../src/chat/chatController';
+import type { Conversation, ConversationSummary } from '../../../src/protocol/chat';
+import type { HostToWebview } from '../../../src/protocol/webviewMessages';
+import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest } from '../../../src/providers/types';
+
+/** An in-memory store that records every save. */
+class MemoryStore implements ConversationRepository {
+  readonly saved = new Map<string, Conversation>();
+  readonly deleted: Conversation[] = [];
+  saves = 0;
+  async list(): Promise<ConversationSummary[]> {
+    return [...this.saved.values()]
+      .sort((a, b) => b.updatedAt - a.updatedAt)
+      .map((c) => ({ id: c.id, title: c.title, updatedAt: c.updatedAt, messageCount: c.messages.length }));
+  }
+  async load(id: string) {
+    const c = this.saved.get(id);
+    return c ? structuredClone(c) : undefined;
+  }
+  scheduleSave(c: Conversation): void {
+    this.saved.set(c.id, structuredClone(c));
+  }
+  async save(c: Conversation): Promise<void> {
+    this.saves++;
+    this.saved.set(c.id, structuredClone(c));
+  }
+  async delete(id: string): Promise<void> {
+    const c = this.saved.get(id);
+    if (c) this.deleted.push(c);
+    this.saved.delete(id);
+  }
+  async restore(): Promise<string | undefined> {
+    const c = this.deleted.pop();
+    if (!c) return undefined;
+    this.saved.set(c.id, c);
+    return c.id;
+  }
+  async rename(id: string, title: string): Promise<void> {
+    const c = this.saved.get(id);
+    if (c) c.title = title;
+  }
+  async search(query: string): Promise<ConversationSummary[]> {
+    return (await this.list()).filter((s) => s.title.toLowerCase().includes(query.toLowerCase()));
+  }
+}
+
+/** A provider whose answers the test scripts; `gate` lets a test hold the stream open. */
+class ScriptedProvider implements ChatProvider {
+  readonly id = 'fake';
+  readonly label = 'Fake';
+  readonly kind = 'remote' as const;
+  requests: ChatRequest[] = [];
+  constructor(private readonly script: (req: ChatRequest, signal?: AbortSignal) => AsyncIterable<ChatEvent>) {}
+  async models() {
+    return [];
+  }
+  chat(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ChatEvent> {
+    this.requests.push(request);
+    return this.script(request, signal);
+  }
+}
+
+function setup(provider: ChatProvider) {
+  const store = new MemoryStore();
+  const posted: HostToWebview[] = [];
+  const waiters: Array<{ match: (m: HostToWebview) => boolean; resolve: (m: HostToWebview) => void }> = [];
+  const controller = new ChatController({
+    store,
+    providers: () => [{ id: 'fake', label: 'Fake', kind: 'remote' }],
+    getProvider: async () => provider,
+    settings: () => ({ providerId: 'fake', systemPrompt: 'Be brief.', modelFor: () => 'm1' }),
+    post: (m) => {
+      posted.push(m);
+      for (const w of waiters.splice(0)) (w.match(m) ? w.resolve(m) : waiters.push(w));
+    },
+  });
+  const next = (match: (m: HostToWebview) => boolean) => new Promise<HostToWebview>((resolve) => waiters.push({ match, resolve }));
+  return { store, posted, controller, next };
+}
+
+async function* answer(...parts: string[]): AsyncIterable<ChatEvent> {
+  for (const text of parts) yield { type: 'delta', text };
+  yield { type: 'usage', usage: { promptTokens: 10, completionTokens: parts.length } };
+  yield { type: 'finish', reason: 'stop' };
+}
+
+describe('ChatController', () => {
+  it('streams an answer as deltas and saves the finished turn', async () => {
+    const provider = new ScriptedProvider(() => answer('Hel', 'lo'));
+    const { controller, posted, store } = setup(provider);
+    await controller.send('Say hello\nplease');
+
+    const types = posted.map((m) => m.type);
+    assert.deepEqual(types.filter((t) => t !== 'conversations' && t !== 'status'), [
+      'chips',
+      'messageAdded',
+      'messageAdded',
+      'generating',
+      'delta',
+      'delta',
+      'messageDone',
+      'generating',
+    ]);
+    const done = posted.find((m) => m.type === 'messageDone');
+    assert.equal(done?.type === 'messageDone' && done.status, 'complete');
+    const saved = store.saved.get(controller.current.id);
+    assert.equal(saved?.title, 'Say hello');
+    assert.deepEqual(saved?.messages.map((m) => [m.role, m.content, m.status]), [
+      ['user', 'Say hello\nplease', 'complete'],
+      ['assistant', 'Hello', 'complete'],
+    ]);
+    assert.deepEqual(provider.requests[0]?.messages, [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Say hello\nplease' },
+    ]);
+    assert.equal(provider.requests[0]?.model, 'm1');
+    assert.equal(provider.requests[0]?.conversationId, controller.current.id);
+  });
+
+  it('never posts the whole conversation while streaming', async () => {
+    const { controller, posted } = setup(new ScriptedProvider(() => answer('a', 'b', 'c')));
+    await controller.send('hi');
+    assert.equal(posted.filter((m) => m.type === 'init').length, 0);
+  });
+
+  it('stops at once, keeps the partial answer and marks it stopped', async () => {
+    const provider = new ScriptedProvider(async function* (_req, signal) {
+      yield { type: 'delta', text: 'partial' };
+      await new Promise<void>((_, reject) => signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
+    });
+    const { controller, next, store } = setup(provider);
+    const firstDelta = next((m) => m.type === 'delta');
+    const sending = controller.send('long question');
+    await firstDelta;
+    assert.equal(controller.isGenerating, true);
+    await controller.stop();
+    await sending;
+    const last = store.saved.get(controller.current.id)?.messages.at(-1);
+    assert.equal(last?.status, 'stopped');
+    assert.equal(last?.content, 'partial');
+    assert.equal(controller.isGenerating, false);
+  });
+
+  it('shows a typed provider error with its action and keeps the conversation', async () => {
+    const provider = new ScriptedProvider(async function* () {
+      yield* [];
+      throw new ProviderError('auth', 'The API key was rejected (401).', "Run 'Hearth: Set API Key'.", 401);
+    });
+    const { controller, posted, store } = setup(provider);
+    await controller.send('hi');
+    const done = posted.find((m) => m.type === 'messageDone');
+    assert.ok(done?.type === 'messageDone');
+    assert.equal(done.status, 'error');
+    assert.equal(done.error?.kind, 'auth');
+    assert.match(done.error?.action ?? '', /Set API Key/);
+    assert.equal(store.saved.get(controller.current.id)?.messages.length, 2);
+  });
+
+  it('leaves failed answers out of the next prompt', async () => {
+    let call = 0;
+    const provider = new ScriptedProvider(async function* () {
+      if (call++ === 0) throw new ProviderError('network', 'down');
+      yield* answer('ok');
+    });
+    const { controller } = setup(provider);
+    await controller.send('first');
+    await controller.send('second');
+    assert.deepEqual(provider.requests[1]?.messages.map((m) => m.role), ['system', 'user', 'user']);
+  });
+
+  it('regenerates: drops the old answer and asks again with the same history', async () => {
+    let n = 0;
+    const provider = new ScriptedProvider(() => answer(`answer ${++n}`));
+    const { controller, posted } = setup(provider);
+    await controller.send('q');
+    const firstAnswer = controller.current.messages[1];
+    assert.ok(firstAnswer);
+    await controller.regenerate(firstAnswer.id);
+    assert.deepEqual(controller.current.messages.map((m) => m.content), ['q', 'answer 2']);
+    assert.ok(posted.some((m) => m.type === 'messagesTruncated' && m.fromMessageId === firstAnswer.id));
+    assert.deepEqual(provider.requests[1]?.messages, provider.requests[0]?.messages);
+  });
+
+  it('edit-and-resend replaces the message and everything after it', async () => {
+    const provider = new ScriptedProvider((req) => answer(`re: ${req.messages.at(-1)?.content}`));
+    const { controller } = setup(provider);
+    await controller.send('one');
+    await controller.send('two');
+    const two = controller.current.messages[2];
+    assert.ok(two);
+    await controller.editAndResend(two.id, 'TWO');
+    assert.deepEqual(controller.current.messages.map((m) => m.content), ['one', 're: one', 'TWO', 're: TWO']);
+  });
+
+  it('folds attached context into the prompt and clears the chips', async () => {
+    const provider = new ScriptedProvider(() => answer('ok'));
+    const { controller, posted } = setup(provider);
+    controller.addChip({ kind: 'selection', label: 'a.ts:1-2', content: 'const x = 1;', language: 'typescript' }, 4);
+    await controller.send('explain');
+    const user = provider.requests[0]?.messages.at(-1)?.content ?? '';
+    assert.match(user, /a\.ts:1-2:\n```typescript\nconst x = 1;\n```\n\nexplain/);
+    assert.deepEqual(posted.filter((m) => m.type === 'chips').at(-1), { type: 'chips', chips: [] });
+  });
+
+  it('deletes with undo and switches conversations', async () => {
+    const { controller, store } = setup(new ScriptedProvider(() => answer('ok')));
+    await controller.send('first chat');
+    const first = controller.current.id;
+    await controller.newChat();
+    await controller.send('second chat');
+    const second = controller.current.id;
+    assert.notEqual(first, second);
+    await controller.delete(second);
+    assert.equal(controller.current.id, first, 'falls back to the newest remaining conversation');
+    await controller.undoDelete();
+    assert.equal(controller.current.id, second);
+    assert.ok(store.saved.has(second));
+  });
+
+  it('refuses a second question while one is being answered', async () => {
+    const provider = new ScriptedProvider(async function* (_req, signal) {
+      yield { type: 'delta', text: 'x' };
+      await new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve()));
+    });
+    const { controller, next, posted } = setup(provider);
+    const first = next((m) => m.type === 'delta');
+    const sending = controller.send('a');
+    await first;
+    await controller.send('b');
+    assert.ok(posted.some((m) => m.type === 'notice' && /still being written/.test(m.text)));
+    await controller.stop();
+    await sending;
+    assert.equal(provider.requests.length, 1);
+  });
+});

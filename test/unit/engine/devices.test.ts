@@ -1,0 +1,59 @@
+import * as assert from 'node:assert/strict';
+import { loadModel } from '../../../src/engine';
+import { deviceCandidates, failureReason, physicalCores, unavailableReason } from '../../../src/engine/devices';
+import { answer, greedy, modelDir } from './engineTestSupport';
+
+describe('devices', () => {
+  it('tries the platform GPU providers in order, then the CPU', () => {
+    assert.deepEqual(deviceCandidates('auto', 'win32'), ['dml', 'cpu']);
+    assert.deepEqual(deviceCandidates('auto', 'darwin'), ['coreml', 'cpu']);
+    assert.deepEqual(deviceCandidates('auto', 'linux'), ['cuda', 'webgpu', 'cpu']);
+    assert.deepEqual(deviceCandidates('webgpu', 'linux'), ['webgpu', 'cpu']);
+    assert.deepEqual(deviceCandidates('cpu', 'linux'), ['cpu']);
+  });
+
+  it('knows which providers cannot exist on a platform', () => {
+    assert.match(unavailableReason('dml', 'linux', 'x64') ?? '', /Windows/);
+    assert.match(unavailableReason('coreml', 'win32', 'x64') ?? '', /macOS/);
+    assert.match(unavailableReason('cuda', 'darwin', 'arm64') ?? '', /x64/);
+    assert.equal(unavailableReason('cuda', 'linux', 'x64'), undefined);
+  });
+
+  it('turns onnxruntime errors into one readable line', () => {
+    const raw = '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 lambda was false. Failed to get a WebGPU adapter: No supported adapters';
+    assert.equal(failureReason('webgpu', raw), 'WebGPU: Failed to get a WebGPU adapter: No supported adapters');
+  });
+
+  it('counts physical cores', () => {
+    assert.ok(physicalCores() >= 1);
+  });
+
+  it(`falls back to the CPU when the requested device does not work here (${process.platform})`, async function () {
+    this.timeout(30000);
+    const model = await loadModel(await modelDir('tiny-standard-tjs'), { device: 'webgpu' });
+    try {
+      if (model.info.device === 'webgpu') this.skip(); // a machine with a WebGPU adapter
+      assert.equal(model.info.device, 'cpu');
+      assert.equal(model.info.requestedDevice, 'webgpu');
+      assert.equal(model.info.skippedDevices.length, 1);
+      assert.equal(model.info.skippedDevices[0]?.device, 'webgpu');
+      assert.match(model.info.skippedDevices[0]?.reason ?? '', /^WebGPU: \S/);
+      const a = await answer(model, { messages: [{ role: 'user', content: 'hi' }], maxNewTokens: 5, minNewTokens: 5, sampling: greedy });
+      assert.equal(a.result.stats.device, 'cpu');
+      assert.equal(a.result.usage.completionTokens, 5);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('skips a provider of another platform without trying it', async function () {
+    const other = process.platform === 'win32' ? 'coreml' : 'dml';
+    const model = await loadModel(await modelDir('tiny-standard-tjs'), { device: other });
+    try {
+      assert.equal(model.info.device, 'cpu');
+      assert.match(model.info.skippedDevices[0]?.reason ?? '', /only available on/);
+    } finally {
+      await model.dispose();
+    }
+  });
+});

@@ -1,0 +1,51 @@
+// Shared helpers for the engine's tests: generated test models and collecting an answer.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureModel, type TestModelName } from '../../../models/testModels';
+import type { GenerationEvent } from '../../../src/engine/generation';
+import type { LoadedModel } from '../../../src/engine/loadedModel';
+import type { GenerationRequest, GenerationResult } from '../../../src/protocol/engine';
+
+export const modelDir = (name: TestModelName): Promise<string> => ensureModel(name);
+
+const copies: string[] = [];
+
+/** A private copy of a test model, to break on purpose; `removeModelCopies` deletes them. */
+export async function copyOfModel(name: TestModelName): Promise<string> {
+  const parent = mkdtempSync(join(tmpdir(), 'hearth-model-'));
+  copies.push(parent);
+  const dir = join(parent, name);
+  cpSync(await ensureModel(name), dir, { recursive: true });
+  return dir;
+}
+
+export function removeModelCopies(): void {
+  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export interface Answer {
+  text: string;
+  deltas: string[];
+  notices: string[];
+  result: GenerationResult;
+}
+
+export async function collect(events: AsyncIterable<GenerationEvent>): Promise<Answer> {
+  const deltas: string[] = [];
+  const notices: string[] = [];
+  let result: GenerationResult | undefined;
+  for await (const event of events) {
+    if (event.type === 'delta') deltas.push(event.text);
+    else if (event.type === 'notice') notices.push(event.text);
+    else result = event.result;
+  }
+  if (!result) throw new Error('the answer ended without a done event');
+  return { text: deltas.join(''), deltas, notices, result };
+}
+
+export function answer(model: LoadedModel, request: GenerationRequest, signal?: AbortSignal): Promise<Answer> {
+  return collect(model.generate(request, signal));
+}
+
+export const greedy = { temperature: 0 } as const;

@@ -1,0 +1,275 @@
+// The OpenAI-compatible provider against a local server that speaks the real wire format.
+import * as assert from 'node:assert/strict';
+import { OpenAiProvider, type OpenAiSettings } from '../../../src/providers/openai/openAiProvider';
+import { ProviderError, type ChatEvent, type ChatRequest } from '../../../src/providers/types';
+import { defaultAnswerChunks, startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fakeOpenAiServer';
+
+const apiKey = 'sk-test-SECRET-0123456789';
+
+interface Outcome {
+  events: ChatEvent[];
+  text: string;
+  error?: ProviderError;
+}
+
+async function collect(stream: AsyncIterable<ChatEvent>, onEvent?: (e: ChatEvent) => void): Promise<Outcome> {
+  const events: ChatEvent[] = [];
+  try {
+    for await (const event of stream) {
+      events.push(event);
+      onEvent?.(event);
+    }
+  } catch (err) {
+    assert.ok(err instanceof ProviderError, `expected a ProviderError, got ${String(err)}`);
+    return { events, text: textOf(events), error: err };
+  }
+  return { events, text: textOf(events) };
+}
+
+function textOf(events: ChatEvent[]): string {
+  return events.map((e) => (e.type === 'delta' ? e.text : '')).join('');
+}
+
+function finishOf(events: ChatEvent[]): string | undefined {
+  const last = events.at(-1);
+  return last?.type === 'finish' ? last.reason : undefined;
+}
+
+const question: ChatRequest = {
+  messages: [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'How do I reverse a list in Python?' },
+  ],
+};
+
+describe('OpenAiProvider', () => {
+  let server: FakeOpenAiServer;
+  let settings: OpenAiSettings;
+  let provider: OpenAiProvider;
+
+  beforeEach(async () => {
+    server = await startFakeOpenAiServer({ apiKey });
+    settings = { baseUrl: server.baseUrl, model: 'fake-model' };
+    provider = new OpenAiProvider({ getSettings: () => settings, getApiKey: async () => apiKey });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('streams the deltas in order, then usage, stats and finish', async () => {
+    const { events, text, error } = await collect(provider.chat(question));
+    assert.equal(error, undefined);
+    const expected = defaultAnswerChunks('How do I reverse a list in Python?');
+    assert.deepEqual(
+      events.filter((e) => e.type === 'delta').map((e) => (e.type === 'delta' ? e.text : '')),
+      expected,
+    );
+    assert.equal(text, expected.join(''));
+    assert.match(text, /How do I reverse a list in Python\?/);
+    const usage = events.find((e) => e.type === 'usage');
+    assert.deepEqual(usage, { type: 'usage', usage: { promptTokens: 10, completionTokens: expected.length } });
+    const stats = events.find((e) => e.type === 'stats');
+    assert.ok(stats?.type === 'stats' && (stats.stats.timeToFirstTokenMs ?? -1) >= 0);
+    assert.equal(finishOf(events), 'stop');
+  });
+
+  it('sends model, messages, stream:true, include_usage and the key as a Bearer token', async () => {
+    settings = { ...settings, maxTokens: 64, temperature: 0.2 };
+    await collect(provider.chat({ ...question, model: 'other-model' }));
+    const [request] = await server.waitForRequests(1);
+    assert.equal(request?.headers.authorization, `Bearer ${apiKey}`);
+    assert.deepEqual(request?.body, {
+      model: 'other-model',
+      messages: question.messages,
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: 64,
+      temperature: 0.2,
+    });
+  });
+
+  it('tolerates servers without a role chunk or usage, and ignores reasoning_content', async () => {
+    server.setScenario({ kind: 'ok', chunks: ['Hel', 'lo'], omitRoleChunk: true, usage: false, reasoningChunks: ['thinking...'] });
+    const { events, text, error } = await collect(provider.chat(question));
+    assert.equal(error, undefined);
+    assert.equal(text, 'Hello');
+    assert.equal(events.some((e) => e.type === 'usage'), false);
+    assert.equal(finishOf(events), 'stop');
+  });
+
+  it("reports finish reason 'length' when the answer hit max tokens", async () => {
+    server.setScenario({ kind: 'ok', chunks: ['cut'], finishReason: 'length' });
+    assert.equal(finishOf((await collect(provider.chat(question))).events), 'length');
+  });
+
+  it('maps a wrong key to auth with the Set API Key action, never echoing the key', async () => {
+    const wrongKey = 'sk-wrong-KEY-9876543210';
+    const wrong = new OpenAiProvider({ getSettings: () => settings, getApiKey: async () => wrongKey });
+    const { error } = await collect(wrong.chat(question));
+    assert.equal(error?.kind, 'auth');
+    assert.equal(error?.status, 401);
+    assert.match(error?.action ?? '', /Hearth: Set API Key/);
+    // The fake quotes the key it got, as real servers may: the provider must scrub it.
+    assert.match(server.requests[0]?.headers.authorization ?? '', /sk-wrong/);
+    assert.ok(!`${error?.message} ${error?.action}`.includes(wrongKey), error?.message);
+    assert.ok(!JSON.stringify(error?.toInfo()).includes(wrongKey));
+  });
+
+  it('maps 404 model_not_found to badModel pointing at the model and base URL settings', async () => {
+    server.setScenario({ kind: 'status', status: 404 });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'badModel');
+    assert.match(error?.message ?? '', /fake-model/);
+    assert.match(error?.action ?? '', /hearth\.openai\.model/);
+  });
+
+  it('maps 429 to rateLimit and mentions retry-after', async () => {
+    server.setScenario({ kind: 'status', status: 429, retryAfter: 30 });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'rateLimit');
+    assert.match(error?.action ?? '', /30 s/);
+    assert.equal(server.requests.length, 1, 'a long retry-after is not retried automatically');
+  });
+
+  it('retries a 429 once when retry-after is short, with a notice', async () => {
+    server.queueScenarios({ kind: 'status', status: 429, retryAfter: 0 });
+    const { events, text, error } = await collect(provider.chat(question));
+    assert.equal(error, undefined);
+    assert.match(text, /fake/);
+    assert.ok(events.some((e) => e.type === 'notice' && /Rate limited/.test(e.text)));
+    assert.equal(server.requests.length, 2);
+  });
+
+  it('maps a context-length 400 to contextTooLong', async () => {
+    server.setScenario({ kind: 'status', status: 400 });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'contextTooLong');
+    assert.match(error?.action ?? '', /new conversation/);
+  });
+
+  it('maps 500 to server', async () => {
+    server.setScenario({ kind: 'status', status: 500 });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'server');
+    assert.equal(error?.status, 500);
+    assert.equal(server.requests.length, 1, 'no silent retries');
+  });
+
+  it('maps a non-JSON error body to server with a short excerpt', async () => {
+    server.setScenario({ kind: 'nonJson' });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'server');
+    assert.match(error?.message ?? '', /502/);
+    assert.match(error?.message ?? '', /502 Bad Gateway/);
+    assert.ok(!/[<>]/.test(error?.message ?? ''), 'no HTML tags in the message');
+    assert.match(error?.action ?? '', /hearth\.openai\.baseUrl/);
+  });
+
+  it('keeps partial deltas and throws network when the connection drops mid-stream', async () => {
+    server.setScenario({ kind: 'drop', chunks: ['partial ', 'answer '] });
+    const { text, error, events } = await collect(provider.chat(question));
+    assert.equal(text, 'partial answer ');
+    assert.equal(error?.kind, 'network');
+    assert.match(error?.message ?? '', /connection closed before the answer finished/);
+    assert.equal(events.some((e) => e.type === 'finish'), false);
+  });
+
+  it('maps connection refused to network, naming the base URL', async () => {
+    const closed = await startFakeOpenAiServer();
+    await closed.close();
+    settings = { ...settings, baseUrl: closed.baseUrl };
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'network');
+    assert.match(error?.message ?? '', /ECONNREFUSED/);
+    assert.ok(error?.action?.includes(`hearth.openai.baseUrl (${closed.baseUrl})`), error?.action);
+  });
+
+  it('rejects a malformed base URL with a clear error and no request', async () => {
+    settings = { ...settings, baseUrl: 'localhost:11434' };
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'badRequest');
+    assert.match(error?.message ?? '', /hearth\.openai\.baseUrl/);
+  });
+
+  it('stops at once on abort, finishing as cancelled, and the server sees the disconnect', async () => {
+    server.setScenario({ kind: 'slow', intervalMs: 10 });
+    const controller = new AbortController();
+    const disconnected = server.waitForDisconnect();
+    let abortedAt = 0;
+    const { events, error } = await collect(provider.chat(question, controller.signal), (e) => {
+      if (e.type === 'delta' && abortedAt === 0) {
+        abortedAt = performance.now();
+        controller.abort();
+      }
+    });
+    const endedAfterMs = performance.now() - abortedAt;
+    assert.equal(error, undefined);
+    assert.equal(finishOf(events), 'cancelled');
+    assert.ok(endedAfterMs < 1000, `ended ${endedAfterMs} ms after abort`);
+    const request = await disconnected;
+    assert.equal(request.clientDisconnected, true);
+  });
+
+  it('finishes as cancelled without a request when already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { events } = await collect(provider.chat(question, controller.signal));
+    assert.deepEqual(events, [{ type: 'finish', reason: 'cancelled' }]);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('retries once without stream_options when the server rejects it, and remembers', async () => {
+    server.setScenario({ kind: 'ok', chunks: ['ok'], rejectStreamOptions: true });
+    const first = await collect(provider.chat(question));
+    assert.equal(first.error, undefined);
+    assert.equal(first.text, 'ok');
+    const second = await collect(provider.chat(question));
+    assert.equal(second.text, 'ok');
+    const sent = server.requests.map((r) => 'stream_options' in (r.body as object));
+    assert.deepEqual(sent, [true, false, false]);
+  });
+
+  it('lists models, and returns [] when the server cannot', async () => {
+    assert.deepEqual(await provider.models(), [{ id: 'fake-model' }, { id: 'fake-model-mini' }]);
+    settings = { ...settings, baseUrl: 'http://127.0.0.1:1/v1' };
+    assert.deepEqual(await provider.models(), []);
+  });
+
+  it('uses an injected fetch', async () => {
+    const urls: string[] = [];
+    const recordingFetch: typeof fetch = (input, init) => {
+      urls.push(input instanceof Request ? input.url : String(input));
+      return fetch(input, init);
+    };
+    const viaFetch = new OpenAiProvider({ getSettings: () => settings, getApiKey: async () => apiKey, fetch: recordingFetch });
+    const { text } = await collect(viaFetch.chat(question));
+    assert.match(text, /fake/);
+    assert.deepEqual(urls, [`${server.baseUrl}/chat/completions`]);
+  });
+});
+
+describe('OpenAiProvider with Azure-style URLs', () => {
+  it('sends api-key and the api-version query for an Azure deployment URL', async () => {
+    let seen: { url: string; headers: Headers } | undefined;
+    const stub: typeof fetch = async (input, init) => {
+      seen = { url: String(input), headers: new Headers(init?.headers) };
+      return new Response(JSON.stringify({ error: { message: 'nope', type: 'invalid_request_error', code: '401' } }), {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const provider = new OpenAiProvider({
+      getSettings: () => ({
+        baseUrl: 'https://my-res.openai.azure.com/openai/deployments/gpt4o?api-version=2024-10-21',
+        model: 'gpt4o',
+      }),
+      getApiKey: async () => apiKey,
+      fetch: stub,
+    });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'auth');
+    assert.equal(seen?.url, 'https://my-res.openai.azure.com/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21');
+    assert.equal(seen?.headers.get('api-key'), apiKey);
+    assert.ok(!(error?.message ?? '').includes('api-version'), 'the query is not shown');
+  });
+});
