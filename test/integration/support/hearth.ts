@@ -29,7 +29,9 @@ export class WebviewTranscript implements vscode.Disposable {
   private readonly subscription: { dispose(): void };
 
   constructor(private readonly api: HearthApi) {
-    this.subscription = api.testing.onDidPostToWebview((message) => {
+    this.subscription = api.testing.onDidPostToWebview((posted) => {
+      // A copy, as postMessage gives the real webview: the host may keep changing the object it posted.
+      const message = structuredClone(posted);
       this.messages.push(message);
       for (const waiter of [...this.waiters]) {
         if (waiter.match(message)) {
