@@ -2,7 +2,7 @@
 // Chromium opens the workbench with a test payload (extensionDevelopmentPath = this repo, extensionTestsPath =
 // the bundled suite), the workbench streams the mocha output back, and we exit with the suite's code.
 // Usage: npm run test:integration [-- --grep <pattern>]   (HEARTH_TEST_TIMEOUT_S overrides the 300 s limit)
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { format } from 'node:util';
 import { buildIntegrationTests } from './buildIntegrationTests';
@@ -16,8 +16,12 @@ interface AutomationLog {
   contents: string;
 }
 
-/** Workbench log lines that are expected offline and say nothing about the tests. */
-const noise = [/open-vsx\.org/, /vsda/, /Failed to load resource/, /marketplace|gallery/i, /\[Extension Host\] (?:debugger|\s*$)/];
+/** Workbench log lines that are expected offline and say nothing about the tests (all go to logs/workbench.log). */
+const noise = [
+  /open-vsx\.org|vsda|Failed to load resource|marketplace|gallery/i,
+  /^\[(?:AgentHost|ChatModelSelection|AccountPolicyGate|reconnection-grace-time|Service Worker)/,
+  /^(?:Creating a socket|Resolving connection token|Resolved connection token|Updating additional builtin extensions cache|Timed out waiting for authentication provider|Creation of workbench contribution)/,
+];
 
 function argValue(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -39,6 +43,7 @@ async function main(): Promise<number> {
   mkdirSync(workspace, { recursive: true });
   writeFileSync(join(workspace, 'hello.py'), 'def greet(name):\n    return f"Hello, {name}!"\n');
   const logsDir = join(runDir, 'logs');
+  rmSync(logsDir, { recursive: true, force: true });
 
   const server = await startCodeServer(profile, { testDriver: true, disableWorkspaceTrust: true });
   const browser = await launchChromium(join(runDir, 'chromium'));
@@ -55,8 +60,11 @@ async function main(): Promise<number> {
         resolve(code);
       });
     });
+    mkdirSync(logsDir, { recursive: true });
+    const workbenchLog = createWriteStream(join(logsDir, 'workbench.log'));
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       const line = format(...(Array.isArray(args) ? args : [args]));
+      workbenchLog.write(`${line}\n`);
       if (noise.some((pattern) => pattern.test(line))) return;
       (type === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
     });

@@ -21,10 +21,10 @@ export interface TokenizerFiles {
   ids: { endOfText: number; imStart: number; imEnd: number };
 }
 
-const cache = new Map<number, TokenizerFiles>();
+const cache = new Map<string, TokenizerFiles>();
 
 export function buildTokenizerFiles(vocabSize: number, modelMaxLength: number): TokenizerFiles {
-  const key = vocabSize * 1e7 + modelMaxLength;
+  const key = `${vocabSize}:${modelMaxLength}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const regular = vocabSize - SPECIAL_TOKENS.length;

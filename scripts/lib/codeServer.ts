@@ -182,6 +182,12 @@ export async function startCodeServer(profile: CodeServerProfile, options: Start
     }, 5000);
     await exited;
     clearTimeout(timer);
+    // Helpers spawned while the server was shutting down are still in its group: end them too.
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // The group is empty.
+    }
   };
   try {
     await waitUntilHealthy(url, child, logFile, 30_000);

@@ -55,7 +55,7 @@ export class DecoderSession {
     const total = past.length + ids.length;
     const feeds: Record<string, Tensor> = {};
     feeds[io.inputIds] = intTensor(io.idType, ids, [1, ids.length]);
-    if (io.attentionMask) feeds[io.attentionMask] = intTensor(io.idType, new Array<number>(total).fill(1), [1, total]);
+    if (io.attentionMask) feeds[io.attentionMask] = onesTensor(io.idType, total);
     if (io.positionIds) {
       feeds[io.positionIds] = intTensor(io.idType, ids.map((_, i) => past.length + i), [1, ids.length]);
     }
@@ -75,6 +75,11 @@ export class DecoderSession {
 function intTensor(type: 'int64' | 'int32', values: readonly number[], dims: number[]): Tensor {
   if (type === 'int32') return new Tensor('int32', Int32Array.from(values), dims);
   return new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+}
+
+function onesTensor(type: 'int64' | 'int32', length: number): Tensor {
+  if (type === 'int32') return new Tensor('int32', new Int32Array(length).fill(1), [1, length]);
+  return new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]);
 }
 
 /** The last sequence position of [1, seq, vocab] logits, as float32. */

@@ -26,38 +26,51 @@ export function serveEngine(connection: MessageConnection): void {
     void connection.sendNotification(EngineNotifications.log, { level, message } satisfies LogParams);
   };
 
-  const requireModel = (): LoadedModel => {
+  // Loads run one after another; answers and counts wait for the load in progress.
+  let loading: Promise<unknown> = Promise.resolve();
+  const requireModel = async (): Promise<LoadedModel> => {
+    await loading.catch(() => undefined);
     if (!current) throw new EngineError('badRequest', 'No model is loaded.', 'Load a model first (engine/loadModel).');
     return current.model;
   };
 
-  handle(connection, EngineMethods.loadModel, LoadModelParamsSchema, async (params, signal): Promise<LoadedModelInfo> => {
-    if (current && sameLoad(current.params, params)) return current.model.info;
-    const previous = current;
-    current = undefined;
-    await previous?.model.dispose();
-    const model = await loadModel(params.modelPath, params, signal);
-    current = { params, model };
-    const skipped = model.info.skippedDevices.map((s) => `${s.device}: ${s.reason}`).join('; ');
-    log('info', `Loaded ${model.info.modelFile} (${model.info.dtype}) on ${model.info.device} in ${Math.round(model.info.loadMs)} ms` + (skipped ? ` (skipped ${skipped})` : ''));
-    return model.info;
+  handle(connection, EngineMethods.loadModel, LoadModelParamsSchema, (params, signal): Promise<LoadedModelInfo> => {
+    const load = loading.catch(() => undefined).then(async () => {
+      if (current && sameLoad(current.params, params)) return current.model.info;
+      const previous = current;
+      current = undefined;
+      await previous?.model.dispose();
+      const model = await loadModel(params.modelPath, params, signal);
+      current = { params, model };
+      const skipped = model.info.skippedDevices.map((s) => `${s.device}: ${s.reason}`).join('; ');
+      log('info', `Loaded ${model.info.modelFile} (${model.info.dtype}) on ${model.info.device} in ${Math.round(model.info.loadMs)} ms` + (skipped ? ` (skipped ${skipped})` : ''));
+      return model.info;
+    });
+    loading = load;
+    return load;
   });
 
   handle(connection, EngineMethods.chat, ChatParamsSchema, async (params, signal): Promise<GenerationResult> => {
     const { requestId, ...request } = params;
-    for await (const event of requireModel().generate(request, signal)) {
-      if (event.type === 'done') return event.result;
+    const model = await requireModel();
+    for await (const event of model.generate(request, signal)) {
+      if (event.type === 'done') {
+        const { finishReason, usage } = event.result;
+        if (finishReason === 'cancelled') log('info', `Answer ${requestId} cancelled after ${usage.completionTokens} tokens.`);
+        return event.result;
+      }
       void connection.sendNotification(EngineNotifications.chatEvent, { requestId, event } satisfies ChatEventParams);
     }
     throw new Error('the answer ended without a result');
   });
 
   handle(connection, EngineMethods.countTokens, CountTokensParamsSchema, async (params): Promise<CountTokensResult> => {
-    const model = requireModel();
+    const model = await requireModel();
     return { tokens: model.countTokens(params.messages), contextWindow: model.info.contextWindow };
   });
 
   connection.onRequest(EngineMethods.dispose, async () => {
+    await loading.catch(() => undefined);
     const previous = current;
     current = undefined;
     await previous?.model.dispose();

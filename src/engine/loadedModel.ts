@@ -19,6 +19,8 @@ export interface LoadModelOptions {
   prefixCacheSize?: number;
   /** Answer length when a request does not say (default 1024). */
   defaultMaxNewTokens?: number;
+  /** Let onnxruntime's idle threads spin (default false: they would compete with the editor). */
+  allowSpinning?: boolean;
 }
 
 export interface LoadedModel {
@@ -48,6 +50,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
     {
       requested,
       threads: options.threads ?? 0,
+      allowSpinning: options.allowSpinning ?? false,
       prepare: (device) => {
         const variant = folder.selectVariant(dtype, device === 'cpu' ? 'cpu' : 'gpu');
         file = variant.file;
@@ -91,7 +94,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
     requestedDevice: requested,
     skippedDevices: opened.skipped,
     contextWindow: folder.contextWindow,
-    threads: options.threads ?? 0,
+    threads: opened.threads,
     loadMs: performance.now() - started,
   };
   const prefixCache = new PrefixCache(options.prefixCacheSize ?? 4);

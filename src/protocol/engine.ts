@@ -49,6 +49,7 @@ export const LoadedModelInfoSchema = z.object({
   /** Devices tried before `device` and why each was not used. */
   skippedDevices: z.array(SkippedDeviceSchema),
   contextWindow: z.number().int().positive(),
+  /** CPU threads onnxruntime uses (the resolved count when the setting was 0). */
   threads: z.number().int().nonnegative(),
   loadMs: z.number().nonnegative(),
 });

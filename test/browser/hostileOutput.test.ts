@@ -46,6 +46,21 @@ for (const csp of [true, false]) {
       assert.equal(view.page.url().startsWith('http://127.0.0.1'), true, 'the page navigated');
     });
 
+    it('the DOM monitor catches planted violations (the check itself can fail)', async () => {
+      const { view } = fixture;
+      await view.page.evaluate(monitorSource);
+      await view.deliver(init([userMessage('u1', 'hi')]));
+      await view.page.evaluate(() => {
+        const body = document.querySelector('.message-body');
+        const planted = document.createElement('span');
+        planted.setAttribute('onclick', 'x()');
+        body?.append(planted, document.createElement('iframe'));
+      });
+      const violations = await view.page.evaluate(() => window.__domViolations());
+      assert.ok(violations.includes('onclick attribute on <span>'), violations.join('; '));
+      assert.ok(violations.includes('<iframe> in a message'), violations.join('; '));
+    });
+
     it('shows hostile markup as visible text instead of dropping it', async () => {
       const { view } = fixture;
       await view.deliverEachFrame([init([]), ...streamedAnswer('a1', '<script>__pwned("x")</script> and <img src=x onerror=y>', 7)]);

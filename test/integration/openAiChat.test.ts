@@ -83,6 +83,7 @@ describe('chat with an OpenAI-compatible API', function () {
     await transcript.send({ type: 'stop' });
     const done = await turn.done;
     assert.equal(done.status, 'stopped');
+    await turn.handled;
 
     const dropped = await server.waitForDisconnect(disconnectsBefore + 1);
     assert.ok(dropped.path.endsWith('/chat/completions'), 'the streaming request was the one cut off');

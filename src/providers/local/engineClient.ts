@@ -51,8 +51,8 @@ export class EngineClient {
   constructor(options: EngineClientOptions) {
     // execArgv: []: the host is plain bundled JS; do not inherit loaders/inspectors of the parent.
     this.child = fork(options.hostScript, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
-    this.child.stdout?.on('data', (d: Buffer) => options.logger.info(`[engine] ${d.toString().trimEnd()}`));
-    this.child.stderr?.on('data', (d: Buffer) => options.logger.warn(`[engine] ${d.toString().trimEnd()}`));
+    this.child.stdout?.on('data', (d: Buffer) => options.logger.info(d.toString().trimEnd()));
+    this.child.stderr?.on('data', (d: Buffer) => options.logger.warn(d.toString().trimEnd()));
     this.exited = new Promise<never>((_, reject) => {
       const onGone = (what: string): void => {
         if (this.exitError) return;
@@ -76,7 +76,7 @@ export class EngineClient {
     });
     this.connection.onNotification(EngineNotifications.log, (raw: unknown) => {
       const parsed = LogParamsSchema.safeParse(raw);
-      if (parsed.success) options.logger[parsed.data.level](`[engine] ${parsed.data.message}`);
+      if (parsed.success) options.logger[parsed.data.level](parsed.data.message);
     });
     this.connection.listen();
   }

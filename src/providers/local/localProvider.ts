@@ -86,17 +86,26 @@ export class LocalProvider implements ChatProvider {
 
   /** Exact token count of these messages as the model will see them. */
   async countTokens(messages: ChatMessage[], signal?: AbortSignal): Promise<{ tokens: number; contextWindow: number }> {
-    return this.withEngine(async (client) => client.countTokens({ messages }, signal), signal);
+    return this.withEngine(async (client) => client.countTokens({ messages }, signal));
   }
 
   async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+    if (signal?.aborted) {
+      yield { type: 'finish', reason: 'cancelled' };
+      return;
+    }
     const settings = this.options.getSettings();
     const requestId = String(this.nextRequestId++);
     const queue = new EventQueue<StreamEvent>();
     let settled = false;
     let failure: unknown;
     let result: Awaited<ReturnType<EngineClient['chat']>> | undefined;
-    const onAbort = (): void => queue.wake();
+    // Aborted by the caller, or by the caller leaving the loop early: either way the engine stops.
+    const stop = new AbortController();
+    const onAbort = (): void => {
+      stop.abort();
+      queue.wake();
+    };
     signal?.addEventListener('abort', onAbort);
     const answer = this.withEngine(async (client) => {
       this.setStatus({ ...this.currentStatus, state: 'generating' });
@@ -109,9 +118,9 @@ export class LocalProvider implements ChatProvider {
           sampling: samplingOf(settings, request.temperature),
         },
         (event) => queue.push(event),
-        signal,
+        stop.signal,
       );
-    }, signal).then(
+    }).then(
       (r) => (result = r),
       (err: unknown) => (failure = err),
     );
@@ -124,7 +133,7 @@ export class LocalProvider implements ChatProvider {
       for (;;) {
         for (const event of queue.drain()) yield event;
         // Stop waiting at once; the engine ends the answer within a token on its own.
-        if (signal?.aborted) {
+        if (stop.signal.aborted) {
           yield { type: 'finish', reason: 'cancelled' };
           return;
         }
@@ -147,6 +156,7 @@ export class LocalProvider implements ChatProvider {
       yield { type: 'finish', reason: result.finishReason };
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      if (!settled) stop.abort();
     }
   }
 
@@ -161,8 +171,11 @@ export class LocalProvider implements ChatProvider {
     await this.stopEngine();
   }
 
-  /** Runs `work` against a started engine with the configured model loaded; tracks idleness. */
-  private async withEngine<T>(work: (client: EngineClient) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Runs `work` against a started engine with the configured model loaded; tracks idleness.
+   * Loading is not cancelled with the request: the next request would only start it again.
+   */
+  private async withEngine<T>(work: (client: EngineClient) => Promise<T>): Promise<T> {
     if (this.disposed) throw new ProviderError('badRequest', 'The local provider has been disposed.');
     const settings = this.options.getSettings();
     const modelPath = this.modelPath(settings);
@@ -174,7 +187,7 @@ export class LocalProvider implements ChatProvider {
     try {
       const client = this.ensureClient();
       if (this.currentStatus.model?.modelPath !== modelPath) this.setStatus({ state: 'loading' });
-      const model = await client.loadModel({ modelPath, device: settings.device, dtype: settings.dtype, threads: settings.threads }, signal);
+      const model = await client.loadModel({ modelPath, device: settings.device, dtype: settings.dtype, threads: settings.threads });
       if (JSON.stringify(this.currentStatus.model) !== JSON.stringify(model)) this.setStatus({ state: 'ready', model });
       return await work(client);
     } finally {

@@ -72,6 +72,8 @@ export const is =
 
 export interface Turn {
   assistantId: string;
+  /** Resolves when the host has handled the `send` message. */
+  handled: Promise<void>;
   /** Resolves with the assistant's `messageDone`. */
   done: Promise<Of<'messageDone'>>;
   /** The streamed text of the assistant message so far. */
@@ -82,11 +84,14 @@ export interface Turn {
 export async function startTurn(transcript: WebviewTranscript, text: string): Promise<Turn> {
   const from = transcript.messages.length;
   const assistantAdded = transcript.waitFor(is('messageAdded', (m) => m.message.role === 'assistant'), from);
-  await transcript.send({ type: 'send', text });
-  const { message } = await assistantAdded;
+  // Not awaited first: the webview's postMessage is fire-and-forget and the host may handle `send` until the
+  // answer ends, while a `stop` must still get through.
+  const handled = transcript.send({ type: 'send', text });
+  const { message } = await Promise.race([assistantAdded, handled.then(() => assistantAdded)]);
   assert.equal(message.status, 'streaming', 'the assistant message starts as streaming');
   return {
     assistantId: message.id,
+    handled,
     done: transcript.waitFor(is('messageDone', (m) => m.messageId === message.id), from),
     text: () =>
       transcript.messages

@@ -1,5 +1,5 @@
 // Shared helpers for the engine's tests: generated test models and collecting an answer.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureModel, type TestModelName } from '../../../models/testModels';
@@ -17,6 +17,24 @@ export async function copyOfModel(name: TestModelName): Promise<string> {
   copies.push(parent);
   const dir = join(parent, name);
   cpSync(await ensureModel(name), dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * A copy of tiny-standard-tjs whose only end-of-sequence id lies outside its vocabulary, so an
+ * answer runs until its token limit: for tests of cancellation and crashes.
+ */
+export async function endlessModel(): Promise<string> {
+  const dir = await copyOfModel('tiny-standard-tjs');
+  const edit = (file: string, change: (json: Record<string, unknown>) => void): void => {
+    const json = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+    change(json);
+    writeFileSync(join(dir, file), JSON.stringify(json));
+  };
+  const outsideVocabulary = 1_000_000;
+  edit('generation_config.json', (j) => (j['eos_token_id'] = outsideVocabulary));
+  edit('config.json', (j) => (j['eos_token_id'] = outsideVocabulary));
+  edit('tokenizer_config.json', (j) => (j['eos_token'] = null));
   return dir;
 }
 

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { LocalProvider, type LocalProviderSettings } from '../../../src/providers/local/localProvider';
 import { type ChatEvent, ProviderError } from '../../../src/providers/types';
 import { buildEngineHost } from '../engine/buildEngineHost';
-import { modelDir } from '../engine/engineTestSupport';
+import { endlessModel, modelDir, removeModelCopies } from '../engine/engineTestSupport';
 
 const settings = (modelPath: string, more: Partial<LocalProviderSettings> = {}): LocalProviderSettings => ({
   modelPath,
@@ -22,8 +22,20 @@ const settings = (modelPath: string, more: Partial<LocalProviderSettings> = {}):
   ...more,
 });
 
-const logs: string[] = [];
-const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
+const logListeners = new Set<(line: string) => void>();
+const log = (line: string): void => logListeners.forEach((l) => l(line));
+const logger = { info: log, warn: log, error: log };
+
+function nextLog(pattern: RegExp): Promise<string> {
+  return new Promise((resolve) => {
+    const listener = (line: string): void => {
+      if (!pattern.test(line)) return;
+      logListeners.delete(listener);
+      resolve(line);
+    };
+    logListeners.add(listener);
+  });
+}
 
 async function collect(events: AsyncIterable<ChatEvent>): Promise<{ text: string; events: ChatEvent[] }> {
   const all: ChatEvent[] = [];
@@ -43,13 +55,18 @@ function processExists(pid: number): boolean {
 describe('LocalProvider (engine host process)', function () {
   this.timeout(30000);
   let hostPath: string;
+  let endless: string;
   let current: LocalProviderSettings;
   let provider: LocalProvider;
 
   before(async () => {
     hostPath = await buildEngineHost();
+    endless = await endlessModel();
   });
-  after(() => rmSync(hostPath, { force: true }));
+  after(() => {
+    rmSync(hostPath, { force: true });
+    removeModelCopies();
+  });
 
   beforeEach(async () => {
     current = settings(await modelDir('demo-tjs'));
@@ -93,7 +110,8 @@ describe('LocalProvider (engine host process)', function () {
   });
 
   it('cancels at once and serves the next request', async () => {
-    current = settings(await modelDir('tiny-standard-tjs'), { maxNewTokens: 2000 });
+    current = settings(endless, { maxNewTokens: 2000 });
+    const cancelled = nextLog(/cancelled after \d+ tokens/);
     const controller = new AbortController();
     const events: ChatEvent[] = [];
     for await (const e of provider.chat({ messages: [{ role: 'user', content: 'Write a lot.' }] }, controller.signal)) {
@@ -101,12 +119,22 @@ describe('LocalProvider (engine host process)', function () {
       if (e.type === 'delta') controller.abort();
     }
     assert.deepEqual(events.at(-1), { type: 'finish', reason: 'cancelled' });
+    assert.ok(Number(/after (\d+) tokens/.exec(await cancelled)?.[1]) < 100, 'the engine stopped soon after the abort');
     const next = await collect(provider.chat({ messages: [{ role: 'user', content: 'Again' }], maxTokens: 5 }));
     assert.ok(next.events.some((e) => e.type === 'finish'));
   });
 
+  it('stops the engine when the caller leaves the stream early', async () => {
+    current = settings(endless, { maxNewTokens: 2000 });
+    const cancelled = nextLog(/cancelled after \d+ tokens/);
+    for await (const e of provider.chat({ messages: [{ role: 'user', content: 'Write forever.' }] })) {
+      if (e.type === 'delta') break;
+    }
+    assert.ok(Number(/after (\d+) tokens/.exec(await cancelled)?.[1]) < 100);
+  });
+
   it('fails the stream with engineCrashed when the host dies mid-answer, and restarts on the next request', async () => {
-    current = settings(await modelDir('tiny-standard-tjs'), { maxNewTokens: 2000 });
+    current = settings(endless, { maxNewTokens: 2000 });
     let killed: number | undefined;
     const crashed = collect(
       (async function* () {

@@ -1,0 +1,97 @@
+// The packaged extension in a real VS Code (code-server) and a real browser: open the Hearth panel, ask a
+// question, watch the streamed answer render; stop a slow answer and check it stays stopped.
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { expect } from '@playwright/test';
+import type { FrameLocator } from 'playwright-core';
+import { freshVsix } from '../../scripts/lib/freshVsix';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fakeOpenAiServer';
+import { openHearthView, openWorkbench, type Workbench } from './support/workbench';
+
+// The workbench and its webview load slowly on a busy 2-core machine; each expectation still waits for a state.
+const patient = expect.configure({ timeout: 30_000 });
+
+describe('Hearth chat in VS Code (e2e)', function () {
+  let server: FakeOpenAiServer;
+  let workbench: Workbench;
+  let view: FrameLocator;
+
+  before(async function () {
+    // First run: packages the VSIX and may install code-server into .vscode-test/ (minutes).
+    this.timeout(15 * 60_000);
+    server = await startFakeOpenAiServer();
+    const vsix = await freshVsix();
+    workbench = await openWorkbench(vsix, {
+      'hearth.provider': 'openai',
+      'hearth.openai.baseUrl': server.baseUrl,
+      'hearth.openai.model': 'fake-model',
+    });
+    view = await openHearthView(workbench.page);
+    await patient(view.locator('#prompt')).toBeVisible();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !workbench) return;
+    const file = join(workbench.runDir, `failure-${Date.now()}.png`);
+    await workbench.page.screenshot({ path: file });
+    console.log(`    screenshot: ${file}\n    code-server log: ${workbench.server.logFile}`);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.close();
+  });
+
+  const assistantMessages = () => view.locator('#messages .message[data-role="assistant"]');
+
+  it('streams an answer to a question typed in the panel', async () => {
+    const question = 'What does a hearth do?';
+    const prompt = view.locator('#prompt');
+    await prompt.fill(question);
+    await prompt.press('Enter');
+
+    await patient(view.locator('#messages .message[data-role="user"] .message-body').last()).toHaveText(question);
+    const answer = assistantMessages().last();
+    await patient(answer).toHaveAttribute('data-status', 'complete');
+    await expect(answer.locator('.message-body')).toContainText(`You said: "${question}"`);
+    await expect(answer.locator('.message-body')).toContainText('Here is a fake answer with code');
+    await expect(answer.locator('.message-body code').first()).toBeVisible();
+    await expect(prompt).toHaveValue('');
+
+    const chat = server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+    assert.equal(chat.length, 1);
+    assert.deepEqual((chat[0]?.body as { messages: unknown[] }).messages.at(-1), { role: 'user', content: question });
+  });
+
+  it('stops a streaming answer: it is marked stopped, stops growing, and the request is cancelled', async () => {
+    server.setScenario({ kind: 'slow', chunk: 'tick ', intervalMs: 50 });
+    const disconnected = server.waitForDisconnect(1);
+    const prompt = view.locator('#prompt');
+    await prompt.fill('Count slowly for me.');
+    await prompt.press('Enter');
+
+    const streaming = assistantMessages().last();
+    await patient(streaming).toHaveAttribute('data-status', 'streaming');
+    // Pin this message: `.last()` would move on to the next answer.
+    const answer = view.locator(`#messages .message[data-id="${await streaming.getAttribute('data-id')}"]`);
+    await patient(answer.locator('.message-body')).toContainText('tick tick');
+    await view.locator('#stop').click();
+
+    await patient(answer).toHaveAttribute('data-status', 'stopped');
+    await expect(view.locator('#stop')).toBeHidden();
+    const request = await disconnected;
+    assert.ok(request.path.endsWith('/chat/completions'), 'the streaming request was cut off');
+    const stoppedText = (await answer.locator('.message-body').textContent()) ?? '';
+    assert.match(stoppedText, /tick/);
+
+    // Host-to-webview messages arrive in order, so once a later answer is complete every delta the stopped
+    // answer could still have had has been rendered: its text must not have changed.
+    server.setScenario({ kind: 'ok', chunks: ['All ', 'done.'] });
+    await prompt.fill('Are you still there?');
+    await prompt.press('Enter');
+    await patient(assistantMessages().last().locator('.message-body')).toHaveText('All done.');
+    await patient(assistantMessages().last()).toHaveAttribute('data-status', 'complete');
+    await expect(answer.locator('.message-body')).toHaveText(stoppedText);
+    await expect(answer).toHaveAttribute('data-status', 'stopped');
+  });
+});

@@ -1,0 +1,56 @@
+// A fresh code-server profile with the packaged Hearth VSIX installed, opened in headless Chromium.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from '@playwright/test';
+import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { launchChromium } from '../../../scripts/lib/browser';
+import { createProfile, installVsix, startCodeServer, type RunningCodeServer } from '../../../scripts/lib/codeServer';
+import { cacheRoot } from '../../../scripts/lib/paths';
+
+export interface Workbench {
+  page: Page;
+  server: RunningCodeServer;
+  runDir: string;
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(vsix: string, settings: Record<string, unknown>): Promise<Workbench> {
+  const runDir = join(cacheRoot, 'e2e');
+  const profile = createProfile(join(runDir, 'profile'), { fresh: true, settings });
+  const workspace = join(runDir, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
+  await installVsix(profile, vsix);
+  const server = await startCodeServer(profile, { disableWorkspaceTrust: true });
+  let browser: BrowserContext | undefined;
+  try {
+    browser = await launchChromium(join(runDir, 'chromium'));
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    const url = new URL(server.url);
+    url.searchParams.set('folder', workspace);
+    await page.goto(url.toString());
+    await expect(page.locator('.monaco-workbench')).toBeVisible({ timeout: 60_000 });
+    const opened = browser;
+    return {
+      page,
+      server,
+      runDir,
+      close: async () => {
+        await opened.close();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await server.stop();
+    throw error;
+  }
+}
+
+/** Clicks Hearth's activity-bar entry and returns its webview's document (two iframes deep). */
+export async function openHearthView(page: Page): Promise<FrameLocator> {
+  await page.locator('.part.activitybar .action-item a[aria-label^="Hearth"]').click();
+  return page
+    .frameLocator('iframe.webview.ready[src*="extensionId=hearth-dev.hearth"]')
+    .frameLocator('#active-frame');
+}
