@@ -1,7 +1,7 @@
 // Engine benchmark: Hearth's engine vs @huggingface/transformers generate() on the same generated
 // Qwen2.5-0.5B-shaped models (int4 GroupQueryAttention and fp32 standard attention), same threads,
 // greedy. Each side runs in its own child process so peak RSS is its own.
-//   npm run bench:engine [-- --quick] [-- --threads 2] [-- --tokens 64]
+//   npm run bench:engine [-- --quick] [-- --threads 2] [-- --tokens 64] [-- --repeat 2]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -42,10 +42,16 @@ function modelBytes(dir: string, dtype: Dtype): number {
   return size(join(dir, file)) + size(join(dir, `${file}_data`));
 }
 
-async function runSide(side: 'hearth' | 'transformersjs', dir: string, dtype: Dtype, promptsFile: string, threads: number, tokens: number): Promise<SideResult> {
+interface RunSettings {
+  threads: number;
+  tokens: number;
+  repeat: number;
+}
+
+async function runSide(side: 'hearth' | 'transformersjs', dir: string, dtype: Dtype, promptsFile: string, run: RunSettings): Promise<SideResult> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(__dirname, 'engine', 'child.ts'), '--side', side, '--model', dir, '--dtype', dtype, '--prompts', promptsFile, '--threads', String(threads), '--tokens', String(tokens)],
+    ['--import', 'tsx', join(__dirname, 'engine', 'child.ts'), '--side', side, '--model', dir, '--dtype', dtype, '--prompts', promptsFile, '--threads', String(run.threads), '--tokens', String(run.tokens), '--repeat', String(run.repeat)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let stdout = '';
@@ -71,15 +77,16 @@ function printTable(model: BenchModel, sizeMB: number, h: SideResult, t: SideRes
   ];
   const widths = [46, 10, 16, 22];
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' ');
-  console.log(`\n${model.name} (${model.label}, ${fmt(sizeMB)} MB of weights)`);
+  console.log(`\n${model.name} (${model.label}, ${fmt(sizeMB)} MB of weights; same greedy answer on both sides: ${h.text200 === t.text200 ? 'yes' : 'no'})`);
   console.log(line(['', 'Hearth', 'transformers.js', 'ratio (tjs time / ours)']));
   for (const r of rows) console.log(line(r));
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, threads: { type: 'string' }, tokens: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, threads: { type: 'string' }, tokens: { type: 'string' }, repeat: { type: 'string' } } });
   const threads = Number(values.threads ?? 2);
   const tokens = Number(values.tokens ?? (values.quick ? 16 : 64));
+  const run: RunSettings = { threads, tokens, repeat: Number(values.repeat ?? 1) };
   const models = values.quick ? QUICK : FULL;
   const cacheDir = join(__dirname, '.cache');
   mkdirSync(cacheDir, { recursive: true });
@@ -92,9 +99,9 @@ async function main(): Promise<void> {
     // The tiny models' context (2048) cannot hold a 2000-token chat plus its follow-up.
     writeFileSync(promptsFile, JSON.stringify(buildPrompts(dir, values.quick ? 1200 : 2000)));
     const sizeMB = modelBytes(dir, model.dtype) / 2 ** 20;
-    console.error(`Measuring ${model.name} (${threads} threads, ${tokens} new tokens per answer) ...`);
-    const hearth = await runSide('hearth', dir, model.dtype, promptsFile, threads, tokens);
-    const tjs = await runSide('transformersjs', dir, model.dtype, promptsFile, threads, tokens);
+    console.error(`Measuring ${model.name} (${threads} threads, ${tokens} new tokens per answer, best of ${run.repeat}) ...`);
+    const hearth = await runSide('hearth', dir, model.dtype, promptsFile, run);
+    const tjs = await runSide('transformersjs', dir, model.dtype, promptsFile, run);
     results.push({ model, sizeMB, hearth, tjs });
   }
   for (const r of results) printTable(r.model, r.sizeMB, r.hearth, r.tjs);

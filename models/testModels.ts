@@ -21,7 +21,8 @@ export const TEST_MODELS = {
 
 export type TestModelName = keyof typeof TEST_MODELS;
 
-export const DEFAULT_MODELS_ROOT = join(__dirname, '.generated');
+/** models/.generated, or HEARTH_TEST_MODELS_DIR when set (e.g. a CI cache folder). */
+export const DEFAULT_MODELS_ROOT = process.env.HEARTH_TEST_MODELS_DIR || join(__dirname, '.generated');
 
 export function isTestModelName(name: string): name is TestModelName {
   return Object.hasOwn(TEST_MODELS, name);

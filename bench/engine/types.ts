@@ -37,4 +37,6 @@ export interface SideResult {
   followupTtftMs: number;
   followupCachedTokens: number;
   peakRssMB: number;
+  /** The greedy answer to the 200-token prompt (both sides should write the same). */
+  text200: string;
 }

@@ -11,6 +11,9 @@ import { cacheRoot } from './paths';
 export const codeServerVersion = '4.139.1';
 export const nodeVersion = '24.22.3';
 
+/** Native modules of VS Code's server that its postinstall must build; loading them proves the install. */
+const nativeProbe = ['@vscode/spdlog', 'node-pty', '@parcel/watcher', 'kerberos', '@vscode/sqlite3'];
+
 export interface CodeServerInstall {
   /** The cache folder of this version. */
   dir: string;
@@ -116,6 +119,12 @@ async function install(paths: ReturnType<typeof layout>): Promise<void> {
   };
   await run(paths.node, [npm, 'install', '--no-audit', '--no-fund'], paths.dir, env, logFile);
   if (!existsSync(paths.entry)) throw new Error(`code-server installed but ${paths.entry} is missing; see ${logFile}.`);
+  // npm only warns when it skips an install script: prove the native modules were built for this Node.
+  const vscodeDir = join(paths.dir, 'node_modules', 'code-server', 'lib', 'vscode');
+  const probe = nativeProbe.map((m) => `require(${JSON.stringify(m)})`).join(';');
+  await run(paths.node, ['-e', probe], vscodeDir, env, logFile).catch((error: unknown) => {
+    throw new Error(`code-server's native modules do not load (were their install scripts skipped?): ${error instanceof Error ? error.message : String(error)}`);
+  });
   writeFileSync(paths.marker, JSON.stringify({ codeServerVersion, nodeVersion, installedAt: new Date().toISOString() }));
   console.log(`[code-server] installed in ${Math.round((Date.now() - started) / 1000)} s`);
 }

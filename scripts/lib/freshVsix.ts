@@ -9,7 +9,7 @@ import { hostTarget, packageTarget, vsixPath } from './vsix';
 
 /** Newest modification time of the files a VSIX is made from. */
 function newestInput(): number {
-  const roots = ['src', 'media', 'package.json', '.vscodeignore', 'esbuild.mjs', 'models'].map((p) => join(repoRoot, p));
+  const roots = ['src', 'media', 'models', 'package.json', 'package-lock.json', '.vscodeignore', 'esbuild.mjs', 'scripts/buildDemoModel.ts'].map((p) => join(repoRoot, p));
   let newest = 0;
   const visit = (path: string): void => {
     if (!existsSync(path)) return;

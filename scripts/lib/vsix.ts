@@ -38,11 +38,20 @@ export function vsixPath(target: Target): string {
   return join(repoRoot, 'out', 'vsix', `${name}-${target}-${version}.vsix`);
 }
 
-function run(command: string, args: string[]): Promise<void> {
+/** Runs vsce quietly: its file tree is printed only when it fails (checkVsix reports the contents). */
+function runVsce(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: string[] = [];
+    child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+    child.once('close', (code) => {
+      const text = output.join('');
+      if (code !== 0) return reject(new Error(`vsce ${args.slice(1).join(' ')} exited with ${code}:\n${text}`));
+      for (const line of text.split('\n')) if (/WARNING|DONE/.test(line)) console.log(`[package] ${line.trim()}`);
+      resolve();
+    });
   });
 }
 
@@ -66,7 +75,7 @@ export async function packageTarget(target: Target): Promise<string> {
     args.push('--skip-license');
   }
   try {
-    await run(process.execPath, args);
+    await runVsce(args);
   } finally {
     rmSync(tempDir, { recursive: true, force: true });
   }

@@ -221,6 +221,7 @@ export class ChatController {
     this.conversation.providerId = providerId;
     this.conversation.model = undefined;
     this.lastStats = undefined;
+    this.providerExtras = {};
     await this.saveIfStarted();
     this.postStatus();
     await this.refreshProviderStatus();
@@ -285,7 +286,8 @@ export class ChatController {
   private async refreshProviderStatus(): Promise<void> {
     if (!this.deps.providerStatus) return;
     try {
-      this.providerExtras = await this.deps.providerStatus(this.providerId());
+      // Merged, not replaced: a remote provider knows nothing of the device but its usage still counts.
+      this.providerExtras = { ...this.providerExtras, ...(await this.deps.providerStatus(this.providerId())) };
       this.postStatus();
     } catch {
       // Status is decoration: a provider that cannot describe itself still chats.
@@ -335,6 +337,7 @@ export class ChatController {
       if (answer.stats?.device) this.providerExtras.device = answer.stats.device;
       this.postStatus();
       await this.postList();
+      void this.refreshProviderStatus();
       finish();
     }
   }

@@ -8,6 +8,9 @@ interface VsCodeApi {
   setState(state: unknown): void;
 }
 
+// The CSP has no 'unsafe-eval': tell zod not to try compiling parsers with new Function.
+z.config({ jitless: true });
+
 declare global {
   function acquireVsCodeApi(): VsCodeApi;
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostToWebview } from '../../src/protocol/webviewMessages';
 import { EVIL_ORIGIN, HOSTILE_PAYLOADS } from './fixtures/hostilePayloads';
+import { bundleSnippet } from './harness/buildWebview';
 import { init, streamedAnswer, userMessage } from './harness/hostMessages';
 import { useWebview } from './harness/useWebview';
 
@@ -15,8 +16,28 @@ const OWN_FILES = ['/webview.html', '/dist/webview.js', '/media/chat.css', '/fix
 declare global {
   interface Window {
     __domViolations(): string[];
+    __sanitize(html: string): DocumentFragment;
   }
 }
+
+/** Raw HTML as if markdown-it's escaping had failed: DOMPurify must stop it on its own. */
+const RAW_HTML = [
+  '<script>__pwned(1)</script>',
+  '<img src="http://evil.example/x.png" onerror="__pwned(2)">',
+  '<a href="javascript:__pwned(3)" onclick="__pwned(4)">x</a>',
+  '<a href="data:text/html,<script>__pwned(5)</script>">x</a>',
+  '<a href="vbscript:msgbox(1)">x</a>',
+  '<a href="command:workbench.action.openSettings">x</a>',
+  '<a href="/relative">x</a>',
+  '<svg onload="__pwned(6)"><script>__pwned(7)</script></svg>',
+  '<math><mtext><table><mglyph><style><img src=x onerror=__pwned(8)>',
+  '<iframe src="http://evil.example"></iframe><object data="x"></object><embed src="x">',
+  '<p style="background:url(http://evil.example/s)">styled</p><style>*{}</style>',
+  '<form action="http://evil.example"><input name="q"><button formaction="javascript:__pwned(9)">b</button></form>',
+  '<meta http-equiv="refresh" content="0;url=http://evil.example"><base href="http://evil.example/"><link rel="stylesheet" href="http://evil.example/c.css">',
+  '<noscript><p title="</noscript><img src=x onerror=__pwned(10)>">',
+  '<div data-x="1" aria-label="x" id="messages" name="prompt">clobber</div>',
+];
 
 for (const csp of [true, false]) {
   describe(`hostile model output (${csp ? 'strict CSP' : 'no CSP: sanitizer alone'})`, () => {
@@ -59,6 +80,31 @@ for (const csp of [true, false]) {
       const violations = await view.page.evaluate(() => window.__domViolations());
       assert.ok(violations.includes('onclick attribute on <span>'), violations.join('; '));
       assert.ok(violations.includes('<iframe> in a message'), violations.join('; '));
+    });
+
+    it('the sanitizer alone strips raw hostile HTML (second line of defence)', async () => {
+      const { view } = fixture;
+      await view.page.evaluate(
+        await bundleSnippet(
+          "import { sanitizeToFragment } from './src/webview/markdown/sanitize';\n" +
+            '(window as unknown as { __sanitize: typeof sanitizeToFragment }).__sanitize = sanitizeToFragment;',
+        ),
+      );
+      const findings = await view.page.evaluate((payloads) => {
+        const found: string[] = [];
+        for (const html of payloads) {
+          for (const element of window.__sanitize(html).querySelectorAll('*')) {
+            if (!['a', 'p', 'div', 'span', 'table', 'tbody', 'tr', 'td'].includes(element.localName)) found.push(`<${element.localName}>`);
+            for (const attribute of element.attributes) {
+              const allowed = attribute.name === 'href' ? /^https?:\/\//.test(attribute.value) : attribute.name === 'title' || attribute.name === 'class';
+              if (!allowed) found.push(`${attribute.name}="${attribute.value}"`);
+            }
+          }
+        }
+        return found;
+      }, RAW_HTML);
+      assert.deepEqual(findings, []);
+      assert.deepEqual(await view.page.evaluate(() => window.__hearth.pwned), []);
     });
 
     it('shows hostile markup as visible text instead of dropping it', async () => {

@@ -68,8 +68,46 @@ describe('webview rendering', () => {
     );
     await page.locator('.message[data-id="a1"][data-status="complete"]').waitFor();
     assert.equal(await page.locator('.message[data-id="a1"] h1.kept').count(), 1);
-    assert.equal(await page.locator('.message[data-id="a1"] .message-body > p').last().textContent(), 'Done.');
+    assert.equal(await page.locator('.message[data-id="a1"] .message-body p').last().textContent(), 'Done.');
     assert.equal(await page.locator('#live').textContent().then((t) => t?.trim()), 'Answer complete');
+  });
+
+  it('renders a streamed answer exactly like the same answer rendered whole', async () => {
+    const { view } = fixture;
+    const answer = [
+      'Intro paragraph\nwith a second line',
+      '- a\n- b\n\n  continued item',
+      '1. one\n2. two',
+      '> quote\nlazy continuation',
+      'Setext heading\n===',
+      '| a | b |\n|:--|--:|\n| 1 | 2 |',
+      '```js\nlet x = 1;\n```',
+      '    indented code',
+      '[r]: https://r.example/ref',
+      'A [ref link][r], *em*, **strong**, `code`, https://auto.example and ![img](https://i.example/x.png)',
+      '---',
+      '```python\nprint("unclosed at the end")',
+    ].join('\n\n');
+    // Deterministic uneven chunks, one per frame, so blocks are cut at every kind of place.
+    const sizes = [1, 7, 3, 12, 5, 2, 9];
+    const deltas = [];
+    for (let at = 0, i = 0; at < answer.length; i++) {
+      const size = sizes[i % sizes.length];
+      deltas.push({ type: 'delta' as const, messageId: 'streamed', text: answer.slice(at, at + size) });
+      at += size;
+    }
+    await view.deliver(init([assistantMessage('whole', answer)]), { type: 'messageAdded', message: assistantMessage('streamed', '', 'streaming') });
+    await view.deliverEachFrame([...deltas, { type: 'messageDone', messageId: 'streamed', status: 'complete' }]);
+    const html = await view.page.evaluate(() =>
+      ['whole', 'streamed'].map((id) => {
+        const body = document.querySelector(`.message[data-id="${id}"] .message-body`)?.cloneNode(true);
+        if (!(body instanceof HTMLElement)) return '';
+        for (const chunk of body.querySelectorAll('.md-chunk')) chunk.replaceWith(...chunk.childNodes);
+        return body.innerHTML;
+      }),
+    );
+    assert.ok(html[0].includes('<a class="md-link" href="https://r.example/ref"'), 'reference link resolved');
+    assert.equal(html[1], html[0]);
   });
 
   it('coalesces many deltas into one render per frame', async () => {

@@ -1,5 +1,6 @@
 // The packaged extension in a real VS Code (code-server) and a real browser: open the Hearth panel, ask a
-// question, watch the streamed answer render; stop a slow answer and check it stays stopped.
+// question, watch the streamed answer render; stop a slow answer and check it stays stopped; answer with the
+// bundled demo model on the local engine.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
@@ -93,5 +94,24 @@ describe('Hearth chat in VS Code (e2e)', function () {
     await patient(assistantMessages().last()).toHaveAttribute('data-status', 'complete');
     await expect(answer.locator('.message-body')).toHaveText(stoppedText);
     await expect(answer).toHaveAttribute('data-status', 'stopped');
+  });
+
+  it('answers with the bundled demo model on the local engine (onnxruntime from the VSIX)', async () => {
+    const chatRequests = (): number => server.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
+    const remoteChats = chatRequests();
+    await view.locator('#new-chat').click();
+    await patient(assistantMessages()).toHaveCount(0);
+    await view.locator('#provider').selectOption('local');
+    await patient(view.locator('#model')).not.toHaveValue('fake-model');
+    const prompt = view.locator('#prompt');
+    await prompt.fill('Hello, local model');
+    await prompt.press('Enter');
+
+    const answer = assistantMessages().first();
+    // The first local answer starts the engine host and loads the model.
+    await expect(answer).toHaveAttribute('data-status', 'complete', { timeout: 90_000 });
+    await expect(answer.locator('.message-body')).not.toBeEmpty();
+    await expect(answer.locator('.message-error')).toHaveCount(0);
+    assert.equal(chatRequests(), remoteChats, 'the question did not go to the remote API');
   });
 });

@@ -1,9 +1,13 @@
 // Renders a growing markdown text into one element at a cost that does not grow with the text:
 // the source is split into top-level blocks; every block but the last is finished, rendered
 // once and never touched again; each flush re-renders only the last (open) block.
-import { parseTopLevelBlocks, renderTokens, type ParseEnv } from './renderMarkdown';
+// Finished blocks are grouped into chunks styled `content-visibility: auto`, so the browser
+// skips style, layout and paint for the chunks that are off screen.
+import { parseTopLevelBlocks, renderTokens, type ParseEnv, type TopLevelBlock } from './renderMarkdown';
 
 const REFERENCE_DEFINITION = /^ {0,3}\[[^\]]+\]:/m;
+/** Finished blocks per chunk: small enough to skip work offscreen, large enough to add few nodes. */
+const BLOCKS_PER_CHUNK = 12;
 
 export class StreamingMarkdown {
   private text = '';
@@ -12,6 +16,8 @@ export class StreamingMarkdown {
   private committedChars = 0;
   /** Reference definitions found in the finished part, visible to later blocks. */
   private references: NonNullable<ParseEnv['references']> = {};
+  private chunk: HTMLElement | undefined;
+  private blocksInChunk = 0;
   private openNodes: ChildNode[] = [];
   private dirty = false;
 
@@ -27,10 +33,10 @@ export class StreamingMarkdown {
 
   append(delta: string): void {
     // Normalize line ends as markdown-it does, so our line offsets match its token maps.
-    let chunk = (this.pendingCarriageReturn ? '\r' : '') + delta;
-    this.pendingCarriageReturn = chunk.endsWith('\r');
-    if (this.pendingCarriageReturn) chunk = chunk.slice(0, -1);
-    this.text += chunk.replace(/\r\n?/g, '\n');
+    let piece = (this.pendingCarriageReturn ? '\r' : '') + delta;
+    this.pendingCarriageReturn = piece.endsWith('\r');
+    if (this.pendingCarriageReturn) piece = piece.slice(0, -1);
+    this.text += piece.replace(/\r\n?/g, '\n');
     this.dirty = true;
   }
 
@@ -48,7 +54,7 @@ export class StreamingMarkdown {
 
     this.removeOpenNodes();
     if (finished > 0) {
-      this.target.append(renderTokens(blocks.slice(0, finished).flatMap((b) => b.tokens)));
+      this.commit(blocks.slice(0, finished));
       const committedLength = final ? tail.length : offsetOfLine(tail, blocks[finished].startLine);
       this.rememberReferences(tail.slice(0, committedLength));
       this.committedChars += committedLength;
@@ -59,6 +65,23 @@ export class StreamingMarkdown {
     const fragment = renderTokens(open.tokens);
     this.openNodes = Array.from(fragment.childNodes);
     this.target.append(fragment);
+  }
+
+  /** Appends finished blocks to chunks, one sanitizer pass per chunk-sized group. */
+  private commit(blocks: TopLevelBlock[]): void {
+    let next = 0;
+    while (next < blocks.length) {
+      if (!this.chunk || this.blocksInChunk >= BLOCKS_PER_CHUNK) {
+        this.chunk = document.createElement('div');
+        this.chunk.className = 'md-chunk';
+        this.blocksInChunk = 0;
+        this.target.append(this.chunk);
+      }
+      const group = blocks.slice(next, next + BLOCKS_PER_CHUNK - this.blocksInChunk);
+      this.chunk.append(renderTokens(group.flatMap((b) => b.tokens)));
+      this.blocksInChunk += group.length;
+      next += group.length;
+    }
   }
 
   private removeOpenNodes(): void {

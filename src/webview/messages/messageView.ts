@@ -2,7 +2,6 @@
 // .message-body, an optional .message-error and the message's action buttons.
 import type { ErrorInfo, MessageStatus, StoredMessage } from '../../protocol/chat';
 import { button, h } from '../dom';
-import { renderMarkdown } from '../markdown/renderMarkdown';
 import { StreamingMarkdown } from '../markdown/streamingMarkdown';
 
 export type ShownRole = 'user' | 'assistant';
@@ -45,7 +44,9 @@ export function renderMessage(element: HTMLElement, message: ShownMessage): Stre
     stream.append(message.content);
     stream.flush();
   } else {
-    body.append(renderMarkdown(message.content));
+    const finished = new StreamingMarkdown(body);
+    finished.append(message.content);
+    finished.flush(true);
   }
   if (message.error) element.append(errorView(message.error));
   element.append(actionsView(message.role));

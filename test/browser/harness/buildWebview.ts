@@ -30,3 +30,17 @@ export function buildWebview(): Promise<string> {
   })();
   return built;
 }
+
+/** Bundles a snippet that imports webview modules, as script text to evaluate in a test page. */
+export async function bundleSnippet(contents: string): Promise<string> {
+  const result = await esbuild.build({
+    stdin: { contents, resolveDir: repoRoot, loader: 'ts' },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'warning',
+  });
+  return result.outputFiles[0].text;
+}
