@@ -5,6 +5,7 @@
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { format } from 'node:util';
+import type { BrowserContext } from 'playwright-core';
 import { buildIntegrationTests } from './buildIntegrationTests';
 import { launchChromium } from './lib/browser';
 import { createProfile, startCodeServer } from './lib/codeServer';
@@ -46,19 +47,22 @@ async function main(): Promise<number> {
   rmSync(logsDir, { recursive: true, force: true });
 
   const server = await startCodeServer(profile, { testDriver: true, disableWorkspaceTrust: true });
-  const browser = await launchChromium(join(runDir, 'chromium'));
+  let browser: BrowserContext | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
+    const chromiumProfile = join(runDir, 'chromium');
+    rmSync(chromiumProfile, { recursive: true, force: true });
+    browser = await launchChromium(chromiumProfile);
     const page = browser.pages()[0] ?? (await browser.newPage());
-    const exitCode = new Promise<number>((resolve) => {
-      void page.exposeFunction('codeAutomationExit', (code: number, logs: AutomationLog[]) => {
-        for (const log of logs ?? []) {
-          const file = join(logsDir, log.relativePath);
-          mkdirSync(dirname(file), { recursive: true });
-          writeFileSync(file, log.contents);
-        }
-        resolve(code);
-      });
+    let resolveExit: (code: number) => void = () => undefined;
+    const exitCode = new Promise<number>((resolve) => (resolveExit = resolve));
+    await page.exposeFunction('codeAutomationExit', (code: number, logs: AutomationLog[]) => {
+      for (const log of logs ?? []) {
+        const file = join(logsDir, log.relativePath);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, log.contents);
+      }
+      resolveExit(code);
     });
     mkdirSync(logsDir, { recursive: true });
     const workbenchLog = createWriteStream(join(logsDir, 'workbench.log'));
@@ -96,7 +100,7 @@ async function main(): Promise<number> {
     return code;
   } finally {
     clearTimeout(timer);
-    await browser.close();
+    await browser?.close();
     await server.stop();
   }
 }

@@ -1,5 +1,5 @@
 // A fresh code-server profile with the packaged Hearth VSIX installed, opened in headless Chromium.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
@@ -24,7 +24,9 @@ export async function openWorkbench(vsix: string, settings: Record<string, unkno
   const server = await startCodeServer(profile, { disableWorkspaceTrust: true });
   let browser: BrowserContext | undefined;
   try {
-    browser = await launchChromium(join(runDir, 'chromium'));
+    const chromiumProfile = join(runDir, 'chromium');
+    rmSync(chromiumProfile, { recursive: true, force: true });
+    browser = await launchChromium(chromiumProfile);
     const page = browser.pages()[0] ?? (await browser.newPage());
     const url = new URL(server.url);
     url.searchParams.set('folder', workspace);
