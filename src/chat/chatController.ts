@@ -162,7 +162,11 @@ export class ChatController {
 
   async newChat(): Promise<void> {
     await this.stop();
-    if (this.conversation.messages.length > 0) this.conversation = this.emptyConversation();
+    if (this.conversation.messages.length > 0) {
+      // A new chat keeps the provider and model the user last picked in the panel.
+      const { providerId, model } = this.conversation;
+      this.conversation = { ...this.emptyConversation(), ...(providerId ? { providerId } : {}), ...(model ? { model } : {}) };
+    }
     await this.sendInit();
   }
 

@@ -76,7 +76,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   return {
     testing: {
       receiveFromWebview: (message) => testView.receive(message),
-      onDidPostToWebview: (listener) => testView.onDidPost(listener),
+      // A copy, as the real webview gets: the host keeps updating its own objects after posting.
+      onDidPostToWebview: (listener) => testView.onDidPost((message) => listener(structuredClone(message))),
     },
   };
 }

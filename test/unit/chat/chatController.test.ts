@@ -218,6 +218,17 @@ describe('ChatController', () => {
     assert.ok(store.saved.has(second));
   });
 
+  it('a new chat keeps the provider and model picked in the panel', async () => {
+    const { controller } = setup(new ScriptedProvider(() => answer('ok')));
+    await controller.selectProvider('fake');
+    await controller.selectModel('m2');
+    await controller.send('hi');
+    await controller.newChat();
+    assert.equal(controller.current.messages.length, 0);
+    assert.equal(controller.current.providerId, 'fake');
+    assert.equal(controller.current.model, 'm2');
+  });
+
   it('refuses a second question while one is being answered', async () => {
     const provider = new ScriptedProvider(async function* (_req, signal) {
       yield { type: 'delta', text: 'x' };
