@@ -17,20 +17,28 @@ export function chromiumPath(): string {
   return found;
 }
 
-/** A headless Chromium with a fresh profile in `userDataDir`; flags that work as root in containers. */
-export function launchChromium(userDataDir: string): Promise<BrowserContext> {
+/** Flags that work as root in containers and keep Chromium off the (closed) network. */
+export const chromiumFlags = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface ChromiumOptions {
+  viewport?: { width: number; height: number };
+  extraArgs?: string[];
+}
+
+/** A headless Chromium with a fresh profile in `userDataDir`. */
+export function launchChromium(userDataDir: string, options: ChromiumOptions = {}): Promise<BrowserContext> {
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    viewport: options.viewport ?? { width: 1400, height: 900 },
+    args: [...chromiumFlags, ...(options.extraArgs ?? [])],
   });
 }

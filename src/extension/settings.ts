@@ -1,27 +1,14 @@
 // Typed access to the `hearth.*` settings.
 import * as vscode from 'vscode';
+import type { LocalProviderSettings } from '../providers/local/localProvider';
+import type { OpenAiSettings as OpenAiProviderSettings } from '../providers/openai/openAiClient';
 
-export interface LocalSettings {
-  modelPath: string;
-  device: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
-  dtype: 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
-  threads: number;
-  idleTimeoutMinutes: number;
-  maxNewTokens: number;
-  temperature: number | null;
-  topK: number | null;
-  topP: number | null;
-  minP: number | null;
-  repetitionPenalty: number | null;
-  seed: number | null;
-}
-
-export interface OpenAiSettings {
-  baseUrl: string;
-  model: string;
+// The provider modules declare the settings they read; importing only their types loads nothing.
+export type LocalSettings = LocalProviderSettings;
+export type OpenAiSettings = Required<Pick<OpenAiProviderSettings, 'baseUrl' | 'model'>> & {
   maxTokens: number | null;
   temperature: number | null;
-}
+};
 
 export interface HearthSettings {
   provider: string;

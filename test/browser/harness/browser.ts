@@ -2,20 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-
-export const CHROMIUM_PATH = process.env.HEARTH_CHROMIUM ?? '/usr/bin/chromium';
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import type { BrowserContext } from 'playwright-core';
+import { chromiumPath, launchChromium } from '../../../scripts/lib/browser';
 
 export interface LaunchedBrowser {
   context: BrowserContext;
@@ -26,16 +14,11 @@ export async function launchBrowser(extraFlags: string[] = []): Promise<Launched
   const userDataDir = mkdtempSync(join(tmpdir(), 'hearth-chromium-'));
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [...FLAGS, ...extraFlags],
-      viewport: { width: 420, height: 800 },
-    });
+    context = await launchChromium(userDataDir, { viewport: { width: 420, height: 800 }, extraArgs: extraFlags });
   } catch (error) {
     rmSync(userDataDir, { recursive: true, force: true });
     throw new Error(
-      `Could not start Chromium at ${CHROMIUM_PATH} (install it with 'apt-get install -y chromium', or set HEARTH_CHROMIUM): ${String(error)}`,
+      `Could not start Chromium at ${chromiumPath()} (install it with 'apt-get install -y chromium', or set HEARTH_CHROMIUM): ${String(error)}`,
     );
   }
   return {
