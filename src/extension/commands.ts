@@ -6,6 +6,7 @@ import type { ChatViewProvider } from './chatViewProvider';
 import { estimateTokens, gatherContext } from './editorContext';
 import type { ProposalDocuments } from './proposalDocuments';
 import type { ProviderHub } from './providerHub';
+import { vscodeLmProviderId } from './vscodeLmProvider';
 
 export interface CommandDeps {
   controller: ChatController;
@@ -19,6 +20,17 @@ export interface CommandDeps {
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { controller, view, keys, hub } = deps;
   const register = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
+  // The provider a key is for: the argument, else the configured provider if it needs a key, else the user's pick.
+  const keyProvider = async (arg: unknown, title: string): Promise<string | undefined> => {
+    if (typeof arg === 'string') return arg;
+    const configured = hub.configuredKeyedProviderId();
+    if (configured) return configured;
+    const picked = await vscode.window.showQuickPick(
+      hub.keyedProviders().map((p) => ({ label: p.label, id: p.id })),
+      { title, placeHolder: 'Which provider is the key for?' },
+    );
+    return picked?.id;
+  };
 
   return [
     register('hearth.openChat', () => view.reveal()),
@@ -54,14 +66,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         return;
       }
       const models = await hub.listModels(providerId);
+      if (!models.length && providerId === vscodeLmProviderId) {
+        void vscode.window.showWarningMessage('Hearth: VS Code has no chat models. Install and sign in to a chat model extension (e.g. GitHub Copilot Chat).');
+        return;
+      }
       const model = models.length
         ? (await vscode.window.showQuickPick(models, { title: 'Hearth: choose a model' }))
-        : await vscode.window.showInputBox({ title: 'Hearth: model name', prompt: 'The model name the API expects, e.g. gpt-4o-mini' });
+        : await vscode.window.showInputBox({ title: 'Hearth: model name', prompt: `The model name the API expects, e.g. ${hub.configuredModel(providerId) ?? 'gpt-4o-mini'}` });
       if (!model) return;
       await controller.selectModel(model);
     }),
     register('hearth.setApiKey', async (arg?: unknown, providerArg?: unknown) => {
-      const providerId = typeof providerArg === 'string' ? providerArg : hub.remoteProviderIdForKeys();
+      const providerId = await keyProvider(providerArg, 'Hearth: set the API key for...');
+      if (!providerId) return;
       const key =
         typeof arg === 'string'
           ? arg
@@ -77,7 +94,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       void vscode.window.showInformationMessage(`Hearth: API key for ${hub.label(providerId)} saved.`);
     }),
     register('hearth.clearApiKey', async (providerArg?: unknown) => {
-      const providerId = typeof providerArg === 'string' ? providerArg : hub.remoteProviderIdForKeys();
+      const providerId = await keyProvider(providerArg, 'Hearth: clear the API key of...');
+      if (!providerId) return;
       await keys.clear(providerId);
       void vscode.window.showInformationMessage(`Hearth: API key for ${hub.label(providerId)} removed.`);
     }),

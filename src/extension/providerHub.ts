@@ -1,6 +1,7 @@
 // Owns the provider registry and feeds each provider its settings, keys and logger.
 import * as vscode from 'vscode';
 import type { ProviderOption, Status } from '../protocol/webviewMessages';
+import { anthropicProviderId, registerAnthropicProvider } from '../providers/anthropic/registerAnthropicProvider';
 import type { LocalProvider } from '../providers/local/localProvider';
 import { localProviderId, registerLocalProvider } from '../providers/local/registerLocalProvider';
 import { openAiProviderId, registerOpenAiProvider } from '../providers/openai/registerOpenAiProvider';
@@ -8,6 +9,10 @@ import { ProviderRegistry } from '../providers/registry';
 import type { ChatProvider } from '../providers/types';
 import type { ApiKeys } from './apiKeys';
 import { readSettings } from './settings';
+import { VscodeLmProvider, vscodeLmProviderId } from './vscodeLmProvider';
+
+/** Remote providers that need an API key from SecretStorage ("Hearth: Set API Key"). */
+const keyedProviderIds: readonly string[] = [openAiProviderId, anthropicProviderId];
 
 export class ProviderHub implements vscode.Disposable {
   private readonly registry = new ProviderRegistry();
@@ -31,6 +36,17 @@ export class ProviderHub implements vscode.Disposable {
       getSettings: () => readSettings().openai,
       getApiKey: async () => (await keys.get(openAiProviderId)) ?? undefined,
     });
+    registerAnthropicProvider(this.registry, {
+      getSettings: () => readSettings().anthropic,
+      getApiKey: async () => (await keys.get(anthropicProviderId)) ?? undefined,
+    });
+    // Hosts without the language model API (older VS Code forks) simply do not offer this provider.
+    if (typeof vscode.lm?.selectChatModels === 'function') {
+      this.registry.register(
+        { id: vscodeLmProviderId, label: 'VS Code language models', kind: 'remote', description: 'Copilot or other chat models installed in VS Code' },
+        () => new VscodeLmProvider({ getSettings: () => readSettings().vscodeLm }),
+      );
+    }
   }
 
   /** The demo model built into the VSIX (dist/demo-model), used when hearth.local.modelPath is empty. */
@@ -50,14 +66,23 @@ export class ProviderHub implements vscode.Disposable {
     return readSettings().provider;
   }
 
-  /** The provider whose key "Set API Key" manages: the configured one if remote, else the OpenAI-compatible one. */
-  remoteProviderIdForKeys(): string {
+  /** Providers whose API key "Set API Key" manages. */
+  keyedProviders(): ProviderOption[] {
+    return this.options().filter((p) => keyedProviderIds.includes(p.id));
+  }
+
+  /** The configured provider when it needs a key; undefined otherwise (the command then asks which one). */
+  configuredKeyedProviderId(): string | undefined {
     const id = this.defaultProviderId();
-    return this.registry.list().find((p) => p.id === id)?.kind === 'remote' ? id : openAiProviderId;
+    return keyedProviderIds.includes(id) ? id : undefined;
   }
 
   configuredModel(id: string): string | undefined {
-    return id === openAiProviderId ? readSettings().openai.model : undefined;
+    const settings = readSettings();
+    if (id === openAiProviderId) return settings.openai.model;
+    if (id === anthropicProviderId) return settings.anthropic.model;
+    if (id === vscodeLmProviderId) return settings.vscodeLm.model || undefined;
+    return undefined;
   }
 
   get(id: string): Promise<ChatProvider> {

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import type { LocalProviderSettings } from '../providers/local/localProvider';
 import type { OpenAiSettings as OpenAiProviderSettings } from '../providers/openai/openAiClient';
+import type { AnthropicSettings as AnthropicProviderSettings } from '../providers/anthropic/anthropicClient';
+import type { VscodeLmSettings } from './vscodeLmProvider';
 
 // The provider modules declare the settings they read; importing only their types loads nothing.
 export type LocalSettings = LocalProviderSettings;
@@ -9,11 +11,15 @@ export type OpenAiSettings = Required<Pick<OpenAiProviderSettings, 'baseUrl' | '
   maxTokens: number | null;
   temperature: number | null;
 };
+export type AnthropicSettings = Pick<AnthropicProviderSettings, 'baseUrl' | 'model' | 'maxTokens'>;
+export type { VscodeLmSettings };
 
 export interface HearthSettings {
   provider: string;
   systemPrompt: string;
   openai: OpenAiSettings;
+  anthropic: AnthropicSettings;
+  vscodeLm: VscodeLmSettings;
   local: LocalSettings;
 }
 
@@ -28,6 +34,14 @@ export function readSettings(): HearthSettings {
       model: get('openai.model', 'gpt-4o-mini'),
       maxTokens: get<number | null>('openai.maxTokens', null),
       temperature: get<number | null>('openai.temperature', null),
+    },
+    anthropic: {
+      baseUrl: get('anthropic.baseUrl', 'https://api.anthropic.com'),
+      model: get('anthropic.model', 'claude-sonnet-5-5'),
+      maxTokens: get('anthropic.maxTokens', 4096),
+    },
+    vscodeLm: {
+      model: get('vscodeLm.model', ''),
     },
     local: {
       modelPath: get('local.modelPath', ''),

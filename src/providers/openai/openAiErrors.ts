@@ -2,7 +2,7 @@
 // Every message passes through `redact`: servers sometimes quote the key they were sent.
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { ProviderError } from '../types';
-import { parseRetryAfterMs } from './retryAfter';
+import { parseRetryAfterMs } from '../shared/retryAfter';
 
 export interface ErrorContext {
   baseUrl: string;

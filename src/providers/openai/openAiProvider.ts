@@ -10,10 +10,10 @@ import { APIError, type OpenAI } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Stream } from 'openai/streaming';
 import { isAbortError, ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type FinishReason, type ModelInfo } from '../types';
-import { AnswerMeter } from './answerMeter';
+import { AnswerMeter } from '../shared/answerMeter';
 import { createOpenAiClient, type FetchLike, type OpenAiSettings } from './openAiClient';
 import { connectionClosed, toProviderError, toStreamError, type ErrorContext } from './openAiErrors';
-import { parseRetryAfterMs } from './retryAfter';
+import { parseRetryAfterMs } from '../shared/retryAfter';
 
 export type { OpenAiSettings } from './openAiClient';
 

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { displayUrl, redact, toProviderError, toStreamError } from '../../../src/providers/openai/openAiErrors';
-import { parseRetryAfterMs } from '../../../src/providers/openai/retryAfter';
+import { parseRetryAfterMs } from '../../../src/providers/shared/retryAfter';
 
 const ctx = { baseUrl: 'https://user:pw@api.example.com/v1?key=abc', model: 'm1', apiKey: 'sk-abcdef123456' };
 

@@ -1,0 +1,190 @@
+// A ChatProvider for Anthropic's Messages API (and Anthropic-compatible proxies), streaming through the official
+// @anthropic-ai/sdk. The SDK's retries are off: they would retry 429/5xx/529 silently and make Stop slow; every
+// failure is shown to the user as it is, with what to do about it.
+import type { Anthropic } from '@anthropic-ai/sdk';
+import type { MessageCreateParamsStreaming, RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
+import type { Usage } from '../../protocol/chat';
+import { AnswerMeter } from '../shared/answerMeter';
+import { isAbortError, ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type FinishReason, type ModelInfo } from '../types';
+import { createAnthropicClient, type AnthropicSettings, type FetchLike } from './anthropicClient';
+import { setKeyAction, streamClosed, toAnthropicError, toAnthropicStreamError, type AnthropicErrorContext } from './anthropicErrors';
+import { toAnthropicPrompt } from './anthropicMessages';
+
+export type { AnthropicSettings } from './anthropicClient';
+
+export interface AnthropicProviderOptions {
+  id?: string;
+  label?: string;
+  /** Read at every request, so settings changes apply to the next message. */
+  getSettings(): AnthropicSettings;
+  /** From SecretStorage; the Anthropic API always needs one. */
+  getApiKey(): Promise<string | undefined>;
+  /** A custom fetch (tests, proxies). */
+  fetch?: FetchLike;
+  now?: () => number;
+}
+
+/** What the stream told us besides text. */
+interface StreamOutcome {
+  stopReason?: StopReason | null;
+  sawMessageStop: boolean;
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+export class AnthropicProvider implements ChatProvider {
+  readonly id: string;
+  readonly label: string;
+  readonly kind = 'remote' as const;
+  private readonly now: () => number;
+
+  constructor(private readonly options: AnthropicProviderOptions) {
+    this.id = options.id ?? 'anthropic';
+    this.label = options.label ?? 'Anthropic (Claude)';
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  async models(signal?: AbortSignal): Promise<ModelInfo[]> {
+    try {
+      const apiKey = await this.options.getApiKey();
+      if (!apiKey) return [];
+      const client = createAnthropicClient(this.options.getSettings(), apiKey, this.options.fetch);
+      const page = await client.models.list({ limit: 100 }, { signal });
+      return page.data.map((m) => ({
+        id: m.id,
+        ...(m.display_name ? { label: m.display_name } : {}),
+        ...(m.max_input_tokens ? { contextWindow: m.max_input_tokens } : {}),
+      }));
+    } catch {
+      // No key yet, a proxy without /v1/models, or offline: the picker then offers free text.
+      return [];
+    }
+  }
+
+  async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+    const settings = this.options.getSettings();
+    const model = request.model ?? settings.model;
+    const apiKey = await this.options.getApiKey();
+    const ctx: AnthropicErrorContext = { baseUrl: settings.baseUrl, model, apiKey };
+    if (signal?.aborted) {
+      yield { type: 'finish', reason: 'cancelled' };
+      return;
+    }
+    if (!apiKey) throw new ProviderError('auth', 'No Anthropic API key is set.', setKeyAction);
+    let client: Anthropic;
+    try {
+      client = createAnthropicClient(settings, apiKey, this.options.fetch);
+    } catch (err) {
+      throw new ProviderError('badRequest', err instanceof Error ? err.message : String(err), 'Fix hearth.anthropic.baseUrl in Settings.');
+    }
+    const params = buildParams(request, settings, model);
+    const startedAt = this.now();
+    let stream: AsyncIterable<RawMessageStreamEvent>;
+    try {
+      stream = await client.messages.create(params, { signal });
+    } catch (err) {
+      if (signal?.aborted || isAbortError(err)) {
+        yield { type: 'finish', reason: 'cancelled' };
+        return;
+      }
+      throw toAnthropicError(err, ctx);
+    }
+
+    const meter = new AnswerMeter(startedAt, this.now);
+    const outcome: StreamOutcome = { sawMessageStop: false };
+    try {
+      for await (const event of stream) {
+        const text = readEvent(event, outcome);
+        if (text) {
+          meter.onDelta();
+          yield { type: 'delta', text };
+        }
+      }
+    } catch (err) {
+      if (!(signal?.aborted || isAbortError(err))) throw toAnthropicStreamError(err, ctx);
+    }
+    // The SDK ends the stream quietly when aborted, so the signal is the only witness.
+    if (signal?.aborted) {
+      if (meter.sawText) yield { type: 'stats', stats: meter.stats() };
+      yield { type: 'finish', reason: 'cancelled' };
+      return;
+    }
+    if (!outcome.sawMessageStop && !outcome.stopReason) throw streamClosed(ctx);
+    const usage = toUsage(outcome);
+    if (usage) yield { type: 'usage', usage };
+    yield { type: 'stats', stats: meter.stats(outcome.outputTokens) };
+    const notice = stopNotice(outcome.stopReason);
+    if (notice) yield { type: 'notice', text: notice };
+    yield { type: 'finish', reason: toFinishReason(outcome.stopReason) };
+  }
+}
+
+function buildParams(request: ChatRequest, settings: AnthropicSettings, model: string): MessageCreateParamsStreaming {
+  const prompt = toAnthropicPrompt(request.messages);
+  if (prompt.messages.length === 0) {
+    throw new ProviderError('badRequest', 'There is no message to send to Anthropic.', 'Type a question and send it.');
+  }
+  const maxTokens = request.maxTokens ?? settings.maxTokens;
+  if (!Number.isInteger(maxTokens) || maxTokens < 1) {
+    throw new ProviderError('badRequest', `hearth.anthropic.maxTokens must be a whole number of at least 1 (got ${maxTokens}).`, 'Fix hearth.anthropic.maxTokens in Settings.');
+  }
+  return {
+    model,
+    max_tokens: maxTokens,
+    messages: prompt.messages,
+    stream: true,
+    ...(prompt.system !== undefined ? { system: prompt.system } : {}),
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+  };
+}
+
+/** Records usage and the stop reason; returns the answer text an event carries (thinking is not the answer). */
+function readEvent(event: RawMessageStreamEvent, outcome: StreamOutcome): string | undefined {
+  switch (event.type) {
+    case 'message_start': {
+      const u = event.message.usage;
+      outcome.inputTokens = u.input_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
+      outcome.outputTokens = u.output_tokens;
+      return undefined;
+    }
+    case 'content_block_delta':
+      return event.delta.type === 'text_delta' ? event.delta.text : undefined;
+    case 'message_delta': {
+      // Counts here are cumulative for the whole message.
+      const u = event.usage;
+      if (u.input_tokens !== null && u.input_tokens !== undefined) {
+        outcome.inputTokens = u.input_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
+      }
+      outcome.outputTokens = u.output_tokens;
+      outcome.stopReason = event.delta.stop_reason;
+      return undefined;
+    }
+    case 'message_stop':
+      outcome.sawMessageStop = true;
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function toUsage(outcome: StreamOutcome): Usage | undefined {
+  if (outcome.inputTokens === undefined && outcome.outputTokens === undefined) return undefined;
+  return { promptTokens: outcome.inputTokens ?? 0, completionTokens: outcome.outputTokens ?? 0 };
+}
+
+function toFinishReason(reason: StopReason | null | undefined): FinishReason {
+  return reason === 'max_tokens' || reason === 'model_context_window_exceeded' ? 'length' : 'stop';
+}
+
+function stopNotice(reason: StopReason | null | undefined): string | undefined {
+  switch (reason) {
+    case 'max_tokens':
+      return 'The answer reached hearth.anthropic.maxTokens and was cut short.';
+    case 'model_context_window_exceeded':
+      return "The answer filled the model's context window and was cut short. Start a new conversation to continue.";
+    case 'refusal':
+      return 'Claude declined to continue this answer.';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,303 @@
+// The Anthropic provider against a local server that speaks the real Messages streaming wire format.
+import * as assert from 'node:assert/strict';
+import { AnthropicProvider, type AnthropicSettings } from '../../../src/providers/anthropic/anthropicProvider';
+import { ProviderError, type ChatEvent, type ChatRequest } from '../../../src/providers/types';
+import { defaultAnswerChunks, startFakeAnthropicServer, type FakeAnthropicServer } from '../../support/fakeAnthropicServer';
+
+const apiKey = 'sk-ant-test-SECRET-0123456789';
+
+interface Outcome {
+  events: ChatEvent[];
+  text: string;
+  error?: ProviderError;
+}
+
+async function collect(stream: AsyncIterable<ChatEvent>, onEvent?: (e: ChatEvent) => void): Promise<Outcome> {
+  const events: ChatEvent[] = [];
+  try {
+    for await (const event of stream) {
+      events.push(event);
+      onEvent?.(event);
+    }
+  } catch (err) {
+    assert.ok(err instanceof ProviderError, `expected a ProviderError, got ${String(err)}`);
+    return { events, text: textOf(events), error: err };
+  }
+  return { events, text: textOf(events) };
+}
+
+function textOf(events: ChatEvent[]): string {
+  return events.map((e) => (e.type === 'delta' ? e.text : '')).join('');
+}
+
+function finishOf(events: ChatEvent[]): string | undefined {
+  const last = events.at(-1);
+  return last?.type === 'finish' ? last.reason : undefined;
+}
+
+function shown(error: ProviderError | undefined): string {
+  return `${error?.message ?? ''} ${error?.action ?? ''}`;
+}
+
+const question: ChatRequest = {
+  messages: [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'How do I reverse a list in Python?' },
+  ],
+};
+
+describe('AnthropicProvider', () => {
+  let server: FakeAnthropicServer;
+  let settings: AnthropicSettings;
+  let provider: AnthropicProvider;
+
+  beforeEach(async () => {
+    server = await startFakeAnthropicServer({ apiKey });
+    settings = { baseUrl: server.baseUrl, model: 'claude-fake-1', maxTokens: 4096 };
+    provider = new AnthropicProvider({ getSettings: () => settings, getApiKey: async () => apiKey });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('streams the text deltas in order, then usage, stats and finish', async () => {
+    const { events, text, error } = await collect(provider.chat(question));
+    assert.equal(error, undefined);
+    const expected = defaultAnswerChunks('How do I reverse a list in Python?');
+    assert.deepEqual(
+      events.filter((e) => e.type === 'delta').map((e) => (e.type === 'delta' ? e.text : '')),
+      expected,
+    );
+    assert.equal(text, expected.join(''));
+    // The fake counts words of system + messages: "Be brief." (2) + the question (8).
+    assert.deepEqual(events.find((e) => e.type === 'usage'), { type: 'usage', usage: { promptTokens: 10, completionTokens: expected.length } });
+    const stats = events.find((e) => e.type === 'stats');
+    assert.ok(stats?.type === 'stats' && (stats.stats.timeToFirstTokenMs ?? -1) >= 0);
+    assert.equal(finishOf(events), 'stop');
+  });
+
+  it('sends the system prompt as `system`, max_tokens, stream:true and the key', async () => {
+    await collect(provider.chat({ ...question, model: 'claude-other', temperature: 0.3 }));
+    const [request] = await server.waitForRequests(1);
+    assert.equal(request?.path, '/v1/messages');
+    const auth = request?.headers['x-api-key'] ?? request?.headers.authorization;
+    assert.match(String(auth), new RegExp(apiKey));
+    assert.deepEqual(request?.body, {
+      model: 'claude-other',
+      max_tokens: 4096,
+      messages: [{ role: 'user', content: 'How do I reverse a list in Python?' }],
+      stream: true,
+      system: 'Be brief.',
+      temperature: 0.3,
+    });
+  });
+
+  it('merges consecutive same-role messages so the roles alternate as the API requires', async () => {
+    const { error } = await collect(
+      provider.chat({
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'First question' },
+          { role: 'user', content: 'Second question' },
+          { role: 'assistant', content: 'An answer' },
+          { role: 'system', content: 'Use Python.' },
+          { role: 'user', content: 'Third' },
+        ],
+      }),
+    );
+    assert.equal(error, undefined);
+    const body = server.requests[0]?.body as { system?: string; messages?: unknown };
+    assert.equal(body.system, 'Be brief.\n\nUse Python.');
+    assert.deepEqual(body.messages, [
+      { role: 'user', content: 'First question\n\nSecond question' },
+      { role: 'assistant', content: 'An answer' },
+      { role: 'user', content: 'Third' },
+    ]);
+  });
+
+  it('leaves thinking out of the answer and counts cached input in the prompt tokens', async () => {
+    server.setScenario({ kind: 'ok', chunks: ['Hel', 'lo'], thinkingChunks: ['Let me think...'], usage: { input_tokens: 5, output_tokens: 7, cache_read_input_tokens: 100 } });
+    const { events, text, error } = await collect(provider.chat(question));
+    assert.equal(error, undefined);
+    assert.equal(text, 'Hello');
+    assert.deepEqual(events.find((e) => e.type === 'usage'), { type: 'usage', usage: { promptTokens: 105, completionTokens: 7 } });
+  });
+
+  it("reports max_tokens as finish 'length' with a notice naming the setting", async () => {
+    server.setScenario({ kind: 'ok', chunks: ['cut'], stopReason: 'max_tokens' });
+    const { events } = await collect(provider.chat(question));
+    assert.equal(finishOf(events), 'length');
+    assert.ok(events.some((e) => e.type === 'notice' && /hearth\.anthropic\.maxTokens/.test(e.text)));
+  });
+
+  it('maps a wrong key to auth with the Set API Key action, never echoing the key', async () => {
+    const wrongKey = 'sk-ant-wrong-KEY-9876543210';
+    const wrong = new AnthropicProvider({ getSettings: () => settings, getApiKey: async () => wrongKey });
+    const { error } = await collect(wrong.chat(question));
+    assert.equal(error?.kind, 'auth');
+    assert.equal(error?.status, 401);
+    assert.match(error?.action ?? '', /Hearth: Set API Key/);
+    // The fake quotes the key it got, as proxies may: the provider must scrub it.
+    const sent = server.requests[0]?.headers;
+    assert.match(String(sent?.['x-api-key'] ?? sent?.authorization), /sk-ant-wrong/);
+    assert.ok(!shown(error).includes(wrongKey), shown(error));
+    assert.ok(!JSON.stringify(error?.toInfo()).includes(wrongKey));
+    assert.match(error?.message ?? '', /\[redacted\]/);
+  });
+
+  it('asks for a key, without any request, when none is set', async () => {
+    const keyless = new AnthropicProvider({ getSettings: () => settings, getApiKey: async () => undefined });
+    const { error } = await collect(keyless.chat(question));
+    assert.equal(error?.kind, 'auth');
+    assert.match(error?.action ?? '', /Set API Key/);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('maps 404 to badModel pointing at hearth.anthropic.model', async () => {
+    server.setScenario({ kind: 'status', status: 404 });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'badModel');
+    assert.match(error?.message ?? '', /claude-fake-1/);
+    assert.match(error?.action ?? '', /hearth\.anthropic\.model/);
+  });
+
+  it('maps 429 to rateLimit with retry-after, and does not retry', async () => {
+    server.setScenario({ kind: 'status', status: 429, retryAfter: 30 });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'rateLimit');
+    assert.match(error?.action ?? '', /30 s/);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('maps 529 overloaded to server, with no silent retry', async () => {
+    server.setScenario({ kind: 'status', status: 529 });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'server');
+    assert.equal(error?.status, 529);
+    assert.match(error?.message ?? '', /overloaded/i);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('maps "prompt is too long" (400) to contextTooLong', async () => {
+    server.setScenario({ kind: 'status', status: 400 });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'contextTooLong');
+    assert.match(error?.message ?? '', /prompt is too long/);
+    assert.match(error?.action ?? '', /new conversation/);
+  });
+
+  it('maps another 400 to badRequest with the server explanation', async () => {
+    server.setScenario({ kind: 'status', status: 400, message: 'temperature: range: 0..1' });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'badRequest');
+    assert.match(error?.message ?? '', /temperature: range/);
+  });
+
+  it('maps a non-JSON error page to server with a short excerpt and no HTML', async () => {
+    server.setScenario({ kind: 'nonJson' });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'server');
+    assert.match(error?.message ?? '', /502 Bad Gateway/);
+    assert.ok(!/[<>]/.test(error?.message ?? ''));
+    assert.match(error?.action ?? '', /hearth\.anthropic\.baseUrl/);
+  });
+
+  it('keeps partial text and maps an in-stream overloaded error to server', async () => {
+    server.setScenario({ kind: 'streamError', chunks: ['partial '] });
+    const { text, error, events } = await collect(provider.chat(question));
+    assert.equal(text, 'partial ');
+    assert.equal(error?.kind, 'server');
+    assert.match(error?.message ?? '', /overloaded/i);
+    assert.equal(events.some((e) => e.type === 'finish'), false);
+  });
+
+  it('keeps partial deltas and throws network when the connection drops mid-stream', async () => {
+    server.setScenario({ kind: 'drop', chunks: ['partial ', 'answer '] });
+    const { text, error, events } = await collect(provider.chat(question));
+    assert.equal(text, 'partial answer ');
+    assert.equal(error?.kind, 'network');
+    assert.match(error?.message ?? '', /connection closed before the answer finished/);
+    assert.match(error?.action ?? '', /partial answer is kept/);
+    assert.equal(events.some((e) => e.type === 'finish'), false);
+  });
+
+  it('maps connection refused to network, naming the base URL', async () => {
+    const closed = await startFakeAnthropicServer();
+    await closed.close();
+    settings = { ...settings, baseUrl: closed.baseUrl };
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'network');
+    assert.match(error?.message ?? '', /ECONNREFUSED/);
+    assert.ok(error?.action?.includes(`hearth.anthropic.baseUrl (${closed.baseUrl})`), error?.action);
+  });
+
+  it('rejects a malformed base URL and a bad maxTokens with clear errors and no request', async () => {
+    settings = { ...settings, baseUrl: 'api.anthropic.com' };
+    const badUrl = await collect(provider.chat(question));
+    assert.equal(badUrl.error?.kind, 'badRequest');
+    assert.match(badUrl.error?.message ?? '', /hearth\.anthropic\.baseUrl/);
+    settings = { ...settings, baseUrl: server.baseUrl, maxTokens: 0 };
+    const badMax = await collect(provider.chat(question));
+    assert.equal(badMax.error?.kind, 'badRequest');
+    assert.match(badMax.error?.message ?? '', /hearth\.anthropic\.maxTokens/);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('accepts a base URL that ends in /v1', async () => {
+    settings = { ...settings, baseUrl: `${server.baseUrl}/v1/` };
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error, undefined);
+    assert.equal(server.requests[0]?.path, '/v1/messages');
+  });
+
+  it('stops at once on abort, finishing as cancelled, and the server sees the disconnect', async () => {
+    server.setScenario({ kind: 'slow', intervalMs: 10 });
+    const controller = new AbortController();
+    const disconnected = server.waitForDisconnect();
+    let abortedAt = 0;
+    const { events, error } = await collect(provider.chat(question, controller.signal), (e) => {
+      if (e.type === 'delta' && abortedAt === 0) {
+        abortedAt = performance.now();
+        controller.abort();
+      }
+    });
+    const endedAfterMs = performance.now() - abortedAt;
+    assert.equal(error, undefined);
+    assert.equal(finishOf(events), 'cancelled');
+    assert.ok(endedAfterMs < 1000, `ended ${endedAfterMs} ms after abort`);
+    const request = await disconnected;
+    assert.equal(request.clientDisconnected, true);
+    assert.equal(request.path, '/v1/messages');
+  });
+
+  it('finishes as cancelled without a request when already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { events } = await collect(provider.chat(question, controller.signal));
+    assert.deepEqual(events, [{ type: 'finish', reason: 'cancelled' }]);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('lists models with names and context windows, and returns [] when it cannot', async () => {
+    assert.deepEqual(await provider.models(), [
+      { id: 'claude-fake-1', label: 'Claude claude-fake-1', contextWindow: 200000 },
+      { id: 'claude-fake-mini', label: 'Claude claude-fake-mini', contextWindow: 200000 },
+    ]);
+    const keyless = new AnthropicProvider({ getSettings: () => settings, getApiKey: async () => undefined });
+    assert.deepEqual(await keyless.models(), []);
+    settings = { ...settings, baseUrl: 'http://127.0.0.1:1' };
+    assert.deepEqual(await provider.models(), []);
+  });
+
+  it('uses an injected fetch', async () => {
+    const urls: string[] = [];
+    const recordingFetch: typeof fetch = (input, init) => {
+      urls.push(input instanceof Request ? input.url : String(input));
+      return fetch(input, init);
+    };
+    const viaFetch = new AnthropicProvider({ getSettings: () => settings, getApiKey: async () => apiKey, fetch: recordingFetch });
+    const { text } = await collect(viaFetch.chat(question));
+    assert.match(text, /fake/);
+    assert.deepEqual(urls, [`${server.baseUrl}/v1/messages`]);
+  });
+});
