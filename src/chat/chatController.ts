@@ -5,6 +5,7 @@ import type { AnswerStats, Attachment, Conversation, ConversationSummary, ErrorI
 import type { ContextChip, HostToWebview, ProviderOption, Status } from '../protocol/webviewMessages';
 import { ProviderError, isAbortError, type ChatProvider } from '../providers/types';
 import { newId } from './ids';
+import { settleInterruptedAnswers } from './interruptedAnswers';
 import { buildPrompt, titleFrom } from './prompt';
 
 /** What the controller needs from the conversation store. */
@@ -74,7 +75,7 @@ export class ChatController {
   async restore(): Promise<void> {
     const [latest] = await this.deps.store.list();
     const loaded = latest ? await this.deps.store.load(latest.id) : undefined;
-    if (loaded) this.conversation = loaded;
+    if (loaded) this.conversation = settleInterruptedAnswers(loaded);
   }
 
   /** The first time the panel asks, reopen where the user left off (not at activation: that stays cheap). */
@@ -179,7 +180,8 @@ export class ChatController {
       return;
     }
     await this.stop();
-    this.conversation = loaded;
+    // Only the open conversation can be streaming in this window, and it is not this one.
+    this.conversation = settleInterruptedAnswers(loaded);
     await this.sendInit();
   }
 

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../../../scripts/lib/browser';
-import { createProfile, installVsix, startCodeServer, type RunningCodeServer } from '../../../scripts/lib/codeServer';
+import { createProfile, installVsix, startCodeServer, type CodeServerProfile, type RunningCodeServer } from '../../../scripts/lib/codeServer';
 import { cacheRoot } from '../../../scripts/lib/paths';
 
 export interface Workbench {
   page: Page;
   server: RunningCodeServer;
+  /** The code-server profile (its user data dir holds the extension's global storage). */
+  profile: CodeServerProfile;
   runDir: string;
   close(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function openWorkbench(vsix: string, settings: Record<string, unkno
     return {
       page,
       server,
+      profile,
       runDir,
       close: async () => {
         await opened.close();

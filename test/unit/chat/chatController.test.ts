@@ -218,6 +218,29 @@ describe('ChatController', () => {
     assert.ok(store.saved.has(second));
   });
 
+  it('shows an answer cut off by a crash as stopped, not streaming forever', async () => {
+    const { controller, store, posted } = setup(new ScriptedProvider(() => answer('ok')));
+    const now = Date.now();
+    store.saved.set('crashed', {
+      version: 1,
+      id: 'crashed',
+      title: 'Cut off',
+      createdAt: now,
+      updatedAt: now,
+      messages: [
+        { id: 'u', role: 'user', content: 'q', createdAt: now, status: 'complete' },
+        { id: 'a', role: 'assistant', content: 'half an ans', createdAt: now, status: 'streaming' },
+      ],
+    });
+    await controller.sendInit();
+    const init = posted.find((m) => m.type === 'init');
+    assert.ok(init?.type === 'init');
+    assert.equal(init.conversation.id, 'crashed');
+    assert.deepEqual(init.conversation.messages.map((m) => m.status), ['complete', 'stopped']);
+    assert.equal(init.conversation.messages[1]?.content, 'half an ans', 'the saved prefix is kept');
+    assert.equal(init.generating, false);
+  });
+
   it('a new chat keeps the provider and model picked in the panel', async () => {
     const { controller } = setup(new ScriptedProvider(() => answer('ok')));
     await controller.selectProvider('fake');
