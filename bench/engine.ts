@@ -2,11 +2,13 @@
 // Qwen2.5-0.5B-shaped models (int4 GroupQueryAttention and fp32 standard attention), same threads,
 // greedy. Each side runs in its own child process so peak RSS is its own.
 //   npm run bench:engine [-- --quick] [-- --threads 2] [-- --tokens 64] [-- --repeat 2]
+//   npm run bench:engine -- --side hearth --model q4    # quick iteration: one side, one model
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import type { Dtype } from '../models/qwen2Graph';
 import { readManifest } from '../models/referenceForward';
 import { ensureModel, type TestModelName } from '../models/testModels';
@@ -48,10 +50,29 @@ interface RunSettings {
   repeat: number;
 }
 
-async function runSide(side: 'hearth' | 'transformersjs', dir: string, dtype: Dtype, promptsFile: string, run: RunSettings): Promise<SideResult> {
+/**
+ * Bundles the side process to plain JS, as Hearth's engine host ships, so neither side's RSS
+ * carries the TypeScript loader (tsx adds ~50 MB to a process). Both sides run the same bundle.
+ */
+async function bundleChild(cacheDir: string): Promise<string> {
+  const outfile = join(cacheDir, 'engine-child.cjs');
+  await build({
+    entryPoints: [join(__dirname, 'engine', 'child.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['onnxruntime-node', '@huggingface/transformers'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+async function runSide(childScript: string, side: 'hearth' | 'transformersjs', dir: string, dtype: Dtype, promptsFile: string, run: RunSettings): Promise<SideResult> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(__dirname, 'engine', 'child.ts'), '--side', side, '--model', dir, '--dtype', dtype, '--prompts', promptsFile, '--threads', String(run.threads), '--tokens', String(run.tokens), '--repeat', String(run.repeat)],
+    [childScript, '--side', side, '--model', dir, '--dtype', dtype, '--prompts', promptsFile, '--threads', String(run.threads), '--tokens', String(run.tokens), '--repeat', String(run.repeat)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let stdout = '';
@@ -82,15 +103,51 @@ function printTable(model: BenchModel, sizeMB: number, h: SideResult, t: SideRes
   for (const r of rows) console.log(line(r));
 }
 
+type Side = SideResult['side'];
+
+/** One side's numbers, for runs that measure only one side (--side). */
+function printSide(model: BenchModel, sizeMB: number, r: SideResult): void {
+  console.log(`\n${model.name} (${model.label}, ${fmt(sizeMB)} MB of weights), ${r.side} only`);
+  console.log(
+    JSON.stringify({
+      side: r.side,
+      ttft200Ms: Math.round(r.ttft200Ms),
+      decode200: Math.round(r.decode200 * 10) / 10,
+      ttft1000Ms: Math.round(r.ttft1000Ms),
+      decode1000: Math.round(r.decode1000 * 10) / 10,
+      followupTtftMs: Math.round(r.followupTtftMs),
+      peakRssMB: Math.round(r.peakRssMB),
+      peakRssOverModelMB: Math.round(r.peakRssMB - sizeMB),
+    }),
+  );
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, threads: { type: 'string' }, tokens: { type: 'string' }, repeat: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean' },
+      threads: { type: 'string' },
+      tokens: { type: 'string' },
+      repeat: { type: 'string' },
+      side: { type: 'string' },
+      model: { type: 'string' },
+    },
+  });
   const threads = Number(values.threads ?? 2);
   const tokens = Number(values.tokens ?? (values.quick ? 16 : 64));
   const run: RunSettings = { threads, tokens, repeat: Number(values.repeat ?? 1) };
-  const models = values.quick ? QUICK : FULL;
+  if (values.side !== undefined && values.side !== 'hearth' && values.side !== 'transformersjs') {
+    throw new Error(`--side is 'hearth' or 'transformersjs', not '${values.side}'.`);
+  }
+  if (values.model !== undefined && values.model !== 'q4' && values.model !== 'fp32') {
+    throw new Error(`--model is 'q4' or 'fp32', not '${values.model}'.`);
+  }
+  const onlySide: Side | undefined = values.side;
+  const models = (values.quick ? QUICK : FULL).filter((m) => values.model === undefined || m.dtype === values.model);
   const cacheDir = join(__dirname, '.cache');
   mkdirSync(cacheDir, { recursive: true });
 
+  const childScript = await bundleChild(cacheDir);
   const results: { model: BenchModel; sizeMB: number; hearth: SideResult; tjs: SideResult }[] = [];
   for (const model of models) {
     console.error(`Preparing ${model.name} ...`);
@@ -100,13 +157,18 @@ async function main(): Promise<void> {
     writeFileSync(promptsFile, JSON.stringify(buildPrompts(dir, values.quick ? 1200 : 2000)));
     const sizeMB = modelBytes(dir, model.dtype) / 2 ** 20;
     console.error(`Measuring ${model.name} (${threads} threads, ${tokens} new tokens per answer, best of ${run.repeat}) ...`);
-    const hearth = await runSide('hearth', dir, model.dtype, promptsFile, run);
-    const tjs = await runSide('transformersjs', dir, model.dtype, promptsFile, run);
+    if (onlySide) {
+      printSide(model, sizeMB, await runSide(childScript, onlySide, dir, model.dtype, promptsFile, run));
+      continue;
+    }
+    const hearth = await runSide(childScript, 'hearth', dir, model.dtype, promptsFile, run);
+    const tjs = await runSide(childScript, 'transformersjs', dir, model.dtype, promptsFile, run);
     results.push({ model, sizeMB, hearth, tjs });
   }
+  if (results.length === 0) return;
   for (const r of results) printTable(r.model, r.sizeMB, r.hearth, r.tjs);
 
-  // The headline numbers come from the first (int4) model, the CPU default.
+  // The headline numbers come from the first model (int4, the CPU default, unless --model says).
   const { hearth: h, tjs: t, sizeMB } = results[0];
   const round = (v: number): number => Math.round(v * 100) / 100;
   console.log(

@@ -3,8 +3,6 @@
 // and the best kept (shared machines are noisy; the best run is the least disturbed one).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openHearth } from './hearthSide';
-import { openTransformersJs } from './transformersSide';
 import type { AnswerTiming, BenchPrompts, SideResult } from './types';
 
 function best(runs: AnswerTiming[]): AnswerTiming {
@@ -34,10 +32,16 @@ async function main(): Promise<void> {
   const threads = Number(values.threads ?? 2);
   const decodeTokens = Number(values.tokens ?? 64);
   const repeat = Math.max(1, Number(values.repeat ?? 1));
-  const log = (s: string): void => void process.stderr.write(`  [${side}] ${s}\n`);
+  const rss = (): string => `rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`;
+  const log = (s: string): void => void process.stderr.write(`  [${side}] ${s} (${rss()})\n`);
 
   const loadStart = performance.now();
-  const bench = side === 'hearth' ? await openHearth(values.model, dtype, threads) : await openTransformersJs(values.model, dtype, threads);
+  // Import only this side's code: the other side's libraries would add to this process's RSS
+  // (@huggingface/transformers alone loads ~100 MB: its own onnxruntime binding, sharp, ...).
+  const bench =
+    side === 'hearth'
+      ? await (await import('./hearthSide')).openHearth(values.model, dtype, threads)
+      : await (await import('./transformersSide')).openTransformersJs(values.model, dtype, threads);
   const loadMs = performance.now() - loadStart;
   log(`loaded in ${(loadMs / 1000).toFixed(1)} s`);
   const measure = async (run: (i: number) => Promise<AnswerTiming>): Promise<AnswerTiming> => {
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
   const turn2 = await measure(async (i) => {
     const id = `bench-conversation-${i}`;
     const turn1 = await bench.answer(prompts.conversation, 16, id);
+    log(`conversation turn 1 (${turn1.promptTokens} tokens): first token ${turn1.ttftMs.toFixed(0)} ms`);
     return bench.answer([...prompts.conversation, { role: 'assistant', content: turn1.text }, prompts.followUp], 8, id);
   });
   log(`follow-up turn (${turn2.promptTokens} tokens, ${turn2.cachedTokens} cached): first token ${turn2.ttftMs.toFixed(0)} ms`);

@@ -26,7 +26,18 @@ export interface GraphIo {
   headDim: number;
   /** Integer type of input_ids / attention_mask / position_ids. */
   idType: 'int64' | 'int32';
+  /** Logits per position, when the graph declares it. */
+  vocabSize?: number;
 }
+
+/** Prompt tokens per forward pass when the graph returns the last position's logits only. */
+const PREFILL_CHUNK = 512;
+/**
+ * Without num_logits_to_keep a chunk returns [chunk, vocab] float32 logits, held twice (onnxruntime's
+ * buffer and the copy handed to JS): keep that under ~16 MB (128 tokens at a 32k vocabulary).
+ */
+const FULL_LOGITS_BUDGET_BYTES = 16 * 2 ** 20;
+const MIN_PREFILL_CHUNK = 32;
 
 export interface ForwardResult {
   /** Logits of the last fed position. */
@@ -42,6 +53,14 @@ export class DecoderSession {
 
   static describe(session: InferenceSession, hints: GraphHints, file: string): GraphIo {
     return describeGraph(session, hints, file);
+  }
+
+  /** Prompt tokens to feed per forward pass: bounds the memory a long prompt's prefill needs. */
+  get prefillChunk(): number {
+    if (this.io.logitsToKeep) return PREFILL_CHUNK;
+    const perToken = (this.io.vocabSize ?? 151_936) * 4;
+    const fit = 2 ** Math.floor(Math.log2(FULL_LOGITS_BUDGET_BYTES / perToken));
+    return Math.max(MIN_PREFILL_CHUNK, Math.min(PREFILL_CHUNK, fit));
   }
 
   emptyCache(): KvCache {
@@ -157,6 +176,8 @@ function describeGraph(session: InferenceSession, hints: GraphHints, file: strin
 
   const idMeta = session.inputMetadata.find((m) => m.name === inputIds);
   const idType = idMeta?.isTensor && idMeta.type === 'int32' ? 'int32' : 'int64';
+  const logitsMeta = session.outputMetadata.find((m) => m.name === logits);
+  const vocab = logitsMeta?.isTensor ? logitsMeta.shape.at(-1) : undefined;
   return {
     inputIds,
     attentionMask: optionalInput(inName('attention_mask', 'attention_mask')),
@@ -168,5 +189,6 @@ function describeGraph(session: InferenceSession, hints: GraphHints, file: strin
     kvHeads,
     headDim,
     idType,
+    ...(typeof vocab === 'number' ? { vocabSize: vocab } : {}),
   };
 }

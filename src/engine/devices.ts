@@ -92,6 +92,10 @@ export async function openSession<T>(options: OpenSessionOptions<T>, signal?: Ab
         executionProviders: [device],
         intraOpNumThreads,
         graphOptimizationLevel: 'all',
+        // onnxruntime's CPU arena keeps every block it ever grew to (a long prompt's activations,
+        // each step's KV output) for the session's life; without it freed buffers go back to
+        // malloc. Measured on the int4 benchmark: 40-60 MB lower peak RSS, decode speed within noise.
+        enableCpuMemArena: false,
         // Spinning worker threads wait for work at full speed; on a machine shared with the editor
         // they fight it for the cores (measured here under load: 2-4 tok/s spinning, 7-16 not).
         extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },

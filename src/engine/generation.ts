@@ -28,9 +28,6 @@ export interface GenerationContext {
   defaultMaxNewTokens: number;
 }
 
-/** Long prompts are prefilled in chunks: bounded memory, and cancellation between chunks. */
-const PREFILL_CHUNK = 512;
-
 export async function* generateAnswer(
   ctx: GenerationContext,
   request: GenerationRequest,
@@ -62,12 +59,15 @@ export async function* generateAnswer(
 
   // Reuse the longest common prefix with this conversation's cache; at least one prompt
   // token must be fed to get logits.
-  const cached = request.conversationId ? ctx.prefixCache.take(request.conversationId) : undefined;
+  let cached = request.conversationId ? ctx.prefixCache.take(request.conversationId) : undefined;
   let reused = 0;
   let kv: KvCache = ctx.decoder.emptyCache();
   if (cached) {
     reused = Math.min(commonPrefixLength(cached.ids, promptIds), promptIds.length - 1, cached.kv.length);
     if (reused > 0) kv = sliceKvCache(cached.kv, reused);
+    // Its buffers now belong to `kv` (or, when nothing is reused, to no one): drop the reference
+    // rather than keep a dead cache of tens of MB alive for the whole answer.
+    cached = undefined;
   }
   /** The tokens `kv` covers; saved with it for the next turn. */
   const kvIds = promptIds.slice(0, reused);
@@ -83,9 +83,11 @@ export async function* generateAnswer(
   try {
     let logits: Float32Array | undefined;
     const prefillStart = performance.now();
-    for (let at = reused; at < promptIds.length; at += PREFILL_CHUNK) {
+    // Long prompts are prefilled in chunks: bounded memory, and cancellation between chunks.
+    const chunkSize = ctx.decoder.prefillChunk;
+    for (let at = reused; at < promptIds.length; at += chunkSize) {
       if (signal?.aborted) break;
-      const chunk = promptIds.slice(at, at + PREFILL_CHUNK);
+      const chunk = promptIds.slice(at, at + chunkSize);
       const out = await ctx.decoder.forward(chunk, kv);
       kv = out.cache;
       kvIds.push(...chunk);

@@ -20,7 +20,10 @@ export function emptyKvCache(names: readonly string[], type: KvDataType, kvHeads
   return { length: 0, tensors };
 }
 
-/** The first `length` tokens of a cache (copies along the sequence axis). */
+/**
+ * The first `length` tokens of a cache, compacted inside the same buffers: no second copy of a
+ * cache that can be tens of MB. The source cache must not be used afterwards.
+ */
 export function sliceKvCache(cache: KvCache, length: number): KvCache {
   if (length === cache.length) return cache;
   if (length > cache.length) throw new RangeError(`cannot slice a ${cache.length}-token KV cache to ${length}`);
@@ -31,12 +34,10 @@ export function sliceKvCache(cache: KvCache, length: number): KvCache {
 
 function sliceSequence(tensor: Tensor, length: number): Tensor {
   const [batch, heads, seq, headDim] = tensor.dims as [number, number, number, number];
-  const source = tensor.data as Float32Array | Uint16Array;
-  const out = source instanceof Float32Array ? new Float32Array(batch * heads * length * headDim) : new Uint16Array(batch * heads * length * headDim);
+  const data = tensor.data as Float32Array | Uint16Array;
   const rowOut = length * headDim;
   const rowIn = seq * headDim;
-  for (let h = 0; h < batch * heads; h++) {
-    out.set(source.subarray(h * rowIn, h * rowIn + rowOut), h * rowOut);
-  }
-  return new Tensor(tensor.type as KvDataType, out, [batch, heads, length, headDim]);
+  // Head h's first `length` rows move to h * rowOut; each target lies at or before its source.
+  for (let h = 1; h < batch * heads; h++) data.copyWithin(h * rowOut, h * rowIn, h * rowIn + rowOut);
+  return new Tensor(tensor.type as KvDataType, data.subarray(0, batch * heads * rowOut), [batch, heads, length, headDim]);
 }
