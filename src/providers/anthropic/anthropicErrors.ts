@@ -4,7 +4,11 @@
 // Every message passes through `redact`: proxies sometimes quote the key they were sent.
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import { parseRetryAfterMs } from '../shared/retryAfter';
+import { displayUrl, excerpt, looksLikeJson, networkFailure, redact } from '../shared/httpErrors';
 import { ProviderError } from '../types';
+
+/** Re-exported for callers and tests that already import them from here. */
+export { displayUrl, redact } from '../shared/httpErrors';
 
 export interface AnthropicErrorContext {
   baseUrl: string;
@@ -14,46 +18,18 @@ export interface AnthropicErrorContext {
 
 export const setKeyAction = "Run 'Hearth: Set API Key' and choose Anthropic.";
 const contextWording = /prompt is too long|too many (?:input )?tokens|context (?:window|length)|exceeds? the (?:model'?s? )?(?:context|max)/i;
-const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/;
-
-/** Removes the API key and any bearer token or x-api-key value from text that may be shown or logged. */
-export function redact(text: string, apiKey?: string): string {
-  let out = text;
-  if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join('[redacted]');
-  return out.replace(/Bearer\s+[^\s"',;]+/gi, 'Bearer [redacted]').replace(/(x-api-key["']?\s*[:=]\s*["']?)[^\s"',;]+/gi, '$1[redacted]');
-}
-
-/** The base URL as safe to show: no user:password, no query. */
-export function displayUrl(baseUrl: string): string {
-  try {
-    const url = new URL(baseUrl);
-    url.username = '';
-    url.password = '';
-    url.search = '';
-    return url.toString().replace(/\/$/, '');
-  } catch {
-    return baseUrl;
-  }
-}
 
 /** Maps an error thrown while opening the request (before any text arrived). */
 export function toAnthropicError(err: unknown, ctx: AnthropicErrorContext): ProviderError {
   if (err instanceof ProviderError) return err;
   const url = displayUrl(ctx.baseUrl);
   const baseUrlAction = `Check hearth.anthropic.baseUrl (${url}) and your network.`;
-  if (err instanceof APIConnectionTimeoutError) {
-    return new ProviderError('network', `The request to ${url} timed out.`, `${baseUrlAction} A proxy or firewall may be blocking it.`);
-  }
   if (err instanceof APIConnectionError) {
-    const code = causeCode(err);
-    if (code && tlsCodes.test(code)) {
-      return new ProviderError(
-        'network',
-        `Could not make a secure connection to ${url} (${code}).`,
-        "The server's TLS certificate is not trusted (a corporate proxy?). Trust its CA in your OS.",
-      );
-    }
-    return new ProviderError('network', `Could not reach ${url}${code ? ` (${code})` : ''}.`, baseUrlAction);
+    return networkFailure(err instanceof APIConnectionTimeoutError, err, {
+      url,
+      baseUrlAction,
+      tlsAction: "The server's TLS certificate is not trusted (a corporate proxy?). Trust its CA in your OS.",
+    });
   }
   if (err instanceof APIError) return fromApiError(err, ctx, url);
   const message = err instanceof Error ? err.message : String(err);
@@ -134,34 +110,10 @@ function fromApiError(err: APIError, ctx: AnthropicErrorContext, url: string): P
 function serverText(err: APIError): { text: string; notJson: boolean } {
   if (err.apiMessage) return { text: err.apiMessage, notJson: false };
   const e: unknown = err.error;
-  if (typeof e === 'string') return { text: excerpt(e), notJson: false };
-  if (e !== undefined && e !== null) return { text: excerpt(JSON.stringify(e)), notJson: false };
+  if (typeof e === 'string') return { text: excerpt(e, 160), notJson: false };
+  if (e !== undefined && e !== null) return { text: excerpt(JSON.stringify(e), 160), notJson: false };
   // No JSON body: the SDK put "<status> <raw body>" in the message.
   const raw = err.message.replace(/^\d{3}\s*/, '');
   if (raw === 'status code (no body)') return { text: '', notJson: false };
-  return { text: excerpt(raw), notJson: raw.length > 0 && !looksLikeJson(raw) };
-}
-
-function looksLikeJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function excerpt(raw: string): string {
-  const text = raw.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
-}
-
-/** The errno-style code (ECONNREFUSED, ENOTFOUND, UND_ERR_CONNECT_TIMEOUT...) somewhere down the cause chain. */
-function causeCode(err: unknown): string | undefined {
-  let current: unknown = err;
-  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
-    if ('code' in current && typeof current.code === 'string' && current.code) return current.code;
-    current = 'cause' in current ? current.cause : undefined;
-  }
-  return undefined;
+  return { text: excerpt(raw, 160), notJson: raw.length > 0 && !looksLikeJson(raw) };
 }

@@ -3,6 +3,10 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { ProviderError } from '../types';
 import { parseRetryAfterMs } from '../shared/retryAfter';
+import { displayUrl, excerpt, looksLikeJson, networkFailure, redact } from '../shared/httpErrors';
+
+/** Re-exported for callers and tests that already import them from here. */
+export { displayUrl, redact } from '../shared/httpErrors';
 
 export interface ErrorContext {
   baseUrl: string;
@@ -13,46 +17,18 @@ export interface ErrorContext {
 const setKeyAction = "Run 'Hearth: Set API Key'.";
 const contextWording =
   /context[ _-]?length|maximum context|context window|too many tokens|prompt is too long|exceeds? the (?:model'?s? )?(?:context|max)|reduce the length/i;
-const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/;
-
-/** Removes the API key and any bearer token from text that may be shown or logged. */
-export function redact(text: string, apiKey?: string): string {
-  let out = text;
-  if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join('[redacted]');
-  return out.replace(/Bearer\s+[^\s"',;]+/gi, 'Bearer [redacted]');
-}
-
-/** The base URL as safe to show: no user:password, no query (Azure keys sometimes ride there). */
-export function displayUrl(baseUrl: string): string {
-  try {
-    const url = new URL(baseUrl);
-    url.username = '';
-    url.password = '';
-    url.search = '';
-    return url.toString().replace(/\/$/, '');
-  } catch {
-    return baseUrl;
-  }
-}
 
 /** Maps an error thrown while opening the request (before any text arrived). */
 export function toProviderError(err: unknown, ctx: ErrorContext): ProviderError {
   if (err instanceof ProviderError) return err;
   const url = displayUrl(ctx.baseUrl);
   const baseUrlAction = `Check hearth.openai.baseUrl (${url}) and that the server is running.`;
-  if (err instanceof APIConnectionTimeoutError) {
-    return new ProviderError('network', `The request to ${url} timed out.`, `${baseUrlAction} A proxy or firewall may be blocking it.`);
-  }
   if (err instanceof APIConnectionError) {
-    const code = causeCode(err);
-    if (code && tlsCodes.test(code)) {
-      return new ProviderError(
-        'network',
-        `Could not make a secure connection to ${url} (${code}).`,
-        "The server's TLS certificate is not trusted (self-signed or a corporate proxy?). Trust its CA in your OS, or use http:// for a local server.",
-      );
-    }
-    return new ProviderError('network', `Could not reach ${url}${code ? ` (${code})` : ''}.`, baseUrlAction);
+    return networkFailure(err instanceof APIConnectionTimeoutError, err, {
+      url,
+      baseUrlAction,
+      tlsAction: "The server's TLS certificate is not trusted (self-signed or a corporate proxy?). Trust its CA in your OS, or use http:// for a local server.",
+    });
   }
   if (err instanceof APIError) return fromApiError(err, ctx, url);
   const message = err instanceof Error ? err.message : String(err);
@@ -132,29 +108,5 @@ function serverText(err: APIError): { text: string; notJson: boolean } {
   // No JSON error object: the SDK put "<status> <raw body>" in the message.
   const raw = err.message.replace(/^\d{3}\s*/, '');
   if (raw === 'status code (no body)') return { text: '', notJson: false };
-  return { text: excerpt(raw), notJson: raw.length > 0 && !looksLikeJson(raw) };
-}
-
-function looksLikeJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function excerpt(raw: string): string {
-  const text = raw.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
-/** The errno-style code (ECONNREFUSED, ENOTFOUND, UND_ERR_CONNECT_TIMEOUT...) somewhere down the cause chain. */
-function causeCode(err: unknown): string | undefined {
-  let current: unknown = err;
-  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
-    if ('code' in current && typeof current.code === 'string' && current.code) return current.code;
-    current = 'cause' in current ? current.cause : undefined;
-  }
-  return undefined;
+  return { text: excerpt(raw, 120), notJson: raw.length > 0 && !looksLikeJson(raw) };
 }
