@@ -36,7 +36,7 @@ export interface ChatControllerDeps {
   settings(): ChatSettings;
   post(message: HostToWebview): void;
   /** Provider-specific status (device, context window, model list). */
-  providerStatus?(providerId: string, signal?: AbortSignal): Promise<Partial<Status>>;
+  providerStatus?(providerId: string): Promise<Partial<Status>>;
 }
 
 interface Generation {

@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     store,
     providers: () => hub.options(),
     getProvider: (id) => hub.get(id),
-    providerStatus: (id, signal) => hub.status(id, signal),
+    providerStatus: (id) => hub.status(id),
     settings: () => {
       const s = readSettings();
       return { providerId: s.provider, systemPrompt: s.systemPrompt, modelFor: (id) => hub.configuredModel(id) };

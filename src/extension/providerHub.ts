@@ -95,14 +95,13 @@ export class ProviderHub implements vscode.Disposable {
   }
 
   /** What the status line shows for a provider; the local engine is not started just to describe it. */
-  async status(id: string, signal?: AbortSignal): Promise<Partial<Status>> {
+  async status(id: string): Promise<Partial<Status>> {
     if (id !== localProviderId || !this.registry.isCreated(id)) return {};
     const local = (await this.registry.get(id)) as LocalProvider;
     const model = local.status.model;
     if (!model) return {};
     const skipped = model.skippedDevices.map((s) => `${s.device}: ${s.reason}`).join('; ');
     const usage = local.status.lastUsage;
-    void signal;
     return {
       model: model.modelId,
       device: model.device,
