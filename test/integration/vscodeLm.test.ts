@@ -4,32 +4,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { VscodeLmProvider } from '../../src/extension/vscodeLmProvider';
-import { ProviderError, type ChatEvent, type ChatRequest } from '../../src/providers/types';
+import type { ChatRequest } from '../../src/providers/types';
 import { activateHearth, is, startTurn, useSettings, WebviewTranscript } from './support/hearth';
-
-interface Outcome {
-  events: ChatEvent[];
-  text: string;
-  error?: ProviderError;
-}
-
-async function collect(stream: AsyncIterable<ChatEvent>, onEvent?: (e: ChatEvent) => void): Promise<Outcome> {
-  const events: ChatEvent[] = [];
-  try {
-    for await (const event of stream) {
-      events.push(event);
-      onEvent?.(event);
-    }
-  } catch (err) {
-    assert.ok(err instanceof ProviderError, `expected a ProviderError, got ${String(err)}`);
-    return { events, text: textOf(events), error: err };
-  }
-  return { events, text: textOf(events) };
-}
-
-function textOf(events: ChatEvent[]): string {
-  return events.map((e) => (e.type === 'delta' ? e.text : '')).join('');
-}
+import { collect } from '../support/chatEvents';
 
 /** The text a LanguageModelChatMessage carries. */
 function textOfMessage(message: vscode.LanguageModelChatMessage): string {

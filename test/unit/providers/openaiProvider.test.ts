@@ -1,39 +1,11 @@
 // The OpenAI-compatible provider against a local server that speaks the real wire format.
 import * as assert from 'node:assert/strict';
 import { OpenAiProvider, type OpenAiSettings } from '../../../src/providers/openai/openAiProvider';
-import { ProviderError, type ChatEvent, type ChatRequest } from '../../../src/providers/types';
+import type { ChatRequest } from '../../../src/providers/types';
 import { defaultAnswerChunks, startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fakeOpenAiServer';
+import { collect, finishOf } from '../../support/chatEvents';
 
 const apiKey = 'sk-test-SECRET-0123456789';
-
-interface Outcome {
-  events: ChatEvent[];
-  text: string;
-  error?: ProviderError;
-}
-
-async function collect(stream: AsyncIterable<ChatEvent>, onEvent?: (e: ChatEvent) => void): Promise<Outcome> {
-  const events: ChatEvent[] = [];
-  try {
-    for await (const event of stream) {
-      events.push(event);
-      onEvent?.(event);
-    }
-  } catch (err) {
-    assert.ok(err instanceof ProviderError, `expected a ProviderError, got ${String(err)}`);
-    return { events, text: textOf(events), error: err };
-  }
-  return { events, text: textOf(events) };
-}
-
-function textOf(events: ChatEvent[]): string {
-  return events.map((e) => (e.type === 'delta' ? e.text : '')).join('');
-}
-
-function finishOf(events: ChatEvent[]): string | undefined {
-  const last = events.at(-1);
-  return last?.type === 'finish' ? last.reason : undefined;
-}
 
 const question: ChatRequest = {
   messages: [
