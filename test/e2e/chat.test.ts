@@ -2,12 +2,11 @@
 // question, watch the streamed answer render; stop a slow answer and check it stays stopped; answer with the
 // bundled demo model on the local engine.
 import * as assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import type { FrameLocator } from 'playwright-core';
 import { freshVsix } from '../../scripts/lib/freshVsix';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fakeOpenAiServer';
-import { openHearthView, openWorkbench, type Workbench } from './support/workbench';
+import { openHearthView, openWorkbench, reportFailure, type Workbench } from './support/workbench';
 
 // The workbench and its webview load slowly on a busy 2-core machine; each expectation still waits for a state.
 const patient = expect.configure({ timeout: 30_000 });
@@ -32,10 +31,7 @@ describe('Hearth chat in VS Code (e2e)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !workbench) return;
-    const file = join(workbench.runDir, `failure-${Date.now()}.png`);
-    await workbench.page.screenshot({ path: file });
-    console.log(`    screenshot: ${file}\n    code-server log: ${workbench.server.logFile}`);
+    await reportFailure(workbench, this.currentTest?.state);
   });
 
   after(async () => {

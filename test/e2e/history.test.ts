@@ -2,7 +2,6 @@
 // same conversation back, and killing the extension host in the middle of a streamed answer (a crash) leaves
 // every earlier conversation intact and the interrupted one with its question and most of its text.
 import * as assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { freshVsix } from '../../scripts/lib/freshVsix';
@@ -11,7 +10,7 @@ import { splitIntoChunks, startFakeOpenAiServer, type FakeOpenAiServer } from '.
 import { hearthIframe, showHearth, showViewContainer } from './support/activityBar';
 import { conversationsDir, readConversationFiles, setAsideFiles, type SavedConversation } from './support/conversationFiles';
 import { extensionHostPids } from './support/extensionHostProcess';
-import { openWorkbench, type Workbench } from './support/workbench';
+import { openWorkbench, reportFailure, type Workbench } from './support/workbench';
 
 // The workbench and its webview load slowly on a busy 2-core machine; each expectation still waits for a state.
 const patient = expect.configure({ timeout: 30_000 });
@@ -91,10 +90,7 @@ describe('Hearth conversation history in VS Code (e2e)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !workbench) return;
-    const file = join(workbench.runDir, `failure-${Date.now()}.png`);
-    await workbench.page.screenshot({ path: file });
-    console.log(`    screenshot: ${file}\n    code-server log: ${workbench.server.logFile}`);
+    await reportFailure(workbench, this.currentTest?.state);
   });
 
   after(async () => {

@@ -59,3 +59,11 @@ export async function openHearthView(page: Page): Promise<FrameLocator> {
     .frameLocator('iframe.webview.ready[src*="extensionId=hearth-dev.hearth"]')
     .frameLocator('#active-frame');
 }
+
+/** After a failed test: a screenshot of the workbench and where the server log is, for the CI output. */
+export async function reportFailure(workbench: Workbench | undefined, state: string | undefined): Promise<void> {
+  if (state !== 'failed' || !workbench) return;
+  const file = join(workbench.runDir, `failure-${Date.now()}.png`);
+  await workbench.page.screenshot({ path: file });
+  console.log(`    screenshot: ${file}\n    code-server log: ${workbench.server.logFile}`);
+}
