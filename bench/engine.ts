@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import type { Dtype } from '../models/qwen2Graph';
 import { readManifest } from '../models/referenceForward';
 import { ensureModel, type TestModelName } from '../models/testModels';
+import { ENGINE_MALLOC_ENV, engineHostEnv } from '../src/providers/local/engineHostEnv';
 import { buildPrompts } from './engine/prompts';
 import type { SideResult } from './engine/types';
 
@@ -48,6 +49,8 @@ interface RunSettings {
   threads: number;
   tokens: number;
   repeat: number;
+  /** Give transformers.js the engine host's allocator settings too (a fairness check). */
+  peerMalloc: boolean;
 }
 
 /**
@@ -70,10 +73,12 @@ async function bundleChild(cacheDir: string): Promise<string> {
 }
 
 async function runSide(childScript: string, side: 'hearth' | 'transformersjs', dir: string, dtype: Dtype, promptsFile: string, run: RunSettings): Promise<SideResult> {
+  // Hearth runs with the environment its engine host gets when the extension forks it.
+  const env = side === 'hearth' || run.peerMalloc ? engineHostEnv(process.env) : process.env;
   const child = spawn(
     process.execPath,
     [childScript, '--side', side, '--model', dir, '--dtype', dtype, '--prompts', promptsFile, '--threads', String(run.threads), '--tokens', String(run.tokens), '--repeat', String(run.repeat)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'], env },
   );
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -131,11 +136,12 @@ async function main(): Promise<void> {
       repeat: { type: 'string' },
       side: { type: 'string' },
       model: { type: 'string' },
+      'peer-malloc': { type: 'boolean' },
     },
   });
   const threads = Number(values.threads ?? 2);
   const tokens = Number(values.tokens ?? (values.quick ? 16 : 64));
-  const run: RunSettings = { threads, tokens, repeat: Number(values.repeat ?? 1) };
+  const run: RunSettings = { threads, tokens, repeat: Number(values.repeat ?? 1), peerMalloc: values['peer-malloc'] ?? false };
   if (values.side !== undefined && values.side !== 'hearth' && values.side !== 'transformersjs') {
     throw new Error(`--side is 'hearth' or 'transformersjs', not '${values.side}'.`);
   }
@@ -157,6 +163,8 @@ async function main(): Promise<void> {
     writeFileSync(promptsFile, JSON.stringify(buildPrompts(dir, values.quick ? 1200 : 2000)));
     const sizeMB = modelBytes(dir, model.dtype) / 2 ** 20;
     console.error(`Measuring ${model.name} (${threads} threads, ${tokens} new tokens per answer, best of ${run.repeat}) ...`);
+    const malloc = Object.entries(ENGINE_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
+    console.error(`  Hearth runs with its engine host's allocator settings (${malloc}); transformers.js ${run.peerMalloc ? 'too (--peer-malloc)' : 'with the defaults (--peer-malloc gives it the same)'}.`);
     if (onlySide) {
       printSide(model, sizeMB, await runSide(childScript, onlySide, dir, model.dtype, promptsFile, run));
       continue;

@@ -1,7 +1,7 @@
 // Where a model's process memory goes: RSS after session create, after each prefill chunk and
 // during decode, under chosen onnxruntime session options. For quick iteration on memory settings.
 //   npx tsx bench/engine/memoryProbe.ts [--model bench-q4-gqa|<folder>] [--arena 0|1] [--pattern 0|1]
-//     [--chunk 512] [--prompt 1000] [--decode 32] [--threads 2] [--gc minor|major] [--engine]
+//     [--chunk 512] [--prompt 1000] [--decode 32] [--threads 2] [--gc minor|major] [--kv shared|packed] [--engine]
 // --engine runs Hearth's own loadModel()/generate() instead of the raw session loop.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -31,7 +31,7 @@ const report = (stage: string): void => {
   console.log(`${stage.padEnd(34)} rss ${mb(m.rss).padStart(7)}  peak ${mb(peak).padStart(7)}  js buffers ${mb(m.arrayBuffers).padStart(7)}  ${residentKinds()}`);
 };
 
-type Options = Partial<Record<'arena' | 'pattern' | 'chunk' | 'prompt' | 'decode' | 'threads', string>>;
+type Options = Partial<Record<'arena' | 'pattern' | 'chunk' | 'prompt' | 'decode' | 'threads' | 'kv', string>>;
 type Gc = (options?: { type: 'minor' | 'major'; execution: 'sync' }) => void;
 let collect: (() => void) | undefined;
 function useGc(kind: string | undefined): void {
@@ -55,11 +55,11 @@ async function rawLoop(dir: string, opts: Options): Promise<void> {
   };
   const session = await InferenceSession.create(variant.path, sessionOptions);
   report('session created');
-  const decoder = new DecoderSession(session, DecoderSession.describe(session, folder.graph, variant.file));
+  const decoder = new DecoderSession(session, DecoderSession.describe(session, folder.graph, variant.file), opts.kv === 'packed' ? 'packed' : 'shared');
   const chunk = Number(opts.chunk ?? 512);
   const promptLength = Number(opts.prompt ?? 1000);
   const ids = Array.from({ length: promptLength }, (_, i) => 300 + (i % 1000));
-  let kv = decoder.emptyCache();
+  let kv = decoder.reserve(decoder.emptyCache(), ids.length + 1);
   let started = performance.now();
   for (let at = 0; at < ids.length; at += chunk) {
     const out = await decoder.forward(ids.slice(at, at + chunk), kv);
@@ -81,7 +81,8 @@ async function rawLoop(dir: string, opts: Options): Promise<void> {
 }
 
 async function engineLoop(dir: string, opts: Options): Promise<void> {
-  const model = await loadModel(dir, { device: 'cpu', dtype: 'q4', threads: Number(opts.threads ?? 2) });
+  const model = await loadModel(dir, { device: 'cpu', dtype: 'q4', threads: Number(opts.threads ?? 2), sharedKv: opts.kv !== 'packed' });
+  console.log(`KV layout: ${model.decoder.kvLayout}`);
   report('engine loaded');
   const words = Array.from({ length: Number(opts.prompt ?? 1000) }, (_, i) => `w${i % 97}`).join(' ');
   for (const turn of [1, 2]) {
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
       prompt: { type: 'string' },
       decode: { type: 'string' },
       threads: { type: 'string' },
+      kv: { type: 'string' },
       engine: { type: 'boolean' },
       gc: { type: 'string' },
     },

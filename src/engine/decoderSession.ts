@@ -2,9 +2,10 @@
 // past, returns the last position's logits and the grown cache. Works for the transformers.js
 // export (position_ids input) and the onnxruntime-genai one (GroupQueryAttention derives
 // positions from attention_mask); asks for the last position's logits only when the graph can.
+// With a 'shared' KV layout the present outputs are bound to the past inputs' own buffers.
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { EngineError } from './errors';
-import { type KvCache, type KvDataType, emptyKvCache } from './kvCache';
+import { type KvCache, type KvDataType, type KvLayout, emptyKvCache, reserveKvCache } from './kvCache';
 import type { GraphHints } from './modelFolder';
 
 interface LayerNames {
@@ -49,6 +50,8 @@ export class DecoderSession {
   constructor(
     readonly session: InferenceSession,
     readonly io: GraphIo,
+    readonly kvLayout: KvLayout = 'packed',
+    private readonly runOptions: InferenceSession.RunOptions = {},
   ) {}
 
   static describe(session: InferenceSession, hints: GraphHints, file: string): GraphIo {
@@ -65,7 +68,12 @@ export class DecoderSession {
 
   emptyCache(): KvCache {
     const names = this.io.layers.flatMap((l) => [l.pastKey, l.pastValue]);
-    return emptyKvCache(names, this.io.kvType, this.io.kvHeads, this.io.headDim);
+    return emptyKvCache(names, this.io.kvType, this.io.kvHeads, this.io.headDim, this.kvLayout);
+  }
+
+  /** A cache with room for `tokens` positions (shared layout; a packed cache grows per step anyway). */
+  reserve(cache: KvCache, tokens: number): KvCache {
+    return reserveKvCache(cache, tokens);
   }
 
   async forward(ids: readonly number[], past: KvCache): Promise<ForwardResult> {
@@ -79,15 +87,59 @@ export class DecoderSession {
       feeds[io.positionIds] = intTensor(io.idType, ids.map((_, i) => past.length + i), [1, ids.length]);
     }
     if (io.logitsToKeep) feeds[io.logitsToKeep] = new Tensor('int64', BigInt64Array.from([1n]), []);
-    for (const [name, tensor] of past.tensors) feeds[name] = tensor;
 
-    const out = await this.session.run(feeds);
+    if (past.layout === 'shared') {
+      const cache = reserveKvCache(past, total);
+      const fetches: Record<string, Tensor | null> = { [io.logits]: null };
+      for (const layer of io.layers) {
+        const key = cache.tensors.get(layer.pastKey);
+        const value = cache.tensors.get(layer.pastValue);
+        if (!key || !value) throw new RangeError(`the KV cache has no tensor for ${layer.pastKey}`);
+        feeds[layer.pastKey] = key;
+        feeds[layer.pastValue] = value;
+        // The operator sees the same buffer as past and present and appends the new rows in place.
+        fetches[layer.presentKey] = key;
+        fetches[layer.presentValue] = value;
+      }
+      const out = await this.session.run(feeds, fetches, this.runOptions);
+      return { logits: lastRow(out[io.logits] as Tensor), cache: { ...cache, length: total } };
+    }
+
+    for (const [name, tensor] of past.tensors) feeds[name] = tensor;
+    const out = await this.session.run(feeds, this.runOptions);
     const tensors = new Map<string, Tensor>();
     for (const layer of io.layers) {
       tensors.set(layer.pastKey, out[layer.presentKey] as Tensor);
       tensors.set(layer.pastValue, out[layer.presentValue] as Tensor);
     }
-    return { logits: lastRow(out[io.logits] as Tensor), cache: { length: total, tensors } };
+    return { logits: lastRow(out[io.logits] as Tensor), cache: { length: total, layout: 'packed', capacity: total, tensors } };
+  }
+}
+
+/**
+ * 'shared' when this graph computes the same logits with past and present bound to one buffer
+ * (GroupQueryAttention's in-place mode), else 'packed'. Checked by running it: two one-token
+ * steps each way must agree, so a graph that rejects the binding or reads it wrongly stays packed.
+ */
+export async function detectKvLayout(session: InferenceSession, io: GraphIo): Promise<KvLayout> {
+  const packed = new DecoderSession(session, io, 'packed');
+  // Fatal-only logging: a graph that rejects the binding is an expected answer here, not an error.
+  const shared = new DecoderSession(session, io, 'shared', { logSeverityLevel: 4 });
+  try {
+    const ids = [0, 1];
+    const expected = await packed.forward(ids.slice(1), (await packed.forward(ids.slice(0, 1), packed.emptyCache())).cache);
+    // A capacity of 4 leaves unused rows after the filled ones, as in real use.
+    const first = await shared.forward(ids.slice(0, 1), shared.reserve(shared.emptyCache(), 4));
+    const actual = await shared.forward(ids.slice(1), first.cache);
+    let scale = 0;
+    let diff = 0;
+    for (let i = 0; i < expected.logits.length; i++) {
+      scale = Math.max(scale, Math.abs(expected.logits[i] as number));
+      diff = Math.max(diff, Math.abs((expected.logits[i] as number) - (actual.logits[i] as number)));
+    }
+    return Number.isFinite(diff) && diff <= 1e-4 * Math.max(1, scale) ? 'shared' : 'packed';
+  } catch {
+    return 'packed';
   }
 }
 

@@ -43,7 +43,8 @@ export function serveEngine(connection: MessageConnection): void {
       const model = await loadModel(params.modelPath, params, signal);
       current = { params, model };
       const skipped = model.info.skippedDevices.map((s) => `${s.device}: ${s.reason}`).join('; ');
-      log('info', `Loaded ${model.info.modelFile} (${model.info.dtype}) on ${model.info.device} in ${Math.round(model.info.loadMs)} ms` + (skipped ? ` (skipped ${skipped})` : ''));
+      const kv = model.decoder.kvLayout === 'shared' ? 'KV cache updated in place' : 'KV cache copied per step';
+      log('info', `Loaded ${model.info.modelFile} (${model.info.dtype}) on ${model.info.device} in ${Math.round(model.info.loadMs)} ms, ${kv}` + (skipped ? ` (skipped ${skipped})` : ''));
       return model.info;
     });
     loading = load;

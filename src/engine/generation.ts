@@ -64,11 +64,14 @@ export async function* generateAnswer(
   let kv: KvCache = ctx.decoder.emptyCache();
   if (cached) {
     reused = Math.min(commonPrefixLength(cached.ids, promptIds), promptIds.length - 1, cached.kv.length);
-    if (reused > 0) kv = sliceKvCache(cached.kv, reused);
-    // Its buffers now belong to `kv` (or, when nothing is reused, to no one): drop the reference
-    // rather than keep a dead cache of tens of MB alive for the whole answer.
+    // Even with nothing reused, shared buffers are kept and overwritten rather than reallocated.
+    kv = sliceKvCache(cached.kv, reused);
+    // Its buffers now belong to `kv`: drop the reference rather than keep a dead cache of tens of
+    // MB alive for the whole answer.
     cached = undefined;
   }
+  // Room for the whole prompt and the start of the answer at once, rather than growing per chunk.
+  kv = ctx.decoder.reserve(kv, promptIds.length + 1);
   /** The tokens `kv` covers; saved with it for the next turn. */
   const kvIds = promptIds.slice(0, reused);
   let keepCache = true;

@@ -1,40 +1,84 @@
 // The attention KV cache: one key and one value tensor per layer, shaped
-// [batch=1, kv_heads, sequence, head_dim], covering `length` tokens.
+// [batch=1, kv_heads, capacity, head_dim], of which the first `length` positions are filled.
+//
+// Two layouts. 'packed' (any graph): capacity == length, and every forward pass returns a new,
+// one-token-longer set of tensors (onnxruntime copies the past into the present, then the binding
+// copies the present into JS: three copies of the cache alive per step). 'shared' (graphs whose
+// attention is GroupQueryAttention): preallocated buffers that the operator reads as the past and
+// writes as the present in place, so a step only writes its new rows; rows at or past `length`
+// are unused, which also makes trimming a cached prefix free.
 import { Tensor } from 'onnxruntime-node';
+
+export type KvDataType = 'float32' | 'float16';
+export type KvLayout = 'packed' | 'shared';
 
 export interface KvCache {
   /** Tokens the cache covers. */
   readonly length: number;
+  readonly layout: KvLayout;
+  /** Sequence positions each tensor holds (== length when packed). */
+  readonly capacity: number;
   /** past_key_values input name -> tensor. */
   readonly tensors: ReadonlyMap<string, Tensor>;
 }
 
-export type KvDataType = 'float32' | 'float16';
+type KvData = Float32Array | Uint16Array;
 
-export function emptyKvCache(names: readonly string[], type: KvDataType, kvHeads: number, headDim: number): KvCache {
+function allocate(type: KvDataType, elements: number): KvData {
+  return type === 'float16' ? new Uint16Array(elements) : new Float32Array(elements);
+}
+
+export function emptyKvCache(names: readonly string[], type: KvDataType, kvHeads: number, headDim: number, layout: KvLayout = 'packed'): KvCache {
   const tensors = new Map<string, Tensor>();
-  for (const name of names) {
-    const data = type === 'float16' ? new Uint16Array(0) : new Float32Array(0);
-    tensors.set(name, new Tensor(type, data, [1, kvHeads, 0, headDim]));
-  }
-  return { length: 0, tensors };
+  for (const name of names) tensors.set(name, new Tensor(type, allocate(type, 0), [1, kvHeads, 0, headDim]));
+  return { length: 0, layout, capacity: 0, tensors };
+}
+
+/** Capacity to allocate for `needed` positions: room to grow, so a growing cache is rarely copied. */
+export function grownCapacity(needed: number): number {
+  const headroom = Math.max(32, Math.ceil(needed / 32));
+  return Math.ceil((needed + headroom) / 32) * 32;
 }
 
 /**
- * The first `length` tokens of a cache, compacted inside the same buffers: no second copy of a
- * cache that can be tens of MB. The source cache must not be used afterwards.
+ * A shared-layout cache that holds at least `needed` positions: the same cache when it already
+ * does, else new buffers with the filled rows copied over, layer by layer (so at most one old
+ * tensor and its successor are alive beyond the cache itself). The source must not be used after.
+ */
+export function reserveKvCache(cache: KvCache, needed: number): KvCache {
+  if (cache.layout !== 'shared' || needed <= cache.capacity) return cache;
+  const capacity = grownCapacity(needed);
+  const tensors = new Map<string, Tensor>();
+  for (const [name, tensor] of cache.tensors) {
+    const [batch, heads, oldCapacity, headDim] = tensor.dims as [number, number, number, number];
+    const from = tensor.data as KvData;
+    const to = allocate(tensor.type as KvDataType, batch * heads * capacity * headDim);
+    const rows = cache.length * headDim;
+    for (let h = 0; h < batch * heads; h++) {
+      to.set(from.subarray(h * oldCapacity * headDim, h * oldCapacity * headDim + rows), h * capacity * headDim);
+    }
+    tensors.set(name, new Tensor(tensor.type as KvDataType, to, [batch, heads, capacity, headDim]));
+  }
+  return { length: cache.length, layout: 'shared', capacity, tensors };
+}
+
+/**
+ * The first `length` tokens of a cache, inside the same buffers: no second copy of a cache that
+ * can be tens of MB. The source cache must not be used afterwards.
  */
 export function sliceKvCache(cache: KvCache, length: number): KvCache {
   if (length === cache.length) return cache;
   if (length > cache.length) throw new RangeError(`cannot slice a ${cache.length}-token KV cache to ${length}`);
+  // Shared buffers: the rows past `length` are simply no longer read.
+  if (cache.layout === 'shared') return { ...cache, length };
   const tensors = new Map<string, Tensor>();
   for (const [name, tensor] of cache.tensors) tensors.set(name, sliceSequence(tensor, length));
-  return { length, tensors };
+  return { length, layout: 'packed', capacity: length, tensors };
 }
 
 function sliceSequence(tensor: Tensor, length: number): Tensor {
   const [batch, heads, seq, headDim] = tensor.dims as [number, number, number, number];
-  const data = tensor.data as Float32Array | Uint16Array;
+  const data = tensor.data as KvData;
   const rowOut = length * headDim;
   const rowIn = seq * headDim;
   // Head h's first `length` rows move to h * rowOut; each target lies at or before its source.

@@ -2,7 +2,7 @@
 // the session and the prefix cache, so they are queued rather than run concurrently).
 import type { ChatMessage } from '../protocol/chat';
 import type { Device, Dtype, GenerationRequest, LoadedModelInfo } from '../protocol/engine';
-import { DecoderSession } from './decoderSession';
+import { DecoderSession, detectKvLayout } from './decoderSession';
 import { openSession } from './devices';
 import { EngineError, errorMessage, throwIfAborted } from './errors';
 import { type GenerationEvent, generateAnswer } from './generation';
@@ -21,6 +21,8 @@ export interface LoadModelOptions {
   defaultMaxNewTokens?: number;
   /** Let onnxruntime's idle threads spin (default false: they would compete with the editor). */
   allowSpinning?: boolean;
+  /** Let GroupQueryAttention graphs update the KV cache in place (default true; false for comparisons). */
+  sharedKv?: boolean;
 }
 
 export interface LoadedModel {
@@ -78,7 +80,10 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
   }
   let decoder: DecoderSession;
   try {
-    decoder = new DecoderSession(opened.session, DecoderSession.describe(opened.session, folder.graph, file));
+    const io = DecoderSession.describe(opened.session, folder.graph, file);
+    // In-place KV buffers on the CPU only: on a GPU the cache crosses the bus each step either way.
+    const kvLayout = opened.device === 'cpu' && options.sharedKv !== false ? await detectKvLayout(opened.session, io) : 'packed';
+    decoder = new DecoderSession(opened.session, io, kvLayout);
   } catch (err) {
     await opened.session.release();
     throw err;

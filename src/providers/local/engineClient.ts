@@ -23,6 +23,7 @@ import {
   type StreamEvent,
 } from '../../protocol/engine';
 import { ProviderError } from '../types';
+import { engineHostEnv } from './engineHostEnv';
 
 export interface EngineLogger {
   info(message: string): void;
@@ -50,7 +51,7 @@ export class EngineClient {
 
   constructor(options: EngineClientOptions) {
     // execArgv: []: the host is plain bundled JS; do not inherit loaders/inspectors of the parent.
-    this.child = fork(options.hostScript, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
+    this.child = fork(options.hostScript, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [], env: engineHostEnv() });
     this.child.stdout?.on('data', (d: Buffer) => options.logger.info(d.toString().trimEnd()));
     this.child.stderr?.on('data', (d: Buffer) => options.logger.warn(d.toString().trimEnd()));
     this.exited = new Promise<never>((_, reject) => {

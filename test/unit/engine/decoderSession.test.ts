@@ -3,6 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { referenceLogits } from '../../../models/referenceForward';
 import { loadModel, type LoadedModel } from '../../../src/engine';
+import { DecoderSession, detectKvLayout } from '../../../src/engine/decoderSession';
+import { sliceKvCache } from '../../../src/engine/kvCache';
 import { modelDir } from './engineTestSupport';
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
@@ -13,6 +15,10 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 const ids = [17, 260, 301, 45, 99, 123, 7, 402, 88, 301, 12, 200];
+/** Longer than a fresh shared cache's first capacity (64), so it has to grow on the way. */
+const longIds = Array.from({ length: 90 }, (_, i) => (i * 37 + 11) % 500);
+
+const layouts = { 'tiny-standard-tjs': 'packed', 'tiny-gqa-tjs': 'shared', 'tiny-gqa-genai': 'shared' } as const;
 
 for (const name of ['tiny-standard-tjs', 'tiny-gqa-tjs', 'tiny-gqa-genai'] as const) {
   describe(`decoder session (${name})`, () => {
@@ -29,6 +35,35 @@ for (const name of ['tiny-standard-tjs', 'tiny-gqa-tjs', 'tiny-gqa-genai'] as co
       for (const id of ids.slice(5)) step = await decoder.forward([id], step.cache);
       assert.equal(step.cache.length, ids.length);
       assert.ok(maxAbsDiff(full.logits, step.logits) < 1e-4, `max difference ${maxAbsDiff(full.logits, step.logits)}`);
+    });
+
+    it(`keeps the KV cache ${layouts[name] === 'shared' ? 'in place (GroupQueryAttention)' : 'packed (standard attention)'}`, async () => {
+      assert.equal(model.decoder.kvLayout, layouts[name]);
+      assert.equal(await detectKvLayout(model.decoder.session, model.decoder.io), layouts[name]);
+    });
+
+    it('gives the same logits with either KV layout, across growth and trimming of the cache', async () => {
+      const packed = new DecoderSession(model.decoder.session, model.decoder.io, 'packed');
+      const layout = model.decoder.kvLayout;
+      // Packed: one forward pass per token after a 3-token prefill.
+      let expected = await packed.forward(longIds.slice(0, 3), packed.emptyCache());
+      for (const id of longIds.slice(3)) expected = await packed.forward([id], expected.cache);
+      // The model's own layout, starting with too little room so the cache must grow mid-answer.
+      let actual = await model.decoder.forward(longIds.slice(0, 3), model.decoder.emptyCache());
+      const firstCapacity = actual.cache.capacity;
+      for (const id of longIds.slice(3)) actual = await model.decoder.forward([id], actual.cache);
+      assert.equal(actual.cache.layout, layout);
+      if (layout === 'shared') assert.ok(actual.cache.capacity > firstCapacity, 'the cache should have grown');
+      assert.ok(maxAbsDiff(expected.logits, actual.logits) < 1e-5, `max difference ${maxAbsDiff(expected.logits, actual.logits)}`);
+      // Trim to the first 4 tokens and continue differently: as if those 4 were all that was fed.
+      const other = [33, 44, 55];
+      let resumed = await model.decoder.forward(other, sliceKvCache(actual.cache, 4));
+      const fresh = await packed.forward([...longIds.slice(0, 4), ...other], packed.emptyCache());
+      assert.equal(resumed.cache.length, 7);
+      assert.ok(maxAbsDiff(fresh.logits, resumed.logits) < 1e-4, `max difference ${maxAbsDiff(fresh.logits, resumed.logits)}`);
+      resumed = await model.decoder.forward([66], resumed.cache);
+      const freshNext = await packed.forward([66], fresh.cache);
+      assert.ok(maxAbsDiff(freshNext.logits, resumed.logits) < 1e-4);
     });
 
     it('matches the reference forward pass', async () => {

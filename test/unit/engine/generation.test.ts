@@ -8,12 +8,61 @@ const system: ChatMessage = { role: 'system', content: 'You are terse.' };
 const user1: ChatMessage = { role: 'user', content: 'Tell me about the weather in the mountains.' };
 const user2: ChatMessage = { role: 'user', content: 'And what about the sea?' };
 
+/**
+ * The prefix cache must never change an answer: follow-up, edit and regenerate equal a cold run.
+ * Run on both KV layouts (packed tensors per step; GroupQueryAttention's in-place buffers).
+ */
+function prefixCacheSpecs(model: () => LoadedModel): void {
+  it('a follow-up turn served from the prefix cache gives the same tokens as a cold run', async () => {
+    const turn1 = await answer(model(), { conversationId: 'follow-up', messages: [system, user1], maxNewTokens: 20, sampling: greedy });
+    const history = [system, user1, { role: 'assistant' as const, content: turn1.text }, user2];
+    const warm = await answer(model(), { conversationId: 'follow-up', messages: history, maxNewTokens: 20, sampling: greedy });
+    const cold = await answer(model(), { messages: history, maxNewTokens: 20, sampling: greedy });
+    assert.ok(
+      warm.result.usage.cachedTokens >= turn1.result.usage.promptTokens,
+      `only ${warm.result.usage.cachedTokens} of ${warm.result.usage.promptTokens} prompt tokens came from the cache`,
+    );
+    assert.equal(cold.result.usage.cachedTokens, 0);
+    assert.ok(warm.text.length > 0);
+    assert.equal(warm.text, cold.text);
+    assert.equal(warm.result.usage.completionTokens, cold.result.usage.completionTokens);
+  });
+
+  it('an edited earlier message reuses only the common prefix and gives the cold answer', async () => {
+    const id = 'edit';
+    const first = await answer(model(), { conversationId: id, messages: [system, user1], maxNewTokens: 12, sampling: greedy });
+    const long = [system, user1, { role: 'assistant' as const, content: first.text }, user2];
+    await answer(model(), { conversationId: id, messages: long, maxNewTokens: 12, sampling: greedy });
+
+    const edited = [system, { role: 'user' as const, content: 'Tell me about the snow in the mountains.' }];
+    const warm = await answer(model(), { conversationId: id, messages: edited, maxNewTokens: 12, sampling: greedy });
+    const cold = await answer(model(), { messages: edited, maxNewTokens: 12, sampling: greedy });
+    // The system prompt and "Tell me about the " are shared with the cached turns.
+    assert.ok(warm.result.usage.cachedTokens > model().text.encode(system.content).length);
+    assert.ok(warm.result.usage.cachedTokens < warm.result.usage.promptTokens - 1, 'the edited part must be recomputed');
+    assert.equal(warm.text, cold.text);
+  });
+
+  it('regenerating the last answer reuses the whole prompt and gives the cold answer', async () => {
+    const id = 'regenerate';
+    const messages = [system, user1];
+    const first = await answer(model(), { conversationId: id, messages, maxNewTokens: 15, sampling: greedy });
+    const again = await answer(model(), { conversationId: id, messages, maxNewTokens: 15, sampling: greedy });
+    assert.equal(again.result.usage.cachedTokens, again.result.usage.promptTokens - 1);
+    assert.equal(again.text, first.text);
+  });
+
+}
+
 describe('generation (tiny model)', () => {
   let model: LoadedModel;
   before(async () => {
     model = await loadModel(await modelDir('tiny-standard-tjs'), { device: 'cpu', threads: 1 });
   });
   after(() => model.dispose());
+
+  it('keeps a packed KV cache (standard attention)', () => assert.equal(model.decoder.kvLayout, 'packed'));
+  prefixCacheSpecs(() => model);
 
   it('greedy output is deterministic', async () => {
     const request = { messages: [system, user1], maxNewTokens: 30, minNewTokens: 30, sampling: greedy };
@@ -36,45 +85,6 @@ describe('generation (tiny model)', () => {
     const c = await answer(model, request(12));
     assert.equal(a.text, b.text);
     assert.notEqual(a.text, c.text);
-  });
-
-  it('a follow-up turn served from the prefix cache gives the same tokens as a cold run', async () => {
-    const turn1 = await answer(model, { conversationId: 'follow-up', messages: [system, user1], maxNewTokens: 20, sampling: greedy });
-    const history = [system, user1, { role: 'assistant' as const, content: turn1.text }, user2];
-    const warm = await answer(model, { conversationId: 'follow-up', messages: history, maxNewTokens: 20, sampling: greedy });
-    const cold = await answer(model, { messages: history, maxNewTokens: 20, sampling: greedy });
-    assert.ok(
-      warm.result.usage.cachedTokens >= turn1.result.usage.promptTokens,
-      `only ${warm.result.usage.cachedTokens} of ${warm.result.usage.promptTokens} prompt tokens came from the cache`,
-    );
-    assert.equal(cold.result.usage.cachedTokens, 0);
-    assert.ok(warm.text.length > 0);
-    assert.equal(warm.text, cold.text);
-    assert.equal(warm.result.usage.completionTokens, cold.result.usage.completionTokens);
-  });
-
-  it('an edited earlier message reuses only the common prefix and gives the cold answer', async () => {
-    const id = 'edit';
-    const first = await answer(model, { conversationId: id, messages: [system, user1], maxNewTokens: 12, sampling: greedy });
-    const long = [system, user1, { role: 'assistant' as const, content: first.text }, user2];
-    await answer(model, { conversationId: id, messages: long, maxNewTokens: 12, sampling: greedy });
-
-    const edited = [system, { role: 'user' as const, content: 'Tell me about the snow in the mountains.' }];
-    const warm = await answer(model, { conversationId: id, messages: edited, maxNewTokens: 12, sampling: greedy });
-    const cold = await answer(model, { messages: edited, maxNewTokens: 12, sampling: greedy });
-    // The system prompt and "Tell me about the " are shared with the cached turns.
-    assert.ok(warm.result.usage.cachedTokens > model.text.encode(system.content).length);
-    assert.ok(warm.result.usage.cachedTokens < warm.result.usage.promptTokens - 1, 'the edited part must be recomputed');
-    assert.equal(warm.text, cold.text);
-  });
-
-  it('regenerating the last answer reuses the whole prompt and gives the cold answer', async () => {
-    const id = 'regenerate';
-    const messages = [system, user1];
-    const first = await answer(model, { conversationId: id, messages, maxNewTokens: 15, sampling: greedy });
-    const again = await answer(model, { conversationId: id, messages, maxNewTokens: 15, sampling: greedy });
-    assert.equal(again.result.usage.cachedTokens, again.result.usage.promptTokens - 1);
-    assert.equal(again.text, first.text);
   });
 
   it('stops on a stop string without emitting it', async () => {
@@ -165,6 +175,31 @@ describe('generation (tiny model)', () => {
     const request = { messages: [user1], maxNewTokens: 10, minNewTokens: 10, sampling: greedy };
     const [a, b] = await Promise.all([answer(model, request), answer(model, request)]);
     assert.equal(a.text, b.text);
+  });
+});
+
+describe('generation (tiny GroupQueryAttention model, in-place KV cache)', () => {
+  let model: LoadedModel;
+  before(async () => {
+    model = await loadModel(await modelDir('tiny-gqa-tjs'), { device: 'cpu', threads: 1 });
+  });
+  after(() => model.dispose());
+
+  it('keeps the KV cache in place', () => assert.equal(model.decoder.kvLayout, 'shared'));
+  prefixCacheSpecs(() => model);
+
+  it('a long answer (the cache grows several times) equals the packed layout\'s answer', async () => {
+    const packed = await loadModel(await modelDir('tiny-gqa-tjs'), { device: 'cpu', threads: 1, sharedKv: false });
+    try {
+      assert.equal(packed.decoder.kvLayout, 'packed');
+      const request = { messages: [system, user1], maxNewTokens: 300, minNewTokens: 300, sampling: greedy };
+      const inPlace = await answer(model, request);
+      const reference = await answer(packed, request);
+      assert.equal(inPlace.result.usage.completionTokens, 300);
+      assert.equal(inPlace.text, reference.text);
+    } finally {
+      await packed.dispose();
+    }
   });
 });
 

@@ -7,7 +7,7 @@ function cacheOf(length: number): KvCache {
   // [1, 2 heads, length, 3 head_dim], value = head*1000 + position*10 + dim
   const data = new Float32Array(2 * length * 3);
   for (let h = 0; h < 2; h++) for (let p = 0; p < length; p++) for (let d = 0; d < 3; d++) data[(h * length + p) * 3 + d] = h * 1000 + p * 10 + d;
-  return { length, tensors: new Map([['past_key_values.0.key', new Tensor('float32', data, [1, 2, length, 3])]]) };
+  return { length, layout: 'packed', capacity: length, tensors: new Map([['past_key_values.0.key', new Tensor('float32', data, [1, 2, length, 3])]]) };
 }
 
 describe('prefix cache', () => {

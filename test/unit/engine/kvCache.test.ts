@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import { Tensor } from 'onnxruntime-node';
+import { type KvCache, emptyKvCache, grownCapacity, reserveKvCache, sliceKvCache } from '../../../src/engine/kvCache';
+
+const NAME = 'past_key_values.0.key';
+
+/** [1, 2 heads, capacity, 3 head_dim]; filled positions hold head*1000 + position*10 + dim. */
+function sharedCacheOf(length: number, capacity: number): KvCache {
+  const data = new Float32Array(2 * capacity * 3).fill(-1);
+  for (let h = 0; h < 2; h++) for (let p = 0; p < length; p++) for (let d = 0; d < 3; d++) data[(h * capacity + p) * 3 + d] = h * 1000 + p * 10 + d;
+  return { length, layout: 'shared', capacity, tensors: new Map([[NAME, new Tensor('float32', data, [1, 2, capacity, 3])]]) };
+}
+
+function rows(cache: KvCache, head: number): number[] {
+  const t = cache.tensors.get(NAME);
+  assert.ok(t);
+  const data = t.data as Float32Array;
+  const start = head * cache.capacity * 3;
+  return [...data.subarray(start, start + cache.length * 3)];
+}
+
+describe('KV cache buffers', () => {
+  it('an empty cache has no rows, in either layout', () => {
+    for (const layout of ['packed', 'shared'] as const) {
+      const cache = emptyKvCache([NAME], 'float32', 2, 3, layout);
+      assert.equal(cache.length, 0);
+      assert.equal(cache.layout, layout);
+      assert.deepEqual(cache.tensors.get(NAME)?.dims, [1, 2, 0, 3]);
+    }
+  });
+
+  it('grows with headroom, so a growing cache is rarely reallocated', () => {
+    for (const needed of [1, 31, 200, 1000, 2001, 32_768]) {
+      const capacity = grownCapacity(needed);
+      assert.ok(capacity >= needed + 32, `${needed} -> ${capacity}`);
+      assert.ok(capacity <= needed + Math.ceil(needed / 32) + 64, `${needed} -> ${capacity} wastes too much`);
+      assert.equal(capacity % 32, 0);
+    }
+  });
+
+  it('reserving room copies every head\'s filled rows to the new stride', () => {
+    const before = sharedCacheOf(3, 4);
+    const expected = [rows(before, 0), rows(before, 1)];
+    const after = reserveKvCache(before, 10);
+    assert.ok(after.capacity >= 10);
+    assert.equal(after.length, 3);
+    assert.deepEqual(after.tensors.get(NAME)?.dims, [1, 2, after.capacity, 3]);
+    assert.deepEqual([rows(after, 0), rows(after, 1)], expected);
+  });
+
+  it('reserving what already fits keeps the same buffers', () => {
+    const cache = sharedCacheOf(3, 40);
+    assert.equal(reserveKvCache(cache, 40), cache);
+  });
+
+  it('a packed cache is never reserved ahead (onnxruntime returns new tensors each step)', () => {
+    const cache = emptyKvCache([NAME], 'float32', 2, 3, 'packed');
+    assert.equal(reserveKvCache(cache, 100), cache);
+  });
+
+  it('trimming a shared cache keeps its buffers and only forgets the rows past the new length', () => {
+    const cache = sharedCacheOf(5, 8);
+    const trimmed = sliceKvCache(cache, 2);
+    assert.equal(trimmed.length, 2);
+    assert.equal(trimmed.capacity, 8);
+    assert.equal(trimmed.tensors.get(NAME), cache.tensors.get(NAME));
+    assert.deepEqual(rows(trimmed, 1), [1000, 1001, 1002, 1010, 1011, 1012]);
+    assert.throws(() => sliceKvCache(cache, 6), RangeError);
+  });
+});
