@@ -1,7 +1,7 @@
 // Engine benchmark: Hearth's engine vs @huggingface/transformers generate() on the same generated
 // Qwen2.5-0.5B-shaped models (int4 GroupQueryAttention and fp32 standard attention), same threads,
 // greedy. Each side runs in its own child process so peak RSS is its own.
-//   npm run bench:engine [-- --quick] [-- --threads 2] [-- --tokens 64] [-- --repeat 2]
+//   npm run bench:engine [-- --quick] [-- --threads 2] [-- --tokens 64] [-- --rounds 3] [-- --repeat 2]
 //   npm run bench:engine -- --side hearth --model q4    # quick iteration: one side, one model
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -48,9 +48,14 @@ function modelBytes(dir: string, dtype: Dtype): number {
 interface RunSettings {
   threads: number;
   tokens: number;
+  /** Each measurement this many times within one process, keeping the best. */
   repeat: number;
+  /** Fresh processes per side, alternating Hearth and transformers.js, keeping each side's best. */
+  rounds: number;
   /** Give transformers.js the engine host's allocator settings too (a fairness check). */
   peerMalloc: boolean;
+  /** Let Hearth's onnxruntime threads spin as transformers.js's do (Hearth ships with it off). */
+  hearthSpinning: boolean;
 }
 
 /**
@@ -77,7 +82,12 @@ async function runSide(childScript: string, side: 'hearth' | 'transformersjs', d
   const env = side === 'hearth' || run.peerMalloc ? engineHostEnv(process.env) : process.env;
   const child = spawn(
     process.execPath,
-    [childScript, '--side', side, '--model', dir, '--dtype', dtype, '--prompts', promptsFile, '--threads', String(run.threads), '--tokens', String(run.tokens), '--repeat', String(run.repeat)],
+    [
+      childScript,
+      ...['--side', side, '--model', dir, '--dtype', dtype, '--prompts', promptsFile],
+      ...['--threads', String(run.threads), '--tokens', String(run.tokens), '--repeat', String(run.repeat)],
+      ...(side === 'hearth' && run.hearthSpinning ? ['--spinning'] : []),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], env },
   );
   let stdout = '';
@@ -86,6 +96,35 @@ async function runSide(childScript: string, side: 'hearth' | 'transformersjs', d
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (code !== 0 || !line) throw new Error(`The ${side} benchmark process failed (exit code ${code}); see its output above.`);
   return JSON.parse(line.slice('RESULT '.length)) as SideResult;
+}
+
+/** Each side's best over rounds: a disturbed round on a shared machine does not decide the ratio. */
+function bestOf(results: SideResult[]): SideResult {
+  const [first, ...rest] = results;
+  if (!first) throw new Error('no rounds were measured');
+  return rest.reduce(
+    (a, b) => ({
+      ...a,
+      loadMs: Math.min(a.loadMs, b.loadMs),
+      ttft200Ms: Math.min(a.ttft200Ms, b.ttft200Ms),
+      decode200: Math.max(a.decode200, b.decode200),
+      ttft1000Ms: Math.min(a.ttft1000Ms, b.ttft1000Ms),
+      decode1000: Math.max(a.decode1000, b.decode1000),
+      followupTtftMs: Math.min(a.followupTtftMs, b.followupTtftMs),
+      // Memory is not noise: the worst round counts.
+      peakRssMB: Math.max(a.peakRssMB, b.peakRssMB),
+    }),
+    first,
+  );
+}
+
+async function measureSides(sides: Side[], childScript: string, dir: string, dtype: Dtype, promptsFile: string, run: RunSettings): Promise<Map<Side, SideResult>> {
+  const results = new Map<Side, SideResult[]>(sides.map((side) => [side, []]));
+  for (let round = 1; round <= run.rounds; round++) {
+    if (run.rounds > 1) console.error(`  round ${round} of ${run.rounds}`);
+    for (const side of sides) results.get(side)?.push(await runSide(childScript, side, dir, dtype, promptsFile, run));
+  }
+  return new Map([...results].map(([side, list]) => [side, bestOf(list)]));
 }
 
 const fmt = (v: number, digits = 0): string => (Number.isFinite(v) ? v.toFixed(digits) : '-');
@@ -134,14 +173,23 @@ async function main(): Promise<void> {
       threads: { type: 'string' },
       tokens: { type: 'string' },
       repeat: { type: 'string' },
+      rounds: { type: 'string' },
       side: { type: 'string' },
       model: { type: 'string' },
       'peer-malloc': { type: 'boolean' },
+      'hearth-spinning': { type: 'boolean' },
     },
   });
   const threads = Number(values.threads ?? 2);
   const tokens = Number(values.tokens ?? (values.quick ? 16 : 64));
-  const run: RunSettings = { threads, tokens, repeat: Number(values.repeat ?? 1), peerMalloc: values['peer-malloc'] ?? false };
+  const run: RunSettings = {
+    threads,
+    tokens,
+    repeat: Math.max(1, Number(values.repeat ?? 1)),
+    rounds: Math.max(1, Number(values.rounds ?? 1)),
+    peerMalloc: values['peer-malloc'] ?? false,
+    hearthSpinning: values['hearth-spinning'] ?? false,
+  };
   if (values.side !== undefined && values.side !== 'hearth' && values.side !== 'transformersjs') {
     throw new Error(`--side is 'hearth' or 'transformersjs', not '${values.side}'.`);
   }
@@ -162,16 +210,15 @@ async function main(): Promise<void> {
     // The tiny models' context (2048) cannot hold a 2000-token chat plus its follow-up.
     writeFileSync(promptsFile, JSON.stringify(buildPrompts(dir, values.quick ? 1200 : 2000)));
     const sizeMB = modelBytes(dir, model.dtype) / 2 ** 20;
-    console.error(`Measuring ${model.name} (${threads} threads, ${tokens} new tokens per answer, best of ${run.repeat}) ...`);
+    console.error(`Measuring ${model.name} (${threads} threads, ${tokens} new tokens per answer, best of ${run.rounds} round(s) x ${run.repeat}) ...`);
     const malloc = Object.entries(ENGINE_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
     console.error(`  Hearth runs with its engine host's allocator settings (${malloc}); transformers.js ${run.peerMalloc ? 'too (--peer-malloc)' : 'with the defaults (--peer-malloc gives it the same)'}.`);
-    if (onlySide) {
-      printSide(model, sizeMB, await runSide(childScript, onlySide, dir, model.dtype, promptsFile, run));
-      continue;
-    }
-    const hearth = await runSide(childScript, 'hearth', dir, model.dtype, promptsFile, run);
-    const tjs = await runSide(childScript, 'transformersjs', dir, model.dtype, promptsFile, run);
-    results.push({ model, sizeMB, hearth, tjs });
+    console.error(`  onnxruntime thread spinning: transformers.js on (its default), Hearth ${run.hearthSpinning ? 'on (--hearth-spinning)' : 'off (as shipped; --hearth-spinning turns it on)'}.`);
+    const measured = await measureSides(onlySide ? [onlySide] : ['hearth', 'transformersjs'], childScript, dir, model.dtype, promptsFile, run);
+    const hearth = measured.get('hearth');
+    const tjs = measured.get('transformersjs');
+    if (hearth && tjs) results.push({ model, sizeMB, hearth, tjs });
+    else for (const r of measured.values()) printSide(model, sizeMB, r);
   }
   if (results.length === 0) return;
   for (const r of results) printTable(r.model, r.sizeMB, r.hearth, r.tjs);

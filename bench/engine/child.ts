@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       threads: { type: 'string' },
       tokens: { type: 'string' },
       repeat: { type: 'string' },
+      spinning: { type: 'boolean' },
     },
   });
   const side = values.side === 'hearth' ? 'hearth' : 'transformersjs';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   // (@huggingface/transformers alone loads ~100 MB: its own onnxruntime binding, sharp, ...).
   const bench =
     side === 'hearth'
-      ? await (await import('./hearthSide')).openHearth(values.model, dtype, threads)
+      ? await (await import('./hearthSide')).openHearth(values.model, dtype, threads, values.spinning ?? false)
       : await (await import('./transformersSide')).openTransformersJs(values.model, dtype, threads);
   const loadMs = performance.now() - loadStart;
   log(`loaded in ${(loadMs / 1000).toFixed(1)} s`);

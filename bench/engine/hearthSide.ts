@@ -2,8 +2,9 @@
 import { loadModel } from '../../src/engine';
 import type { BenchSide } from './types';
 
-export async function openHearth(modelDir: string, dtype: 'fp32' | 'q4', threads: number): Promise<BenchSide> {
-  const model = await loadModel(modelDir, { device: 'cpu', dtype, threads });
+/** `allowSpinning`: onnxruntime's spin-waiting threads, off in Hearth (see devices.ts), on in transformers.js. */
+export async function openHearth(modelDir: string, dtype: 'fp32' | 'q4', threads: number, allowSpinning = false): Promise<BenchSide> {
+  const model = await loadModel(modelDir, { device: 'cpu', dtype, threads, allowSpinning });
   return {
     async answer(messages, newTokens, conversationId) {
       let text = '';

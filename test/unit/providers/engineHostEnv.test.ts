@@ -8,7 +8,8 @@ describe('engine host environment', () => {
     assert.equal(env['PATH'], '/usr/bin');
     assert.equal(env['MALLOC_MMAP_THRESHOLD_'], ENGINE_MALLOC_ENV.MALLOC_MMAP_THRESHOLD_);
     assert.equal(env['MALLOC_TRIM_THRESHOLD_'], ENGINE_MALLOC_ENV.MALLOC_TRIM_THRESHOLD_);
-    assert.equal(Number(env['MALLOC_MMAP_THRESHOLD_']), 256 * 2 ** 20);
+    assert.equal(Number(env['MALLOC_MMAP_THRESHOLD_']), 32 * 2 ** 20);
+    assert.equal(Number(env['MALLOC_TRIM_THRESHOLD_']), 128 * 2 ** 20);
     assert.deepEqual(Object.keys(parent), ['PATH', 'HOME']);
   });
 
