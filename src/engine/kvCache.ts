@@ -5,8 +5,9 @@
 // one-token-longer set of tensors (onnxruntime copies the past into the present, then the binding
 // copies the present into JS: three copies of the cache alive per step). 'shared' (graphs whose
 // attention is GroupQueryAttention): preallocated buffers that the operator reads as the past and
-// writes as the present in place, so a step only writes its new rows; rows at or past `length`
-// are unused, which also makes trimming a cached prefix free.
+// writes as the present in place, so a step only writes its new rows (onnxruntime-node still hands
+// back a copy of each output, which is dropped); rows at or past `length` are unused, which also
+// makes trimming a cached prefix free.
 import { Tensor } from 'onnxruntime-node';
 
 export type KvDataType = 'float32' | 'float16';
@@ -42,8 +43,8 @@ export function grownCapacity(needed: number): number {
 
 /**
  * A shared-layout cache that holds at least `needed` positions: the same cache when it already
- * does, else new buffers with the filled rows copied over, layer by layer (so at most one old
- * tensor and its successor are alive beyond the cache itself). The source must not be used after.
+ * does, else new buffers with each head's filled rows copied over. The source must not be used
+ * afterwards. Packed caches are returned as they are (onnxruntime sizes their next tensors).
  */
 export function reserveKvCache(cache: KvCache, needed: number): KvCache {
   if (cache.layout !== 'shared' || needed <= cache.capacity) return cache;

@@ -1,4 +1,5 @@
-// The README's command and settings tables must list everything the manifest contributes.
+// The README's command and settings tables must list everything the manifest contributes, and
+// the README must survive `vsce package` (it becomes the Marketplace page).
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,5 +21,10 @@ describe('documentation', () => {
     assert.ok(entries.length > 0);
     assert.deepEqual(entries.filter(([key]) => !readme.includes(`\`${key}\``)).map(([key]) => key), []);
     assert.deepEqual(entries.filter(([, v]) => !v.description?.trim()).map(([key]) => key), []);
+  });
+
+  it('links only to absolute URLs in the README (vsce refuses relative links without a repository)', () => {
+    const relative = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '').filter((target) => !/^(https?:|mailto:|#)/.test(target));
+    assert.deepEqual(relative, []);
   });
 });

@@ -2,7 +2,7 @@
 // temporary folder, once per test process, so tests never run against a stale bundle and do
 // not depend on the other bundles (extension, engine host) building.
 import * as esbuild from 'esbuild';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +14,8 @@ let built: Promise<string> | undefined;
 export function buildWebview(): Promise<string> {
   built ??= (async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'hearth-webview-'));
+    // The bundle lives as long as the test process; leave no folder behind in the temp dir.
+    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
     await esbuild.build({
       absWorkingDir: repoRoot,
       entryPoints: { webview: 'src/webview/main.ts' },
