@@ -4,23 +4,12 @@
 // message_stop; errors as `{type:'error', error:{type, message}}`, over HTTP or as `event: error` mid-stream),
 // checks requests as strictly as the classic API did (max_tokens required, no system role in `messages`, roles
 // alternating, no empty text), and records every request. Waiting is by promise, never by polling.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { defaultAnswerChunks, splitIntoChunks } from './fakeOpenAiServer';
+import { type FakeApiServer, type RecordedRequest, ScenarioQueue, fakeApiServer, isRecord, sendJson, startRecordingServer } from './recordingHttpServer';
 
 export { defaultAnswerChunks, defaultAnswerText } from './fakeOpenAiServer';
-
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query, e.g. `/v1/messages`. */
-  path: string;
-  headers: IncomingHttpHeaders;
-  rawBody: string;
-  /** The parsed JSON body, or undefined when the body is empty or not JSON. */
-  body: unknown;
-  /** Set when the client closed the connection before the response ended. */
-  clientDisconnected: boolean;
-}
+export type { RecordedRequest } from './recordingHttpServer';
 
 export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'model_context_window_exceeded';
 
@@ -75,20 +64,8 @@ export interface FakeAnthropicServerOptions {
   scenario?: Scenario;
 }
 
-export interface FakeAnthropicServer {
-  /** e.g. `http://127.0.0.1:PORT` (the SDK appends /v1/messages). */
-  readonly baseUrl: string;
-  readonly port: number;
-  readonly requests: RecordedRequest[];
-  setScenario(scenario: Scenario): void;
-  /** Scenarios used once each, in order, by the next messages requests; then the `setScenario` one applies. */
-  queueScenarios(...scenarios: Scenario[]): void;
-  /** Resolves once `count` requests in total have arrived (at once if they already have). */
-  waitForRequests(count: number): Promise<RecordedRequest[]>;
-  /** Resolves once `count` clients in total have disconnected before their response ended. */
-  waitForDisconnect(count?: number): Promise<RecordedRequest>;
-  close(): Promise<void>;
-}
+/** baseUrl: the client's base URL, e.g. `http://127.0.0.1:PORT` (the SDK appends /v1/messages). */
+export type FakeAnthropicServer = FakeApiServer<Scenario>;
 
 interface MessagesBody {
   model: string;
@@ -97,57 +74,9 @@ interface MessagesBody {
 }
 
 export async function startFakeAnthropicServer(options: FakeAnthropicServerOptions = {}): Promise<FakeAnthropicServer> {
-  let scenario: Scenario = options.scenario ?? { kind: 'ok' };
-  const queued: Scenario[] = [];
-  const requests: RecordedRequest[] = [];
-  const requestWaiters: Array<{ count: number; resolve: (r: RecordedRequest[]) => void }> = [];
-  const disconnected: RecordedRequest[] = [];
-  const disconnectWaiters: Array<{ count: number; resolve: (r: RecordedRequest) => void }> = [];
-  const timers = new Set<NodeJS.Timeout>();
-  const droppedByServer = new WeakSet<ServerResponse>();
+  const scenarios = new ScenarioQueue<Scenario>(options.scenario ?? { kind: 'ok' });
   let messageCounter = 0;
-
-  function recordRequest(request: RecordedRequest): void {
-    requests.push(request);
-    for (const waiter of [...requestWaiters]) {
-      if (requests.length >= waiter.count) {
-        requestWaiters.splice(requestWaiters.indexOf(waiter), 1);
-        waiter.resolve(requests.slice(0, waiter.count));
-      }
-    }
-  }
-
-  function recordDisconnect(request: RecordedRequest): void {
-    request.clientDisconnected = true;
-    disconnected.push(request);
-    for (const waiter of [...disconnectWaiters]) {
-      if (disconnected.length >= waiter.count) {
-        disconnectWaiters.splice(disconnectWaiters.indexOf(waiter), 1);
-        waiter.resolve(request);
-      }
-    }
-  }
-
-  const server = createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => {
-      const rawBody = Buffer.concat(parts).toString('utf8');
-      const recorded: RecordedRequest = {
-        method: req.method ?? 'GET',
-        path: (req.url ?? '/').split('?')[0] ?? '/',
-        headers: req.headers,
-        rawBody,
-        body: parseJson(rawBody),
-        clientDisconnected: false,
-      };
-      res.on('close', () => {
-        if (!res.writableFinished && !droppedByServer.has(res)) recordDisconnect(recorded);
-      });
-      recordRequest(recorded);
-      handle(req, res, recorded);
-    });
-  });
+  const server = await startRecordingServer(handle);
 
   function handle(req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): void {
     const got = sentKey(req.headers);
@@ -178,7 +107,7 @@ export async function startFakeAnthropicServer(options: FakeAnthropicServerOptio
       sendError(res, 400, 'invalid_request_error', checked);
       return;
     }
-    const s = queued.shift() ?? scenario;
+    const s = scenarios.next();
     switch (s.kind) {
       case 'ok':
         return streamOk(res, checked, s);
@@ -253,15 +182,9 @@ export async function startFakeAnthropicServer(options: FakeAnthropicServerOptio
   function streamSlow(res: ServerResponse, body: MessagesBody, chunk: string, intervalMs: number): void {
     startMessage(res, body, body.promptWords);
     textBlock(res, 0, [], false);
-    const timer = setInterval(() => {
-      if (res.destroyed) return;
-      sse(res, 'content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: chunk } });
-    }, intervalMs);
-    timers.add(timer);
-    res.on('close', () => {
-      clearInterval(timer);
-      timers.delete(timer);
-    });
+    server.repeatUntilClosed(res, intervalMs, () =>
+      sse(res, 'content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: chunk } }),
+    );
   }
 
   function streamThenError(res: ServerResponse, body: MessagesBody, s: Extract<Scenario, { kind: 'streamError' }>): void {
@@ -275,50 +198,10 @@ export async function startFakeAnthropicServer(options: FakeAnthropicServerOptio
     startMessage(res, body, body.promptWords);
     textBlock(res, 0, chunks, false);
     // Destroy only after the events have left, so the client really sees partial text first.
-    res.write('', () => {
-      droppedByServer.add(res);
-      res.socket?.destroy();
-    });
+    server.dropAfterFlush(res);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    setScenario(next: Scenario): void {
-      scenario = next;
-      queued.length = 0;
-    },
-    queueScenarios(...next: Scenario[]): void {
-      queued.push(...next);
-    },
-    waitForRequests(count: number): Promise<RecordedRequest[]> {
-      if (requests.length >= count) return Promise.resolve(requests.slice(0, count));
-      return new Promise((resolve) => requestWaiters.push({ count, resolve }));
-    },
-    waitForDisconnect(count = 1): Promise<RecordedRequest> {
-      const reached = disconnected[count - 1];
-      if (reached) return Promise.resolve(reached);
-      return new Promise((resolve) => disconnectWaiters.push({ count, resolve }));
-    },
-    close(): Promise<void> {
-      for (const timer of timers) clearInterval(timer);
-      timers.clear();
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
-  };
+  return fakeApiServer(server, `http://127.0.0.1:${server.port}`, scenarios);
 }
 
 /** The key a client sent: Anthropic's own `x-api-key`, or a Bearer token (newer SDKs, proxies). */
@@ -327,19 +210,6 @@ function sentKey(headers: IncomingHttpHeaders): string | undefined {
   if (typeof xApiKey === 'string' && xApiKey) return xApiKey;
   const auth = headers.authorization;
   return auth?.replace(/^Bearer\s+/i, '') || undefined;
-}
-
-function parseJson(raw: string): unknown {
-  if (!raw) return undefined;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The parts of a request the scenarios use, or the API's complaint about it. */
@@ -367,11 +237,6 @@ function checkMessagesBody(body: unknown): MessagesBody | string {
     lastUser: isRecord(lastUser) && typeof lastUser.content === 'string' ? lastUser.content : '',
     promptWords: texts.reduce((n, t) => n + splitIntoChunks(t).length, 0),
   };
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(value));
 }
 
 function sendError(res: ServerResponse, status: number, type: string, message: string): void {

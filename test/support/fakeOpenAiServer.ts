@@ -2,20 +2,10 @@
 // VS Code extension host. It speaks the real streaming wire format (SSE `data: {json}\n\n`, role chunk, content
 // deltas, finish chunk, optional usage chunk, `data: [DONE]`) and records every request. Waiting is by promise
 // (`waitForRequests`, `waitForDisconnect`), never by polling.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type FakeApiServer, type RecordedRequest, ScenarioQueue, fakeApiServer, isRecord, sendJson, startRecordingServer } from './recordingHttpServer';
 
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query, e.g. `/v1/chat/completions`. */
-  path: string;
-  headers: IncomingHttpHeaders;
-  rawBody: string;
-  /** The parsed JSON body, or undefined when the body is empty or not JSON. */
-  body: unknown;
-  /** Set when the client closed the connection before the response ended. */
-  clientDisconnected: boolean;
-}
+export type { RecordedRequest } from './recordingHttpServer';
 
 export interface FakeUsage {
   prompt_tokens: number;
@@ -70,22 +60,8 @@ export interface FakeServerOptions {
   scenario?: Scenario;
 }
 
-export interface FakeOpenAiServer {
-  /** e.g. `http://127.0.0.1:PORT/v1` */
-  readonly baseUrl: string;
-  readonly port: number;
-  readonly requests: RecordedRequest[];
-  setScenario(scenario: Scenario): void;
-  /** Scenarios used once each, in order, by the next chat requests; then the `setScenario` one applies again. */
-  queueScenarios(...scenarios: Scenario[]): void;
-  /** Calls `listener` for every request as it arrives (body parsed). Returns an unsubscribe function. */
-  onRequest(listener: (request: RecordedRequest) => void): () => void;
-  /** Resolves once `count` requests in total have arrived (at once if they already have). */
-  waitForRequests(count: number): Promise<RecordedRequest[]>;
-  /** Resolves once `count` clients in total have disconnected before their response ended. */
-  waitForDisconnect(count?: number): Promise<RecordedRequest>;
-  close(): Promise<void>;
-}
+/** baseUrl: the client's base URL, e.g. `http://127.0.0.1:PORT/v1`. */
+export type FakeOpenAiServer = FakeApiServer<Scenario>;
 
 /** The answer `ok` streams by default: markdown that quotes the start of the user's last message. */
 export function defaultAnswerText(lastUserMessage: string): string {
@@ -115,48 +91,9 @@ interface ChatBody {
 }
 
 export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Promise<FakeOpenAiServer> {
-  let scenario: Scenario = options.scenario ?? { kind: 'ok' };
-  const queued: Scenario[] = [];
-  const requests: RecordedRequest[] = [];
-  const requestListeners = new Set<(request: RecordedRequest) => void>();
-  const disconnected: RecordedRequest[] = [];
-  const disconnectWaiters: Array<{ count: number; resolve: (r: RecordedRequest) => void }> = [];
-  const timers = new Set<NodeJS.Timeout>();
-  const droppedByServer = new WeakSet<ServerResponse>();
+  const scenarios = new ScenarioQueue<Scenario>(options.scenario ?? { kind: 'ok' });
   let completionCounter = 0;
-
-  function recordDisconnect(request: RecordedRequest): void {
-    request.clientDisconnected = true;
-    disconnected.push(request);
-    for (const waiter of [...disconnectWaiters]) {
-      if (disconnected.length >= waiter.count) {
-        disconnectWaiters.splice(disconnectWaiters.indexOf(waiter), 1);
-        waiter.resolve(request);
-      }
-    }
-  }
-
-  const server = createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => {
-      const rawBody = Buffer.concat(parts).toString('utf8');
-      const recorded: RecordedRequest = {
-        method: req.method ?? 'GET',
-        path: (req.url ?? '/').split('?')[0] ?? '/',
-        headers: req.headers,
-        rawBody,
-        body: parseJson(rawBody),
-        clientDisconnected: false,
-      };
-      requests.push(recorded);
-      for (const listener of [...requestListeners]) listener(recorded);
-      res.on('close', () => {
-        if (!res.writableFinished && !droppedByServer.has(res)) recordDisconnect(recorded);
-      });
-      handle(req, res, recorded);
-    });
-  });
+  const server = await startRecordingServer(handle);
 
   function handle(req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): void {
     if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
@@ -180,7 +117,7 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
       sendError(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error', null);
       return;
     }
-    const s = queued.shift() ?? scenario;
+    const s = scenarios.next();
     switch (s.kind) {
       case 'ok':
         return streamOk(res, body, s);
@@ -265,15 +202,7 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
     const id = nextId();
     startStream(res);
     res.write(`data: ${chunkJson(id, body.model, { role: 'assistant', content: '' }, null, body.includeUsage)}\n\n`);
-    const timer = setInterval(() => {
-      if (res.destroyed) return;
-      res.write(`data: ${chunkJson(id, body.model, { content: chunk }, null, body.includeUsage)}\n\n`);
-    }, intervalMs);
-    timers.add(timer);
-    res.on('close', () => {
-      clearInterval(timer);
-      timers.delete(timer);
-    });
+    server.repeatUntilClosed(res, intervalMs, () => res.write(`data: ${chunkJson(id, body.model, { content: chunk }, null, body.includeUsage)}\n\n`));
   }
 
   function streamThenDrop(res: ServerResponse, body: ChatBody, chunks: string[]): void {
@@ -282,75 +211,10 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
     res.write(`data: ${chunkJson(id, body.model, { role: 'assistant', content: '' }, null, body.includeUsage)}\n\n`);
     for (const c of chunks) res.write(`data: ${chunkJson(id, body.model, { content: c }, null, body.includeUsage)}\n\n`);
     // Destroy only after the chunks have left, so the client really sees partial text first.
-    res.write('', () => {
-      droppedByServer.add(res);
-      res.socket?.destroy();
-    });
+    server.dropAfterFlush(res);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-
-  return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    port,
-    requests,
-    setScenario(next: Scenario): void {
-      scenario = next;
-      queued.length = 0;
-    },
-    queueScenarios(...next: Scenario[]): void {
-      queued.push(...next);
-    },
-    onRequest(listener) {
-      requestListeners.add(listener);
-      return () => requestListeners.delete(listener);
-    },
-    waitForRequests(count: number): Promise<RecordedRequest[]> {
-      if (requests.length >= count) return Promise.resolve(requests.slice(0, count));
-      return new Promise((resolve) => {
-        const listener = (): void => {
-          if (requests.length >= count) {
-            requestListeners.delete(listener);
-            resolve(requests.slice(0, count));
-          }
-        };
-        requestListeners.add(listener);
-      });
-    },
-    waitForDisconnect(count = 1): Promise<RecordedRequest> {
-      const reached = disconnected[count - 1];
-      if (reached) return Promise.resolve(reached);
-      return new Promise((resolve) => disconnectWaiters.push({ count, resolve }));
-    },
-    close(): Promise<void> {
-      for (const timer of timers) clearInterval(timer);
-      timers.clear();
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
-  };
-}
-
-function parseJson(raw: string): unknown {
-  if (!raw) return undefined;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return fakeApiServer(server, `http://127.0.0.1:${server.port}/v1`, scenarios);
 }
 
 function readChatBody(body: unknown): ChatBody | undefined {
@@ -367,11 +231,6 @@ function readChatBody(body: unknown): ChatBody | undefined {
     lastUser: lastUser && typeof lastUser.content === 'string' ? lastUser.content : '',
     promptWords: texts.reduce((n, t) => n + splitIntoChunks(t).length, 0),
   };
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(value));
 }
 
 function sendError(res: ServerResponse, status: number, message: string, type: string, code: string | null): void {
