@@ -3,47 +3,13 @@
 // greedy. Each side runs in its own child process so peak RSS is its own.
 //   npm run bench:engine [-- --quick] [-- --threads 2] [-- --tokens 64] [-- --rounds 3] [-- --repeat 2]
 //   npm run bench:engine -- --side hearth --model q4    # quick iteration: one side, one model
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import type { Dtype } from '../models/qwen2Graph';
-import { readManifest } from '../models/referenceForward';
-import { ensureModel, type TestModelName } from '../models/testModels';
 import { ENGINE_MALLOC_ENV, engineHostEnv } from '../src/providers/local/engineHostEnv';
-import { buildPrompts } from './engine/prompts';
+import { type BenchModel, bundleChild, FULL, prepareModel, QUICK, runChild } from './engine/harness';
 import type { SideResult } from './engine/types';
-
-interface BenchModel {
-  label: string;
-  name: TestModelName;
-  dtype: Dtype;
-}
-
-const FULL: BenchModel[] = [
-  { label: 'int4, GroupQueryAttention', name: 'bench-q4-gqa', dtype: 'q4' },
-  { label: 'fp32, standard attention', name: 'bench-fp32-standard', dtype: 'fp32' },
-];
-/** Harness check on tiny models (seconds, numbers meaningless). */
-const QUICK: BenchModel[] = [
-  { label: 'tiny int4 GQA', name: 'tiny-gqa-tjs', dtype: 'q4' },
-  { label: 'tiny fp32 standard', name: 'tiny-standard-tjs', dtype: 'fp32' },
-];
-
-function modelBytes(dir: string, dtype: Dtype): number {
-  const file = readManifest(dir).onnxFiles[dtype];
-  if (!file) throw new Error(`${dir} has no ${dtype} model.`);
-  const size = (p: string): number => {
-    try {
-      return statSync(p).size;
-    } catch {
-      return 0;
-    }
-  };
-  return size(join(dir, file)) + size(join(dir, `${file}_data`));
-}
 
 interface RunSettings {
   threads: number;
@@ -58,44 +24,15 @@ interface RunSettings {
   hearthSpinning: boolean;
 }
 
-/**
- * Bundles the side process to plain JS, as Hearth's engine host ships, so neither side's RSS
- * carries the TypeScript loader (tsx adds ~50 MB to a process). Both sides run the same bundle.
- */
-async function bundleChild(cacheDir: string): Promise<string> {
-  const outfile = join(cacheDir, 'engine-child.cjs');
-  await build({
-    entryPoints: [join(__dirname, 'engine', 'child.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['onnxruntime-node', '@huggingface/transformers'],
-    logLevel: 'warning',
-  });
-  return outfile;
-}
-
 async function runSide(childScript: string, side: 'hearth' | 'transformersjs', dir: string, dtype: Dtype, promptsFile: string, run: RunSettings): Promise<SideResult> {
   // Hearth runs with the environment its engine host gets when the extension forks it.
   const env = side === 'hearth' || run.peerMalloc ? engineHostEnv(process.env) : process.env;
-  const child = spawn(
-    process.execPath,
-    [
-      childScript,
-      ...['--side', side, '--model', dir, '--dtype', dtype, '--prompts', promptsFile],
-      ...['--threads', String(run.threads), '--tokens', String(run.tokens), '--repeat', String(run.repeat)],
-      ...(side === 'hearth' && run.hearthSpinning ? ['--spinning'] : []),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env },
-  );
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  const [code] = (await once(child, 'close')) as [number | null];
-  const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  if (code !== 0 || !line) throw new Error(`The ${side} benchmark process failed (exit code ${code}); see its output above.`);
-  return JSON.parse(line.slice('RESULT '.length)) as SideResult;
+  const args = [
+    ...['--side', side, '--model', dir, '--dtype', dtype, '--prompts', promptsFile],
+    ...['--threads', String(run.threads), '--tokens', String(run.tokens), '--repeat', String(run.repeat)],
+    ...(side === 'hearth' && run.hearthSpinning ? ['--spinning'] : []),
+  ];
+  return JSON.parse(await runChild(childScript, args, env, 'RESULT')) as SideResult;
 }
 
 /** Each side's best over rounds: a disturbed round on a shared machine does not decide the ratio. */
@@ -204,12 +141,8 @@ async function main(): Promise<void> {
   const childScript = await bundleChild(cacheDir);
   const results: { model: BenchModel; sizeMB: number; hearth: SideResult; tjs: SideResult }[] = [];
   for (const model of models) {
-    console.error(`Preparing ${model.name} ...`);
-    const dir = await ensureModel(model.name);
-    const promptsFile = join(cacheDir, `prompts-${model.name}.json`);
     // The tiny models' context (2048) cannot hold a 2000-token chat plus its follow-up.
-    writeFileSync(promptsFile, JSON.stringify(buildPrompts(dir, values.quick ? 1200 : 2000)));
-    const sizeMB = modelBytes(dir, model.dtype) / 2 ** 20;
+    const { dir, promptsFile, sizeMB } = await prepareModel(model, cacheDir, values.quick ? 1200 : 2000);
     console.error(`Measuring ${model.name} (${threads} threads, ${tokens} new tokens per answer, best of ${run.rounds} round(s) x ${run.repeat}) ...`);
     const malloc = Object.entries(ENGINE_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
     console.error(`  Hearth runs with its engine host's allocator settings (${malloc}); transformers.js ${run.peerMalloc ? 'too (--peer-malloc)' : 'with the defaults (--peer-malloc gives it the same)'}.`);

@@ -24,6 +24,9 @@ async function main(): Promise<void> {
       tokens: { type: 'string' },
       repeat: { type: 'string' },
       spinning: { type: 'boolean' },
+      /** Profile with onnxruntime into <prefix>_<date>.json: warm up, answer one prompt, exit. */
+      profile: { type: 'string' },
+      'profile-prompt': { type: 'string' },
     },
   });
   const side = values.side === 'hearth' ? 'hearth' : 'transformersjs';
@@ -41,10 +44,20 @@ async function main(): Promise<void> {
   // (@huggingface/transformers alone loads ~100 MB: its own onnxruntime binding, sharp, ...).
   const bench =
     side === 'hearth'
-      ? await (await import('./hearthSide')).openHearth(values.model, dtype, threads, values.spinning ?? false)
-      : await (await import('./transformersSide')).openTransformersJs(values.model, dtype, threads);
+      ? await (await import('./hearthSide')).openHearth(values.model, dtype, threads, values.spinning ?? false, values.profile)
+      : await (await import('./transformersSide')).openTransformersJs(values.model, dtype, threads, values.profile);
   const loadMs = performance.now() - loadStart;
   log(`loaded in ${(loadMs / 1000).toFixed(1)} s`);
+  if (values.profile) {
+    await bench.answer([{ role: 'user', content: 'Warm up.' }], 4, undefined);
+    const messages = values['profile-prompt'] === '1000' ? prompts.prompt1000 : prompts.prompt200;
+    const answer = await bench.answer(messages, decodeTokens, undefined);
+    log(`${answer.promptTokens}-token prompt, profiled: ${answer.decodeTokensPerSecond.toFixed(1)} tok/s`);
+    // Releasing the session is what writes the profile file.
+    await bench.dispose();
+    process.stdout.write(`PROFILED ${JSON.stringify({ decodeTokensPerSecond: answer.decodeTokensPerSecond })}\n`);
+    return;
+  }
   const measure = async (run: (i: number) => Promise<AnswerTiming>): Promise<AnswerTiming> => {
     const runs: AnswerTiming[] = [];
     for (let i = 0; i < repeat; i++) runs.push(await run(i));

@@ -2,9 +2,12 @@
 import { loadModel } from '../../src/engine';
 import type { BenchSide } from './types';
 
-/** `allowSpinning`: onnxruntime's spin-waiting threads, off in Hearth (see devices.ts), on in transformers.js. */
-export async function openHearth(modelDir: string, dtype: 'fp32' | 'q4', threads: number, allowSpinning = false): Promise<BenchSide> {
-  const model = await loadModel(modelDir, { device: 'cpu', dtype, threads, allowSpinning });
+/**
+ * `allowSpinning`: onnxruntime's spin-waiting threads, off in Hearth (see devices.ts), on in transformers.js.
+ * `profileFilePrefix`: onnxruntime profiles every run and writes the file on dispose.
+ */
+export async function openHearth(modelDir: string, dtype: 'fp32' | 'q4', threads: number, allowSpinning = false, profileFilePrefix?: string): Promise<BenchSide> {
+  const model = await loadModel(modelDir, { device: 'cpu', dtype, threads, allowSpinning, profileFilePrefix });
   return {
     async answer(messages, newTokens, conversationId) {
       let text = '';

@@ -3,12 +3,17 @@ import { basename, dirname } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env, type Tensor, TextStreamer } from '@huggingface/transformers';
 import type { BenchSide } from './types';
 
-export async function openTransformersJs(modelDir: string, dtype: 'fp32' | 'q4', threads: number): Promise<BenchSide> {
+/** `profileFilePrefix`: onnxruntime profiles every run and writes the file on dispose. */
+export async function openTransformersJs(modelDir: string, dtype: 'fp32' | 'q4', threads: number, profileFilePrefix?: string): Promise<BenchSide> {
   env.allowRemoteModels = false;
   env.localModelPath = dirname(modelDir);
   const id = basename(modelDir);
   const tokenizer = await AutoTokenizer.from_pretrained(id);
-  const model = await AutoModelForCausalLM.from_pretrained(id, { dtype, device: 'cpu', session_options: { intraOpNumThreads: threads } });
+  const model = await AutoModelForCausalLM.from_pretrained(id, {
+    dtype,
+    device: 'cpu',
+    session_options: { intraOpNumThreads: threads, ...(profileFilePrefix ? { enableProfiling: true, profileFilePrefix } : {}) },
+  });
   return {
     async answer(messages, newTokens) {
       const started = performance.now();

@@ -68,6 +68,8 @@ export interface OpenSessionOptions<T> {
   threads: number;
   /** Let idle intra-op threads spin (slightly lower latency on an otherwise idle machine). */
   allowSpinning?: boolean;
+  /** Write onnxruntime's per-node profile to `<prefix>_<date>.json` when the session is released (benchmarks). */
+  profileFilePrefix?: string;
   /** Called per candidate device before opening; throwing stops the search (a model error). */
   prepare(device: ConcreteDevice): T & { path: string };
   /** Optional smoke test on a GPU session; throwing moves on to the next device. */
@@ -100,6 +102,7 @@ export async function openSession<T>(options: OpenSessionOptions<T>, signal?: Ab
         // they fight it for the cores (measured here under load: 2-4 tok/s spinning, 7-16 not).
         extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },
         logSeverityLevel: 3,
+        ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
       });
       if (device !== 'cpu' && options.check) await options.check(session, device);
       return { session, device, skipped, prepared, threads: intraOpNumThreads };

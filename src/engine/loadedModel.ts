@@ -23,6 +23,8 @@ export interface LoadModelOptions {
   allowSpinning?: boolean;
   /** Let GroupQueryAttention graphs update the KV cache in place (default true; false for comparisons). */
   sharedKv?: boolean;
+  /** Profile every run with onnxruntime; the JSON file is written on dispose (benchmarks only). */
+  profileFilePrefix?: string;
 }
 
 export interface LoadedModel {
@@ -53,6 +55,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
       requested,
       threads: options.threads ?? 0,
       allowSpinning: options.allowSpinning ?? false,
+      profileFilePrefix: options.profileFilePrefix,
       prepare: (device) => {
         const variant = folder.selectVariant(dtype, device === 'cpu' ? 'cpu' : 'gpu');
         file = variant.file;

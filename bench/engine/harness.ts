@@ -1,0 +1,84 @@
+// What the engine benchmarks share: the models they run, the bundled side process, its prompts.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import type { Dtype } from '../../models/qwen2Graph';
+import { readManifest } from '../../models/referenceForward';
+import { ensureModel, type TestModelName } from '../../models/testModels';
+import { buildPrompts } from './prompts';
+
+export interface BenchModel {
+  label: string;
+  name: TestModelName;
+  dtype: Dtype;
+}
+
+export const FULL: BenchModel[] = [
+  { label: 'int4, GroupQueryAttention', name: 'bench-q4-gqa', dtype: 'q4' },
+  { label: 'fp32, standard attention', name: 'bench-fp32-standard', dtype: 'fp32' },
+];
+/** Harness check on tiny models (seconds, numbers meaningless). */
+export const QUICK: BenchModel[] = [
+  { label: 'tiny int4 GQA', name: 'tiny-gqa-tjs', dtype: 'q4' },
+  { label: 'tiny fp32 standard', name: 'tiny-standard-tjs', dtype: 'fp32' },
+];
+
+export function modelBytes(dir: string, dtype: Dtype): number {
+  const file = readManifest(dir).onnxFiles[dtype];
+  if (!file) throw new Error(`${dir} has no ${dtype} model.`);
+  const size = (p: string): number => {
+    try {
+      return statSync(p).size;
+    } catch {
+      return 0;
+    }
+  };
+  return size(join(dir, file)) + size(join(dir, `${file}_data`));
+}
+
+/**
+ * Bundles the side process to plain JS, as Hearth's engine host ships, so neither side's RSS
+ * carries the TypeScript loader (tsx adds ~50 MB to a process). Both sides run the same bundle.
+ */
+export async function bundleChild(cacheDir: string): Promise<string> {
+  const outfile = join(cacheDir, 'engine-child.cjs');
+  await build({
+    entryPoints: [join(__dirname, 'child.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['onnxruntime-node', '@huggingface/transformers'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/** Runs the side process and returns the JSON after its `<tag> ` line; a failure names the side. */
+export async function runChild(childScript: string, args: string[], env: NodeJS.ProcessEnv, tag: string): Promise<string> {
+  const child = spawn(process.execPath, [childScript, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  const [code] = (await once(child, 'close')) as [number | null];
+  const line = stdout.split('\n').find((l) => l.startsWith(`${tag} `));
+  if (code !== 0 || !line) throw new Error(`The benchmark process (${args.join(' ')}) failed (exit code ${code}); see its output above.`);
+  return line.slice(tag.length + 1);
+}
+
+export interface PreparedModel {
+  dir: string;
+  promptsFile: string;
+  sizeMB: number;
+}
+
+/** Generates the model if needed and writes its prompts; `conversationTokens` sizes the follow-up chat. */
+export async function prepareModel(model: BenchModel, cacheDir: string, conversationTokens: number): Promise<PreparedModel> {
+  console.error(`Preparing ${model.name} ...`);
+  const dir = await ensureModel(model.name);
+  const promptsFile = join(cacheDir, `prompts-${model.name}.json`);
+  writeFileSync(promptsFile, JSON.stringify(buildPrompts(dir, conversationTokens)));
+  return { dir, promptsFile, sizeMB: modelBytes(dir, model.dtype) / 2 ** 20 };
+}
