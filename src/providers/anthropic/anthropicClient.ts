@@ -2,6 +2,7 @@
 // (ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, credential profiles on disk, ANTHROPIC_LOG, OpenTelemetry): the key
 // comes only from the caller, nothing is logged or traced, and the SDK never retries on its own.
 import Anthropic from '@anthropic-ai/sdk';
+import type { FetchLike } from '../shared/remoteProviderOptions';
 
 export interface AnthropicSettings {
   /** e.g. https://api.anthropic.com, or an Anthropic-compatible proxy; the SDK appends /v1/messages. */
@@ -12,8 +13,6 @@ export interface AnthropicSettings {
   /** Time allowed for the whole request, stream included; default 10 minutes. */
   timeoutMs?: number;
 }
-
-export type FetchLike = typeof globalThis.fetch;
 
 export const defaultAnthropicBaseUrl = 'https://api.anthropic.com';
 

@@ -4,25 +4,17 @@
 import type { Anthropic } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
 import type { Usage } from '../../protocol/chat';
-import { AnswerMeter } from '../shared/answerMeter';
-import { isAbortError, ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type FinishReason, type ModelInfo } from '../types';
-import { createAnthropicClient, type AnthropicSettings, type FetchLike } from './anthropicClient';
+import type { AnswerMeter } from '../shared/answerMeter';
+import { streamRemoteAnswer } from '../shared/remoteAnswer';
+import type { RemoteProviderOptions } from '../shared/remoteProviderOptions';
+import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type FinishReason, type ModelInfo } from '../types';
+import { createAnthropicClient, type AnthropicSettings } from './anthropicClient';
 import { setKeyAction, streamClosed, toAnthropicError, toAnthropicStreamError, type AnthropicErrorContext } from './anthropicErrors';
 import { toAnthropicPrompt } from './anthropicMessages';
 
 export type { AnthropicSettings } from './anthropicClient';
 
-export interface AnthropicProviderOptions {
-  id?: string;
-  label?: string;
-  /** Read at every request, so settings changes apply to the next message. */
-  getSettings(): AnthropicSettings;
-  /** From SecretStorage; the Anthropic API always needs one. */
-  getApiKey(): Promise<string | undefined>;
-  /** A custom fetch (tests, proxies). */
-  fetch?: FetchLike;
-  now?: () => number;
-}
+export type AnthropicProviderOptions = RemoteProviderOptions<AnthropicSettings>;
 
 /** What the stream told us besides text. */
 interface StreamOutcome {
@@ -66,57 +58,42 @@ export class AnthropicProvider implements ChatProvider {
     const model = request.model ?? settings.model;
     const apiKey = await this.options.getApiKey();
     const ctx: AnthropicErrorContext = { baseUrl: settings.baseUrl, model, apiKey };
-    if (signal?.aborted) {
-      yield { type: 'finish', reason: 'cancelled' };
-      return;
-    }
-    if (!apiKey) throw new ProviderError('auth', 'No Anthropic API key is set.', setKeyAction);
-    let client: Anthropic;
-    try {
-      client = createAnthropicClient(settings, apiKey, this.options.fetch);
-    } catch (err) {
-      throw new ProviderError('badRequest', err instanceof Error ? err.message : String(err), 'Fix hearth.anthropic.baseUrl in Settings.');
-    }
-    const params = buildParams(request, settings, model);
-    const startedAt = this.now();
-    let stream: AsyncIterable<RawMessageStreamEvent>;
-    try {
-      stream = await client.messages.create(params, { signal });
-    } catch (err) {
-      if (signal?.aborted || isAbortError(err)) {
-        yield { type: 'finish', reason: 'cancelled' };
-        return;
-      }
-      throw toAnthropicError(err, ctx);
-    }
-
-    const meter = new AnswerMeter(startedAt, this.now);
     const outcome: StreamOutcome = { sawMessageStop: false };
-    try {
-      for await (const event of stream) {
-        const text = readEvent(event, outcome);
-        if (text) {
-          meter.onDelta();
-          yield { type: 'delta', text };
-        }
-      }
-    } catch (err) {
-      if (!(signal?.aborted || isAbortError(err))) throw toAnthropicStreamError(err, ctx);
-    }
-    // The SDK ends the stream quietly when aborted, so the signal is the only witness.
-    if (signal?.aborted) {
-      if (meter.sawText) yield { type: 'stats', stats: meter.stats() };
-      yield { type: 'finish', reason: 'cancelled' };
-      return;
-    }
-    if (!outcome.sawMessageStop && !outcome.stopReason) throw streamClosed(ctx);
-    const usage = toUsage(outcome);
-    if (usage) yield { type: 'usage', usage };
-    yield { type: 'stats', stats: meter.stats(outcome.outputTokens) };
-    const notice = stopNotice(outcome.stopReason);
-    if (notice) yield { type: 'notice', text: notice };
-    yield { type: 'finish', reason: toFinishReason(outcome.stopReason) };
+    const fetch = this.options.fetch;
+    yield* streamRemoteAnswer<RawMessageStreamEvent>(
+      {
+        async *open(openSignal) {
+          if (!apiKey) throw new ProviderError('auth', 'No Anthropic API key is set.', setKeyAction);
+          let client: Anthropic;
+          try {
+            client = createAnthropicClient(settings, apiKey, fetch);
+          } catch (err) {
+            throw new ProviderError('badRequest', err instanceof Error ? err.message : String(err), 'Fix hearth.anthropic.baseUrl in Settings.');
+          }
+          return await client.messages.create(buildParams(request, settings, model), { signal: openSignal });
+        },
+        read: (event) => readEvent(event, outcome),
+        close: (meter) => closingEvents(outcome, meter, ctx),
+        openError: (err) => toAnthropicError(err, ctx),
+        streamError: (err) => toAnthropicStreamError(err, ctx),
+      },
+      this.now,
+      signal,
+    );
   }
+}
+
+/** The events that end a complete answer; a stream with neither a stop reason nor message_stop was cut. */
+function closingEvents(outcome: StreamOutcome, meter: AnswerMeter, ctx: AnthropicErrorContext): ChatEvent[] {
+  if (!outcome.sawMessageStop && !outcome.stopReason) throw streamClosed(ctx);
+  const events: ChatEvent[] = [];
+  const usage = toUsage(outcome);
+  if (usage) events.push({ type: 'usage', usage });
+  events.push({ type: 'stats', stats: meter.stats(outcome.outputTokens) });
+  const notice = stopNotice(outcome.stopReason);
+  if (notice) events.push({ type: 'notice', text: notice });
+  events.push({ type: 'finish', reason: toFinishReason(outcome.stopReason) });
+  return events;
 }
 
 function buildParams(request: ChatRequest, settings: AnthropicSettings, model: string): MessageCreateParamsStreaming {

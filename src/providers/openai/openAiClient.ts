@@ -1,6 +1,7 @@
 // Builds an openai SDK client from Hearth's settings, shielded from the SDK's environment defaults
 // (OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_LOG...): keys come only from the caller, and nothing is logged.
 import OpenAI from 'openai';
+import type { FetchLike } from '../shared/remoteProviderOptions';
 
 export interface OpenAiSettings {
   /** e.g. https://api.openai.com/v1, http://127.0.0.1:11434/v1, https://RESOURCE.openai.azure.com/openai/v1 */
@@ -12,8 +13,6 @@ export interface OpenAiSettings {
   /** Time allowed for the whole request, stream included; default 10 minutes. */
   timeoutMs?: number;
 }
-
-export type FetchLike = typeof globalThis.fetch;
 
 const azureHost = /\.(?:openai\.azure\.com|cognitiveservices\.azure\.com|services\.ai\.azure\.com)$/i;
 

@@ -9,25 +9,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { APIError, type OpenAI } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Stream } from 'openai/streaming';
-import { isAbortError, ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type FinishReason, type ModelInfo } from '../types';
-import { AnswerMeter } from '../shared/answerMeter';
-import { createOpenAiClient, type FetchLike, type OpenAiSettings } from './openAiClient';
+import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type FinishReason, type ModelInfo } from '../types';
+import type { AnswerMeter } from '../shared/answerMeter';
+import { streamRemoteAnswer } from '../shared/remoteAnswer';
+import type { RemoteProviderOptions } from '../shared/remoteProviderOptions';
+import { createOpenAiClient, type OpenAiSettings } from './openAiClient';
 import { connectionClosed, toProviderError, toStreamError, type ErrorContext } from './openAiErrors';
 import { parseRetryAfterMs } from '../shared/retryAfter';
 
 export type { OpenAiSettings } from './openAiClient';
 
-export interface OpenAiProviderOptions {
-  id?: string;
-  label?: string;
-  /** Read at every request, so settings changes apply to the next message. */
-  getSettings(): OpenAiSettings;
-  /** From SecretStorage; undefined is fine for local servers that need no key. */
-  getApiKey(): Promise<string | undefined>;
-  /** A custom fetch (tests, proxies). */
-  fetch?: FetchLike;
-  now?: () => number;
-}
+export type OpenAiProviderOptions = RemoteProviderOptions<OpenAiSettings>;
 
 const maxAutoRetryAfterMs = 2000;
 
@@ -71,61 +63,26 @@ export class OpenAiProvider implements ChatProvider {
     const model = request.model ?? settings.model;
     const apiKey = await this.options.getApiKey();
     const ctx: ErrorContext = { baseUrl: settings.baseUrl, model, apiKey };
-    if (signal?.aborted) {
-      yield { type: 'finish', reason: 'cancelled' };
-      return;
-    }
-    let client: OpenAI;
-    try {
-      client = createOpenAiClient(settings, apiKey, this.options.fetch);
-    } catch (err) {
-      throw new ProviderError('badRequest', err instanceof Error ? err.message : String(err), 'Fix hearth.openai.baseUrl in Settings.');
-    }
-    const startedAt = this.now();
-    let stream: Stream<ChatCompletionChunk>;
-    try {
-      stream = yield* this.open(client, this.buildParams(request, settings, model), settings.baseUrl, signal);
-    } catch (err) {
-      if (signal?.aborted || isAbortError(err)) {
-        yield { type: 'finish', reason: 'cancelled' };
-        return;
-      }
-      throw toProviderError(err, ctx);
-    }
-
-    const meter = new AnswerMeter(startedAt, this.now);
-    let finishReason: string | undefined;
-    let usage: ChatCompletionChunk['usage'];
-    try {
-      for await (const chunk of stream) {
-        // vLLM can send usage on every chunk; OpenAI on a last chunk with no choices. Keep the latest.
-        if (chunk.usage) usage = chunk.usage;
-        const choice = chunk.choices?.[0];
-        if (!choice) continue;
-        // `reasoning_content` (DeepSeek, Qwen) is the model thinking aloud: not part of the answer.
-        const text = choice.delta?.content;
-        if (text) {
-          meter.onDelta();
-          yield { type: 'delta', text };
-        }
-        if (choice.finish_reason) finishReason = choice.finish_reason;
-      }
-    } catch (err) {
-      if (!(signal?.aborted || isAbortError(err))) throw toStreamError(err, ctx);
-    }
-    // The SDK ends the stream quietly when aborted, so the signal is the only witness.
-    if (signal?.aborted) {
-      if (meter.sawText) yield { type: 'stats', stats: meter.stats() };
-      yield { type: 'finish', reason: 'cancelled' };
-      return;
-    }
-    if (finishReason === undefined) throw connectionClosed(ctx);
-    if (usage) {
-      yield { type: 'usage', usage: { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 } };
-    }
-    yield { type: 'stats', stats: meter.stats(usage?.completion_tokens) };
-    if (finishReason === 'content_filter') yield { type: 'notice', text: "The provider's content filter stopped the answer." };
-    yield { type: 'finish', reason: toFinishReason(finishReason) };
+    const outcome: StreamOutcome = {};
+    yield* streamRemoteAnswer<ChatCompletionChunk>(
+      {
+        open: (openSignal) => {
+          let client: OpenAI;
+          try {
+            client = createOpenAiClient(settings, apiKey, this.options.fetch);
+          } catch (err) {
+            throw new ProviderError('badRequest', err instanceof Error ? err.message : String(err), 'Fix hearth.openai.baseUrl in Settings.');
+          }
+          return this.open(client, this.buildParams(request, settings, model), settings.baseUrl, openSignal);
+        },
+        read: (chunk) => readChunk(chunk, outcome),
+        close: (meter) => closingEvents(outcome, meter, ctx),
+        openError: (err) => toProviderError(err, ctx),
+        streamError: (err) => toStreamError(err, ctx),
+      },
+      this.now,
+      signal,
+    );
   }
 
   private buildParams(request: ChatRequest, settings: OpenAiSettings, model: string): ChatCompletionCreateParamsStreaming {
@@ -187,6 +144,35 @@ export class OpenAiProvider implements ChatProvider {
       }
     }
   }
+}
+
+/** What the stream told us besides text. */
+interface StreamOutcome {
+  finishReason?: string;
+  usage?: ChatCompletionChunk['usage'];
+}
+
+/** Records usage and the finish reason; returns the answer text a chunk carries. */
+function readChunk(chunk: ChatCompletionChunk, outcome: StreamOutcome): string | undefined {
+  // vLLM can send usage on every chunk; OpenAI on a last chunk with no choices. Keep the latest.
+  if (chunk.usage) outcome.usage = chunk.usage;
+  const choice = chunk.choices?.[0];
+  if (!choice) return undefined;
+  if (choice.finish_reason) outcome.finishReason = choice.finish_reason;
+  // `reasoning_content` (DeepSeek, Qwen) is the model thinking aloud: not part of the answer.
+  return choice.delta?.content ?? undefined;
+}
+
+/** The events that end a complete answer; a stream without a finish reason was cut. */
+function closingEvents(outcome: StreamOutcome, meter: AnswerMeter, ctx: ErrorContext): ChatEvent[] {
+  if (outcome.finishReason === undefined) throw connectionClosed(ctx);
+  const { usage } = outcome;
+  const events: ChatEvent[] = [];
+  if (usage) events.push({ type: 'usage', usage: { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 } });
+  events.push({ type: 'stats', stats: meter.stats(usage?.completion_tokens) });
+  if (outcome.finishReason === 'content_filter') events.push({ type: 'notice', text: "The provider's content filter stopped the answer." });
+  events.push({ type: 'finish', reason: toFinishReason(outcome.finishReason) });
+  return events;
 }
 
 function toFinishReason(reason: string): FinishReason {
