@@ -1,7 +1,7 @@
 // Where a decode step goes: onnxruntime's per-operator profile of Hearth's engine and of
 // transformers.js generate() answering the same prompt on the same model, side by side.
 // Profiling slows both sides down (it times every node); compare the columns, not absolute speed.
-//   npm run bench:profile [-- --model q4|fp32] [-- --prompt 200|1000] [-- --tokens 64] [-- --threads 2] [-- --quick]
+//   npm run bench:profile [-- --model q4|fp32] [-- --prompt 200|1000] [-- --tokens 64] [-- --threads 2] [-- --hearth-spinning] [-- --quick]
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       prompt: { type: 'string' },
       tokens: { type: 'string' },
       threads: { type: 'string' },
+      'hearth-spinning': { type: 'boolean' },
     },
   });
   if (values.model !== undefined && values.model !== 'q4' && values.model !== 'fp32') throw new Error(`--model is 'q4' or 'fp32', not '${values.model}'.`);
@@ -61,7 +62,8 @@ async function main(): Promise<void> {
   try {
     console.error(`Profiling ${model.name}: ${values.prompt ?? '200'}-token prompt, ${tokens} new tokens, ${threads} threads (the last ${tokens - 1} runs are the decode steps) ...`);
     // The first token comes from the prompt's run(s); every later token is one decode run.
-    const hearth = await profileSide(childScript, 'hearth', args, join(profileDir, 'hearth'), tokens - 1);
+    const hearthArgs = values['hearth-spinning'] ? [...args, '--spinning'] : args;
+    const hearth = await profileSide(childScript, 'hearth', hearthArgs, join(profileDir, 'hearth'), tokens - 1);
     const tjs = await profileSide(childScript, 'transformersjs', args, join(profileDir, 'transformersjs'), tokens - 1);
     console.log(`\n${model.name} (${model.label}), decode after a ${values.prompt ?? '200'}-token prompt, profiled`);
     printComparison(hearth, tjs);
