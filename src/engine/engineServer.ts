@@ -44,7 +44,8 @@ export function serveEngine(connection: MessageConnection): void {
       current = { params, model };
       const skipped = model.info.skippedDevices.map((s) => `${s.device}: ${s.reason}`).join('; ');
       const kv = model.decoder.kvLayout === 'shared' ? 'KV cache updated in place' : 'KV cache copied per step';
-      log('info', `Loaded ${model.info.modelFile} (${model.info.dtype}) on ${model.info.device} in ${Math.round(model.info.loadMs)} ms, ${kv}` + (skipped ? ` (skipped ${skipped})` : ''));
+      const threads = `${model.info.threads} threads${model.info.threadSpinning ? ', spinning' : ''}`;
+      log('info', `Loaded ${model.info.modelFile} (${model.info.dtype}) on ${model.info.device} (${threads}) in ${Math.round(model.info.loadMs)} ms, ${kv}` + (skipped ? ` (skipped ${skipped})` : ''));
       return model.info;
     });
     loading = load;
@@ -80,7 +81,7 @@ export function serveEngine(connection: MessageConnection): void {
 }
 
 function sameLoad(a: LoadModelParams, b: LoadModelParams): boolean {
-  return a.modelPath === b.modelPath && a.device === b.device && a.dtype === b.dtype && a.threads === b.threads;
+  return a.modelPath === b.modelPath && a.device === b.device && a.dtype === b.dtype && a.threads === b.threads && a.allowSpinning === b.allowSpinning;
 }
 
 /** Registers a request handler with validated params, an AbortSignal, and typed errors. */

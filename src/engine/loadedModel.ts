@@ -103,6 +103,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
     skippedDevices: opened.skipped,
     contextWindow: folder.contextWindow,
     threads: opened.threads,
+    threadSpinning: options.allowSpinning ?? false,
     loadMs: performance.now() - started,
   };
   const prefixCache = new PrefixCache(options.prefixCacheSize ?? 4);

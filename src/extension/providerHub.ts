@@ -127,8 +127,8 @@ export class ProviderHub implements vscode.Disposable {
   }
 
   settingsChanged(e: vscode.ConfigurationChangeEvent): void {
-    // Model, device, dtype and threads are fixed when the engine loads a model: start it afresh.
-    const reload = ['modelPath', 'device', 'dtype', 'threads'].some((k) => e.affectsConfiguration(`hearth.local.${k}`));
+    // Model, device, dtype and threads (and their spinning) are fixed when the engine loads a model: start it afresh.
+    const reload = ['modelPath', 'device', 'dtype', 'threads', 'threadSpinning'].some((k) => e.affectsConfiguration(`hearth.local.${k}`));
     if (reload && this.registry.isCreated(localProviderId)) {
       this.log.info('Local model settings changed: the engine restarts on the next question.');
       void this.registry.reset(localProviderId);

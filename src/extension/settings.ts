@@ -48,6 +48,7 @@ export function readSettings(): HearthSettings {
       device: get<LocalSettings['device']>('local.device', 'auto'),
       dtype: get<LocalSettings['dtype']>('local.dtype', 'auto'),
       threads: get('local.threads', 0),
+      threadSpinning: get('local.threadSpinning', false),
       idleTimeoutMinutes: get('local.idleTimeoutMinutes', 10),
       maxNewTokens: get('local.maxNewTokens', 1024),
       temperature: get<number | null>('local.temperature', null),

@@ -30,6 +30,8 @@ export const LoadModelParamsSchema = z.object({
   dtype: DtypeSchema,
   /** 0: one per physical core. */
   threads: z.number().int().nonnegative(),
+  /** Let onnxruntime's worker threads spin between operations instead of sleeping (hearth.local.threadSpinning). */
+  allowSpinning: z.boolean().default(false),
 });
 export type LoadModelParams = z.infer<typeof LoadModelParamsSchema>;
 
@@ -51,6 +53,8 @@ export const LoadedModelInfoSchema = z.object({
   contextWindow: z.number().int().positive(),
   /** CPU threads onnxruntime uses (the resolved count when the setting was 0). */
   threads: z.number().int().nonnegative(),
+  /** Whether those threads spin between operations. */
+  threadSpinning: z.boolean(),
   loadMs: z.number().nonnegative(),
 });
 export type LoadedModelInfo = z.infer<typeof LoadedModelInfoSchema>;

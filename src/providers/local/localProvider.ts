@@ -14,6 +14,8 @@ export interface LocalProviderSettings {
   device: Device;
   dtype: Dtype;
   threads: number;
+  /** Let onnxruntime's idle threads spin: faster on an idle machine, slower when the cores are shared. */
+  threadSpinning: boolean;
   idleTimeoutMinutes: number;
   maxNewTokens: number;
   temperature: number | null;
@@ -187,7 +189,7 @@ export class LocalProvider implements ChatProvider {
     try {
       const client = this.ensureClient();
       if (this.currentStatus.model?.modelPath !== modelPath) this.setStatus({ state: 'loading' });
-      const model = await client.loadModel({ modelPath, device: settings.device, dtype: settings.dtype, threads: settings.threads });
+      const model = await client.loadModel({ modelPath, device: settings.device, dtype: settings.dtype, threads: settings.threads, allowSpinning: settings.threadSpinning });
       if (JSON.stringify(this.currentStatus.model) !== JSON.stringify(model)) this.setStatus({ state: 'ready', model });
       return await work(client);
     } finally {

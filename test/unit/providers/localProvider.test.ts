@@ -11,6 +11,7 @@ const settings = (modelPath: string, more: Partial<LocalProviderSettings> = {}):
   device: 'auto',
   dtype: 'auto',
   threads: 0,
+  threadSpinning: false,
   idleTimeoutMinutes: 10,
   maxNewTokens: 1024,
   temperature: 0,
@@ -168,6 +169,17 @@ describe('LocalProvider (engine host process)', function () {
     assert.equal(provider.status.model?.modelId, 'tiny-gqa-tjs');
     assert.equal(provider.status.model?.dtype, 'q4');
     assert.equal(provider.engineProcessId, pid);
+  });
+
+  it('reloads the model with spinning threads when hearth.local.threadSpinning turns on', async () => {
+    await collect(provider.chat({ messages: [{ role: 'user', content: 'Hello' }], maxTokens: 2 }));
+    assert.equal(provider.status.model?.threadSpinning, false);
+    current = { ...current, threadSpinning: true };
+    const reloaded = nextLog(/Loaded .* threads, spinning\)/);
+    const { text } = await collect(provider.chat({ messages: [{ role: 'user', content: 'Hello' }], maxTokens: 2 }));
+    assert.ok(text.length > 0);
+    await reloaded;
+    assert.equal(provider.status.model?.threadSpinning, true);
   });
 
   it('stops the host after the idle timeout', async () => {
