@@ -1,15 +1,12 @@
 // The Anthropic provider against a local server that speaks the real Messages streaming wire format.
 import * as assert from 'node:assert/strict';
 import { AnthropicProvider, type AnthropicSettings } from '../../../src/providers/anthropic/anthropicProvider';
-import { ProviderError, type ChatRequest } from '../../../src/providers/types';
-import { defaultAnswerChunks, startFakeAnthropicServer, type FakeAnthropicServer } from '../../support/fakeAnthropicServer';
+import type { ChatRequest } from '../../../src/providers/types';
+import { startFakeAnthropicServer, type FakeAnthropicServer } from '../../support/fakeAnthropicServer';
 import { collect, finishOf } from '../../support/chatEvents';
+import { describeRemoteProviderContract } from './remoteProviderContract';
 
 const apiKey = 'sk-ant-test-SECRET-0123456789';
-
-function shown(error: ProviderError | undefined): string {
-  return `${error?.message ?? ''} ${error?.action ?? ''}`;
-}
 
 const question: ChatRequest = {
   messages: [
@@ -30,22 +27,6 @@ describe('AnthropicProvider', () => {
   });
   afterEach(async () => {
     await server.close();
-  });
-
-  it('streams the text deltas in order, then usage, stats and finish', async () => {
-    const { events, text, error } = await collect(provider.chat(question));
-    assert.equal(error, undefined);
-    const expected = defaultAnswerChunks('How do I reverse a list in Python?');
-    assert.deepEqual(
-      events.filter((e) => e.type === 'delta').map((e) => (e.type === 'delta' ? e.text : '')),
-      expected,
-    );
-    assert.equal(text, expected.join(''));
-    // The fake counts words of system + messages: "Be brief." (2) + the question (8).
-    assert.deepEqual(events.find((e) => e.type === 'usage'), { type: 'usage', usage: { promptTokens: 10, completionTokens: expected.length } });
-    const stats = events.find((e) => e.type === 'stats');
-    assert.ok(stats?.type === 'stats' && (stats.stats.timeToFirstTokenMs ?? -1) >= 0);
-    assert.equal(finishOf(events), 'stop');
   });
 
   it('sends the system prompt as `system`, max_tokens, stream:true and the key', async () => {
@@ -102,43 +83,12 @@ describe('AnthropicProvider', () => {
     assert.ok(events.some((e) => e.type === 'notice' && /hearth\.anthropic\.maxTokens/.test(e.text)));
   });
 
-  it('maps a wrong key to auth with the Set API Key action, never echoing the key', async () => {
-    const wrongKey = 'sk-ant-wrong-KEY-9876543210';
-    const wrong = new AnthropicProvider({ getSettings: () => settings, getApiKey: async () => wrongKey });
-    const { error } = await collect(wrong.chat(question));
-    assert.equal(error?.kind, 'auth');
-    assert.equal(error?.status, 401);
-    assert.match(error?.action ?? '', /Hearth: Set API Key/);
-    // The fake quotes the key it got, as proxies may: the provider must scrub it.
-    const sent = server.requests[0]?.headers;
-    assert.match(String(sent?.['x-api-key'] ?? sent?.authorization), /sk-ant-wrong/);
-    assert.ok(!shown(error).includes(wrongKey), shown(error));
-    assert.ok(!JSON.stringify(error?.toInfo()).includes(wrongKey));
-    assert.match(error?.message ?? '', /\[redacted\]/);
-  });
-
   it('asks for a key, without any request, when none is set', async () => {
     const keyless = new AnthropicProvider({ getSettings: () => settings, getApiKey: async () => undefined });
     const { error } = await collect(keyless.chat(question));
     assert.equal(error?.kind, 'auth');
     assert.match(error?.action ?? '', /Set API Key/);
     assert.equal(server.requests.length, 0);
-  });
-
-  it('maps 404 to badModel pointing at hearth.anthropic.model', async () => {
-    server.setScenario({ kind: 'status', status: 404 });
-    const { error } = await collect(provider.chat(question));
-    assert.equal(error?.kind, 'badModel');
-    assert.match(error?.message ?? '', /claude-fake-1/);
-    assert.match(error?.action ?? '', /hearth\.anthropic\.model/);
-  });
-
-  it('maps 429 to rateLimit with retry-after, and does not retry', async () => {
-    server.setScenario({ kind: 'status', status: 429, retryAfter: 30 });
-    const { error } = await collect(provider.chat(question));
-    assert.equal(error?.kind, 'rateLimit');
-    assert.match(error?.action ?? '', /30 s/);
-    assert.equal(server.requests.length, 1);
   });
 
   it('maps 529 overloaded to server, with no silent retry', async () => {
@@ -183,26 +133,6 @@ describe('AnthropicProvider', () => {
     assert.equal(events.some((e) => e.type === 'finish'), false);
   });
 
-  it('keeps partial deltas and throws network when the connection drops mid-stream', async () => {
-    server.setScenario({ kind: 'drop', chunks: ['partial ', 'answer '] });
-    const { text, error, events } = await collect(provider.chat(question));
-    assert.equal(text, 'partial answer ');
-    assert.equal(error?.kind, 'network');
-    assert.match(error?.message ?? '', /connection closed before the answer finished/);
-    assert.match(error?.action ?? '', /partial answer is kept/);
-    assert.equal(events.some((e) => e.type === 'finish'), false);
-  });
-
-  it('maps connection refused to network, naming the base URL', async () => {
-    const closed = await startFakeAnthropicServer();
-    await closed.close();
-    settings = { ...settings, baseUrl: closed.baseUrl };
-    const { error } = await collect(provider.chat(question));
-    assert.equal(error?.kind, 'network');
-    assert.match(error?.message ?? '', /ECONNREFUSED/);
-    assert.ok(error?.action?.includes(`hearth.anthropic.baseUrl (${closed.baseUrl})`), error?.action);
-  });
-
   it('rejects a malformed base URL and a bad maxTokens with clear errors and no request', async () => {
     settings = { ...settings, baseUrl: 'api.anthropic.com' };
     const badUrl = await collect(provider.chat(question));
@@ -222,34 +152,6 @@ describe('AnthropicProvider', () => {
     assert.equal(server.requests[0]?.path, '/v1/messages');
   });
 
-  it('stops at once on abort, finishing as cancelled, and the server sees the disconnect', async () => {
-    server.setScenario({ kind: 'slow', intervalMs: 10 });
-    const controller = new AbortController();
-    const disconnected = server.waitForDisconnect();
-    let abortedAt = 0;
-    const { events, error } = await collect(provider.chat(question, controller.signal), (e) => {
-      if (e.type === 'delta' && abortedAt === 0) {
-        abortedAt = performance.now();
-        controller.abort();
-      }
-    });
-    const endedAfterMs = performance.now() - abortedAt;
-    assert.equal(error, undefined);
-    assert.equal(finishOf(events), 'cancelled');
-    assert.ok(endedAfterMs < 1000, `ended ${endedAfterMs} ms after abort`);
-    const request = await disconnected;
-    assert.equal(request.clientDisconnected, true);
-    assert.equal(request.path, '/v1/messages');
-  });
-
-  it('finishes as cancelled without a request when already aborted', async () => {
-    const controller = new AbortController();
-    controller.abort();
-    const { events } = await collect(provider.chat(question, controller.signal));
-    assert.deepEqual(events, [{ type: 'finish', reason: 'cancelled' }]);
-    assert.equal(server.requests.length, 0);
-  });
-
   it('lists models with names and context windows, and returns [] when it cannot', async () => {
     assert.deepEqual(await provider.models(), [
       { id: 'claude-fake-1', label: 'Claude claude-fake-1', contextWindow: 200000 },
@@ -261,15 +163,15 @@ describe('AnthropicProvider', () => {
     assert.deepEqual(await provider.models(), []);
   });
 
-  it('uses an injected fetch', async () => {
-    const urls: string[] = [];
-    const recordingFetch: typeof fetch = (input, init) => {
-      urls.push(input instanceof Request ? input.url : String(input));
-      return fetch(input, init);
-    };
-    const viaFetch = new AnthropicProvider({ getSettings: () => settings, getApiKey: async () => apiKey, fetch: recordingFetch });
-    const { text } = await collect(viaFetch.chat(question));
-    assert.match(text, /fake/);
-    assert.deepEqual(urls, [`${server.baseUrl}/v1/messages`]);
-  });
+});
+
+describeRemoteProviderContract('AnthropicProvider', {
+  namespace: 'anthropic',
+  apiKey,
+  wrongKey: 'sk-ant-wrong-KEY-9876543210',
+  chatPath: '/v1/messages',
+  model: 'claude-fake-1',
+  start: (options) => startFakeAnthropicServer(options),
+  create: (baseUrl, key, fetch) => new AnthropicProvider({ getSettings: () => ({ baseUrl: baseUrl(), model: 'claude-fake-1', maxTokens: 4096 }), getApiKey: async () => key, fetch }),
+  sentKey: (request) => String(request?.headers['x-api-key'] ?? request?.headers.authorization ?? ''),
 });

@@ -2,8 +2,9 @@
 import * as assert from 'node:assert/strict';
 import { OpenAiProvider, type OpenAiSettings } from '../../../src/providers/openai/openAiProvider';
 import type { ChatRequest } from '../../../src/providers/types';
-import { defaultAnswerChunks, startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fakeOpenAiServer';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fakeOpenAiServer';
 import { collect, finishOf } from '../../support/chatEvents';
+import { describeRemoteProviderContract } from './remoteProviderContract';
 
 const apiKey = 'sk-test-SECRET-0123456789';
 
@@ -26,23 +27,6 @@ describe('OpenAiProvider', () => {
   });
   afterEach(async () => {
     await server.close();
-  });
-
-  it('streams the deltas in order, then usage, stats and finish', async () => {
-    const { events, text, error } = await collect(provider.chat(question));
-    assert.equal(error, undefined);
-    const expected = defaultAnswerChunks('How do I reverse a list in Python?');
-    assert.deepEqual(
-      events.filter((e) => e.type === 'delta').map((e) => (e.type === 'delta' ? e.text : '')),
-      expected,
-    );
-    assert.equal(text, expected.join(''));
-    assert.match(text, /How do I reverse a list in Python\?/);
-    const usage = events.find((e) => e.type === 'usage');
-    assert.deepEqual(usage, { type: 'usage', usage: { promptTokens: 10, completionTokens: expected.length } });
-    const stats = events.find((e) => e.type === 'stats');
-    assert.ok(stats?.type === 'stats' && (stats.stats.timeToFirstTokenMs ?? -1) >= 0);
-    assert.equal(finishOf(events), 'stop');
   });
 
   it('sends model, messages, stream:true, include_usage and the key as a Bearer token', async () => {
@@ -72,35 +56,6 @@ describe('OpenAiProvider', () => {
   it("reports finish reason 'length' when the answer hit max tokens", async () => {
     server.setScenario({ kind: 'ok', chunks: ['cut'], finishReason: 'length' });
     assert.equal(finishOf((await collect(provider.chat(question))).events), 'length');
-  });
-
-  it('maps a wrong key to auth with the Set API Key action, never echoing the key', async () => {
-    const wrongKey = 'sk-wrong-KEY-9876543210';
-    const wrong = new OpenAiProvider({ getSettings: () => settings, getApiKey: async () => wrongKey });
-    const { error } = await collect(wrong.chat(question));
-    assert.equal(error?.kind, 'auth');
-    assert.equal(error?.status, 401);
-    assert.match(error?.action ?? '', /Hearth: Set API Key/);
-    // The fake quotes the key it got, as real servers may: the provider must scrub it.
-    assert.match(server.requests[0]?.headers.authorization ?? '', /sk-wrong/);
-    assert.ok(!`${error?.message} ${error?.action}`.includes(wrongKey), error?.message);
-    assert.ok(!JSON.stringify(error?.toInfo()).includes(wrongKey));
-  });
-
-  it('maps 404 model_not_found to badModel pointing at the model and base URL settings', async () => {
-    server.setScenario({ kind: 'status', status: 404 });
-    const { error } = await collect(provider.chat(question));
-    assert.equal(error?.kind, 'badModel');
-    assert.match(error?.message ?? '', /fake-model/);
-    assert.match(error?.action ?? '', /hearth\.openai\.model/);
-  });
-
-  it('maps 429 to rateLimit and mentions retry-after', async () => {
-    server.setScenario({ kind: 'status', status: 429, retryAfter: 30 });
-    const { error } = await collect(provider.chat(question));
-    assert.equal(error?.kind, 'rateLimit');
-    assert.match(error?.action ?? '', /30 s/);
-    assert.equal(server.requests.length, 1, 'a long retry-after is not retried automatically');
   });
 
   it('retries a 429 once when retry-after is short, with a notice', async () => {
@@ -137,57 +92,11 @@ describe('OpenAiProvider', () => {
     assert.match(error?.action ?? '', /hearth\.openai\.baseUrl/);
   });
 
-  it('keeps partial deltas and throws network when the connection drops mid-stream', async () => {
-    server.setScenario({ kind: 'drop', chunks: ['partial ', 'answer '] });
-    const { text, error, events } = await collect(provider.chat(question));
-    assert.equal(text, 'partial answer ');
-    assert.equal(error?.kind, 'network');
-    assert.match(error?.message ?? '', /connection closed before the answer finished/);
-    assert.equal(events.some((e) => e.type === 'finish'), false);
-  });
-
-  it('maps connection refused to network, naming the base URL', async () => {
-    const closed = await startFakeOpenAiServer();
-    await closed.close();
-    settings = { ...settings, baseUrl: closed.baseUrl };
-    const { error } = await collect(provider.chat(question));
-    assert.equal(error?.kind, 'network');
-    assert.match(error?.message ?? '', /ECONNREFUSED/);
-    assert.ok(error?.action?.includes(`hearth.openai.baseUrl (${closed.baseUrl})`), error?.action);
-  });
-
   it('rejects a malformed base URL with a clear error and no request', async () => {
     settings = { ...settings, baseUrl: 'localhost:11434' };
     const { error } = await collect(provider.chat(question));
     assert.equal(error?.kind, 'badRequest');
     assert.match(error?.message ?? '', /hearth\.openai\.baseUrl/);
-  });
-
-  it('stops at once on abort, finishing as cancelled, and the server sees the disconnect', async () => {
-    server.setScenario({ kind: 'slow', intervalMs: 10 });
-    const controller = new AbortController();
-    const disconnected = server.waitForDisconnect();
-    let abortedAt = 0;
-    const { events, error } = await collect(provider.chat(question, controller.signal), (e) => {
-      if (e.type === 'delta' && abortedAt === 0) {
-        abortedAt = performance.now();
-        controller.abort();
-      }
-    });
-    const endedAfterMs = performance.now() - abortedAt;
-    assert.equal(error, undefined);
-    assert.equal(finishOf(events), 'cancelled');
-    assert.ok(endedAfterMs < 1000, `ended ${endedAfterMs} ms after abort`);
-    const request = await disconnected;
-    assert.equal(request.clientDisconnected, true);
-  });
-
-  it('finishes as cancelled without a request when already aborted', async () => {
-    const controller = new AbortController();
-    controller.abort();
-    const { events } = await collect(provider.chat(question, controller.signal));
-    assert.deepEqual(events, [{ type: 'finish', reason: 'cancelled' }]);
-    assert.equal(server.requests.length, 0);
   });
 
   it('retries once without stream_options when the server rejects it, and remembers', async () => {
@@ -201,23 +110,20 @@ describe('OpenAiProvider', () => {
     assert.deepEqual(sent, [true, false, false]);
   });
 
-  it('lists models, and returns [] when the server cannot', async () => {
+  it("lists the server's models", async () => {
     assert.deepEqual(await provider.models(), [{ id: 'fake-model' }, { id: 'fake-model-mini' }]);
-    settings = { ...settings, baseUrl: 'http://127.0.0.1:1/v1' };
-    assert.deepEqual(await provider.models(), []);
   });
+});
 
-  it('uses an injected fetch', async () => {
-    const urls: string[] = [];
-    const recordingFetch: typeof fetch = (input, init) => {
-      urls.push(input instanceof Request ? input.url : String(input));
-      return fetch(input, init);
-    };
-    const viaFetch = new OpenAiProvider({ getSettings: () => settings, getApiKey: async () => apiKey, fetch: recordingFetch });
-    const { text } = await collect(viaFetch.chat(question));
-    assert.match(text, /fake/);
-    assert.deepEqual(urls, [`${server.baseUrl}/chat/completions`]);
-  });
+describeRemoteProviderContract('OpenAiProvider', {
+  namespace: 'openai',
+  apiKey,
+  wrongKey: 'sk-wrong-KEY-9876543210',
+  chatPath: '/v1/chat/completions',
+  model: 'fake-model',
+  start: (options) => startFakeOpenAiServer(options),
+  create: (baseUrl, key, fetch) => new OpenAiProvider({ getSettings: () => ({ baseUrl: baseUrl(), model: 'fake-model' }), getApiKey: async () => key, fetch }),
+  sentKey: (request) => String(request?.headers.authorization ?? ''),
 });
 
 describe('OpenAiProvider with Azure-style URLs', () => {
