@@ -1,18 +1,11 @@
-// Anthropic error mapping for cases the fake server cannot easily produce, the prompt shaping, and the lazy
-// registration that keeps @anthropic-ai/sdk unloaded until first use.
+// Anthropic error mapping for cases the fake server cannot easily produce, and the prompt shaping.
+// (The lazy registration is part of the remote provider contract, run in anthropicProvider.test.ts.)
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import { normalizeAnthropicBaseUrl } from '../../../src/providers/anthropic/anthropicClient';
 import { displayUrl, redact, toAnthropicError, toAnthropicStreamError } from '../../../src/providers/anthropic/anthropicErrors';
 import { toAnthropicPrompt } from '../../../src/providers/anthropic/anthropicMessages';
-import { registerAnthropicProvider } from '../../../src/providers/anthropic/registerAnthropicProvider';
-import { ProviderRegistry } from '../../../src/providers/registry';
-import { startFakeAnthropicServer } from '../../support/fakeAnthropicServer';
 
-const repoRoot = resolve(__dirname, '..', '..', '..');
 const ctx = { baseUrl: 'https://user:pw@proxy.example.com?key=abc', model: 'claude-x', apiKey: 'sk-ant-abcdef123456' };
 
 function apiError(status: number | undefined, type: string, message: string, headers: Headers | undefined = new Headers()): APIError {
@@ -84,40 +77,5 @@ describe('Anthropic prompt shaping', () => {
     assert.equal(normalizeAnthropicBaseUrl('https://api.anthropic.com/v1/'), 'https://api.anthropic.com');
     assert.equal(normalizeAnthropicBaseUrl('https://api.deepseek.com/anthropic'), 'https://api.deepseek.com/anthropic');
     assert.throws(() => normalizeAnthropicBaseUrl('ftp://x'), /must start with http/);
-  });
-});
-
-describe('registerAnthropicProvider', () => {
-  it('creates a working Anthropic provider on first get', async () => {
-    const server = await startFakeAnthropicServer({ apiKey: 'k-1234' });
-    const registry = new ProviderRegistry();
-    try {
-      registerAnthropicProvider(registry, {
-        getSettings: () => ({ baseUrl: server.baseUrl, model: 'claude-fake-1', maxTokens: 64 }),
-        getApiKey: async () => 'k-1234',
-      });
-      assert.deepEqual(registry.list().map((d) => [d.id, d.kind]), [['anthropic', 'remote']]);
-      const provider = await registry.get('anthropic');
-      let text = '';
-      for await (const e of provider.chat({ messages: [{ role: 'user', content: 'ping' }] })) if (e.type === 'delta') text += e.text;
-      assert.match(text, /You said: "ping"/);
-    } finally {
-      await registry.dispose();
-      await server.close();
-    }
-  });
-
-  it('does not load @anthropic-ai/sdk until the provider is first used', async () => {
-    const script = `
-      const loaded = () => Object.keys(require.cache).some((k) => k.includes('node_modules/@anthropic-ai/sdk/'));
-      const { ProviderRegistry } = require(${JSON.stringify(join(repoRoot, 'src/providers/registry.ts'))});
-      const { registerAnthropicProvider } = require(${JSON.stringify(join(repoRoot, 'src/providers/anthropic/registerAnthropicProvider.ts'))});
-      const registry = new ProviderRegistry();
-      registerAnthropicProvider(registry, { getSettings: () => ({ baseUrl: 'http://127.0.0.1:1', model: 'm', maxTokens: 1 }), getApiKey: async () => undefined });
-      const before = loaded();
-      registry.get('anthropic').then(() => console.log(JSON.stringify({ before, after: loaded() })));
-    `;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoRoot });
-    assert.deepEqual(JSON.parse(stdout.trim()), { before: false, after: true });
   });
 });

@@ -4,6 +4,7 @@ import { AnthropicProvider, type AnthropicSettings } from '../../../src/provider
 import type { ChatRequest } from '../../../src/providers/types';
 import { startFakeAnthropicServer, type FakeAnthropicServer } from '../../support/fakeAnthropicServer';
 import { collect, finishOf } from '../../support/chatEvents';
+import { anthropicProviderId, registerAnthropicProvider } from '../../../src/providers/anthropic/registerAnthropicProvider';
 import { describeRemoteProviderContract } from './remoteProviderContract';
 
 const apiKey = 'sk-ant-test-SECRET-0123456789';
@@ -172,6 +173,14 @@ describeRemoteProviderContract('AnthropicProvider', {
   chatPath: '/v1/messages',
   model: 'claude-fake-1',
   start: (options) => startFakeAnthropicServer(options),
-  create: (baseUrl, key, fetch) => new AnthropicProvider({ getSettings: () => ({ baseUrl: baseUrl(), model: 'claude-fake-1', maxTokens: 4096 }), getApiKey: async () => key, fetch }),
+  settings: (baseUrl): AnthropicSettings => ({ baseUrl, model: 'claude-fake-1', maxTokens: 4096 }),
+  create: (options) => new AnthropicProvider(options),
+  registration: {
+    module: 'src/providers/anthropic/registerAnthropicProvider.ts',
+    fn: 'registerAnthropicProvider',
+    id: anthropicProviderId,
+    sdkDir: 'node_modules/@anthropic-ai/sdk/',
+    register: registerAnthropicProvider,
+  },
   sentKey: (request) => String(request?.headers['x-api-key'] ?? request?.headers.authorization ?? ''),
 });

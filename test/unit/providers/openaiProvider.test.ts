@@ -4,6 +4,7 @@ import { OpenAiProvider, type OpenAiSettings } from '../../../src/providers/open
 import type { ChatRequest } from '../../../src/providers/types';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fakeOpenAiServer';
 import { collect, finishOf } from '../../support/chatEvents';
+import { openAiProviderId, registerOpenAiProvider } from '../../../src/providers/openai/registerOpenAiProvider';
 import { describeRemoteProviderContract } from './remoteProviderContract';
 
 const apiKey = 'sk-test-SECRET-0123456789';
@@ -122,7 +123,15 @@ describeRemoteProviderContract('OpenAiProvider', {
   chatPath: '/v1/chat/completions',
   model: 'fake-model',
   start: (options) => startFakeOpenAiServer(options),
-  create: (baseUrl, key, fetch) => new OpenAiProvider({ getSettings: () => ({ baseUrl: baseUrl(), model: 'fake-model' }), getApiKey: async () => key, fetch }),
+  settings: (baseUrl): OpenAiSettings => ({ baseUrl, model: 'fake-model' }),
+  create: (options) => new OpenAiProvider(options),
+  registration: {
+    module: 'src/providers/openai/registerOpenAiProvider.ts',
+    fn: 'registerOpenAiProvider',
+    id: openAiProviderId,
+    sdkDir: 'node_modules/openai/',
+    register: registerOpenAiProvider,
+  },
   sentKey: (request) => String(request?.headers.authorization ?? ''),
 });
 

@@ -3,8 +3,12 @@
 // are explained with what to do; a dropped stream keeps what was shown; Stop is immediate and closes
 // the connection; keys are never echoed. Provider-specific behaviour stays in each provider's own spec.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { ProviderRegistry } from '../../../src/providers/registry';
+import type { FetchLike, RemoteProviderOptions } from '../../../src/providers/shared/remoteProviderOptions';
 import type { ChatProvider, ChatRequest } from '../../../src/providers/types';
-import type { FetchLike } from '../../../src/providers/shared/remoteProviderOptions';
 import { collect, finishOf } from '../../support/chatEvents';
 import type { FakeApiServer, RecordedRequest } from '../../support/recordingHttpServer';
 import { defaultAnswerChunks } from '../../support/fakeOpenAiServer';
@@ -12,7 +16,7 @@ import { defaultAnswerChunks } from '../../support/fakeOpenAiServer';
 /** The scenarios every fake server plays the same way. */
 export type ContractScenario = { kind: 'status'; status: number; retryAfter?: number } | { kind: 'drop'; chunks?: string[] } | { kind: 'slow'; intervalMs?: number };
 
-export interface RemoteProviderHarness {
+export interface RemoteProviderHarness<Settings> {
   /** The settings namespace, as in `hearth.<namespace>.baseUrl`. */
   namespace: 'openai' | 'anthropic';
   /** The key the fake server accepts. */
@@ -22,10 +26,20 @@ export interface RemoteProviderHarness {
   /** The path a chat request is sent to. */
   chatPath: string;
   start(options: { apiKey?: string }): Promise<FakeApiServer<ContractScenario>>;
-  /** A provider whose settings point at `baseUrl()` at each request. */
-  create(baseUrl: () => string, apiKey: string | undefined, fetch?: FetchLike): ChatProvider;
-  /** The model the settings name. */
+  /** The provider's settings for a server at `baseUrl`; they name `model`. */
+  settings(baseUrl: string): Settings;
   model: string;
+  create(options: RemoteProviderOptions<Settings>): ChatProvider;
+  /** How the extension registers it: without loading its SDK until first use. */
+  registration: {
+    /** Repository-relative module and the function in it. */
+    module: string;
+    fn: string;
+    id: string;
+    /** A path fragment of the SDK's files in require.cache, e.g. `node_modules/openai/`. */
+    sdkDir: string;
+    register(registry: ProviderRegistry, options: Omit<RemoteProviderOptions<Settings>, 'id' | 'label'>): void;
+  };
   /** The key as the request carried it (header name differs per API). */
   sentKey(request: RecordedRequest | undefined): string;
 }
@@ -38,17 +52,20 @@ export const contractQuestion: ChatRequest = {
 };
 const question = contractQuestion;
 
-export function describeRemoteProviderContract(name: string, h: RemoteProviderHarness): void {
+const repoRoot = resolve(__dirname, '..', '..', '..');
+
+export function describeRemoteProviderContract<Settings>(name: string, h: RemoteProviderHarness<Settings>): void {
   describe(`${name}: the remote provider contract`, () => {
     let server: FakeApiServer<ContractScenario>;
     let baseUrl: string;
     let provider: ChatProvider;
+    const create = (apiKey: string | undefined, fetch?: FetchLike): ChatProvider => h.create({ getSettings: () => h.settings(baseUrl), getApiKey: async () => apiKey, fetch });
     const setting = (key: string): string => `hearth.${h.namespace}.${key}`;
 
     beforeEach(async () => {
       server = await h.start({ apiKey: h.apiKey });
       baseUrl = server.baseUrl;
-      provider = h.create(() => baseUrl, h.apiKey);
+      provider = create(h.apiKey);
     });
     afterEach(async () => {
       await server.close();
@@ -71,7 +88,7 @@ export function describeRemoteProviderContract(name: string, h: RemoteProviderHa
     });
 
     it('maps a wrong key to auth with the Set API Key action, never echoing the key', async () => {
-      const wrong = h.create(() => baseUrl, h.wrongKey);
+      const wrong = create(h.wrongKey);
       const { error } = await collect(wrong.chat(question));
       assert.equal(error?.kind, 'auth');
       assert.equal(error?.status, 401);
@@ -157,12 +174,42 @@ export function describeRemoteProviderContract(name: string, h: RemoteProviderHa
         urls.push(input instanceof Request ? input.url : String(input));
         return fetch(input, init);
       };
-      const { text } = await collect(h.create(() => baseUrl, h.apiKey, recordingFetch).chat(question));
+      const { text } = await collect(create(h.apiKey, recordingFetch).chat(question));
       assert.match(text, /fake/);
       assert.deepEqual(
         urls.map((u) => new URL(u).pathname),
         [h.chatPath],
       );
+    });
+
+    it('registers as a remote provider that works on first get', async () => {
+      const registry = new ProviderRegistry();
+      try {
+        h.registration.register(registry, { getSettings: () => h.settings(baseUrl), getApiKey: async () => h.apiKey });
+        assert.deepEqual(
+          registry.list().map((d) => [d.id, d.kind]),
+          [[h.registration.id, 'remote']],
+        );
+        const { text } = await collect((await registry.get(h.registration.id)).chat({ messages: [{ role: 'user', content: 'ping' }] }));
+        assert.match(text, /You said: "ping"/);
+      } finally {
+        await registry.dispose();
+      }
+    });
+
+    it('does not load its SDK until the provider is first used', async () => {
+      const r = h.registration;
+      const script = `
+        const loaded = () => Object.keys(require.cache).some((k) => k.includes(${JSON.stringify(r.sdkDir)}));
+        const { ProviderRegistry } = require(${JSON.stringify(join(repoRoot, 'src/providers/registry.ts'))});
+        const { ${r.fn} } = require(${JSON.stringify(join(repoRoot, r.module))});
+        const registry = new ProviderRegistry();
+        ${r.fn}(registry, { getSettings: () => (${JSON.stringify(h.settings('http://127.0.0.1:1'))}), getApiKey: async () => undefined });
+        const before = loaded();
+        registry.get(${JSON.stringify(r.id)}).then(() => console.log(JSON.stringify({ before, after: loaded() })));
+      `;
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoRoot });
+      assert.deepEqual(JSON.parse(stdout.trim()), { before: false, after: true });
     });
   });
 }

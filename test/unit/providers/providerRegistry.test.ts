@@ -1,14 +1,7 @@
-// The provider registry, and the OpenAI provider's registration that keeps the SDK unloaded until first use.
+// The provider registry. (Each remote provider's lazy registration is part of the remote provider contract.)
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { registerOpenAiProvider } from '../../../src/providers/openai/registerOpenAiProvider';
 import { ProviderRegistry } from '../../../src/providers/registry';
 import { ProviderError, type ChatEvent, type ChatProvider } from '../../../src/providers/types';
-import { startFakeOpenAiServer } from '../../support/fakeOpenAiServer';
-
-const repoRoot = resolve(__dirname, '..', '..', '..');
 
 function stubProvider(id: string, onDispose: () => void = () => undefined): ChatProvider {
   return {
@@ -105,37 +98,5 @@ describe('ProviderRegistry', () => {
     await unregister();
     assert.equal(disposed, true);
     assert.equal(registry.has('p'), false);
-  });
-});
-
-describe('registerOpenAiProvider', () => {
-  it('creates a working OpenAI provider on first get', async () => {
-    const server = await startFakeOpenAiServer();
-    const registry = new ProviderRegistry();
-    try {
-      registerOpenAiProvider(registry, { getSettings: () => ({ baseUrl: server.baseUrl, model: 'fake-model' }), getApiKey: async () => undefined });
-      assert.deepEqual(registry.list().map((d) => [d.id, d.kind]), [['openai', 'remote']]);
-      const provider = await registry.get('openai');
-      let text = '';
-      for await (const e of provider.chat({ messages: [{ role: 'user', content: 'ping' }] })) if (e.type === 'delta') text += e.text;
-      assert.match(text, /You said: "ping"/);
-    } finally {
-      await registry.dispose();
-      await server.close();
-    }
-  });
-
-  it('does not load the openai SDK until the provider is first used', async () => {
-    const script = `
-      const loaded = () => Object.keys(require.cache).some((k) => k.includes('node_modules/openai/'));
-      const { ProviderRegistry } = require(${JSON.stringify(join(repoRoot, 'src/providers/registry.ts'))});
-      const { registerOpenAiProvider } = require(${JSON.stringify(join(repoRoot, 'src/providers/openai/registerOpenAiProvider.ts'))});
-      const registry = new ProviderRegistry();
-      registerOpenAiProvider(registry, { getSettings: () => ({ baseUrl: 'http://127.0.0.1:1/v1', model: 'm' }), getApiKey: async () => undefined });
-      const before = loaded();
-      registry.get('openai').then(() => console.log(JSON.stringify({ before, after: loaded() })));
-    `;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoRoot });
-    assert.deepEqual(JSON.parse(stdout.trim()), { before: false, after: true });
   });
 });
