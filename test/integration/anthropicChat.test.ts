@@ -3,33 +3,29 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { defaultAnswerText, startFakeAnthropicServer, type FakeAnthropicServer } from '../support/fakeAnthropicServer';
-import { activateHearth, is, startTurn, useSettings, WebviewTranscript } from './support/hearth';
+import { type ChatSession, is, openChat, printTranscriptIfFailed, startTurn, type WebviewTranscript } from './support/hearth';
 
 const apiKey = 'sk-ant-hearth-integration';
 
 describe('chat with Anthropic', () => {
   let server: FakeAnthropicServer;
+  let chat: ChatSession;
   let transcript: WebviewTranscript;
-  let restoreSettings: () => Promise<void>;
 
   before(async () => {
-    transcript = new WebviewTranscript(await activateHearth());
     server = await startFakeAnthropicServer({ apiKey });
-    restoreSettings = await useSettings({
-      'hearth.provider': 'anthropic',
-      'hearth.anthropic.baseUrl': server.baseUrl,
-      'hearth.anthropic.model': 'claude-fake-1',
-    });
-    await vscode.commands.executeCommand('hearth.setApiKey', apiKey, 'anthropic');
-    const init = transcript.waitFor(is('init'), transcript.messages.length);
-    await transcript.send({ type: 'newChat' });
-    await init;
+    const settings = { 'hearth.provider': 'anthropic', 'hearth.anthropic.baseUrl': server.baseUrl, 'hearth.anthropic.model': 'claude-fake-1' };
+    chat = await openChat(settings, 'newChat', () => vscode.commands.executeCommand('hearth.setApiKey', apiKey, 'anthropic'));
+    transcript = chat.transcript;
+  });
+
+  afterEach(function () {
+    printTranscriptIfFailed(this.currentTest, transcript);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('hearth.clearApiKey', 'anthropic');
-    await restoreSettings?.();
-    transcript?.dispose();
+    await chat?.close();
     await server?.close();
   });
 

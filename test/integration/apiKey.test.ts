@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fakeOpenAiServer';
-import { activateHearth, hearthExtension, is, startTurn, useSettings, WebviewTranscript } from './support/hearth';
+import { type ChatSession, hearthExtension, openChat, printTranscriptIfFailed, startTurn, type WebviewTranscript } from './support/hearth';
 
 const apiKey = 'sk-hearth-integration-key-7f3a';
 
@@ -19,27 +19,22 @@ function settingsText(): string {
 
 describe('API key commands', () => {
   let server: FakeOpenAiServer;
+  let chat: ChatSession;
   let transcript: WebviewTranscript;
-  let restoreSettings: () => Promise<void>;
 
   before(async () => {
-    const api = await activateHearth();
     server = await startFakeOpenAiServer({ apiKey });
-    transcript = new WebviewTranscript(api);
-    restoreSettings = await useSettings({ 'hearth.provider': 'openai', 'hearth.openai.baseUrl': server.baseUrl });
-    const init = transcript.waitFor(is('init'));
-    await transcript.send({ type: 'ready' });
-    await init;
+    chat = await openChat({ 'hearth.provider': 'openai', 'hearth.openai.baseUrl': server.baseUrl }, 'ready');
+    transcript = chat.transcript;
   });
 
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(`Messages posted to the webview:\n${transcript.summary()}`);
+    printTranscriptIfFailed(this.currentTest, transcript);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('hearth.clearApiKey');
-    await restoreSettings?.();
-    transcript?.dispose();
+    await chat?.close();
     await server?.close();
   });
 

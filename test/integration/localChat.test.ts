@@ -1,29 +1,24 @@
 // A whole chat turn on the local provider: the bundled demo model runs in the engine host that the
 // extension forks, through the same message path the webview uses. Nothing goes over the network.
 import * as assert from 'node:assert/strict';
-import { activateHearth, is, startTurn, useSettings, WebviewTranscript } from './support/hearth';
+import { type ChatSession, openChat, printTranscriptIfFailed, startTurn, type WebviewTranscript } from './support/hearth';
 
 describe('chat with the local demo model', function () {
   this.timeout(120_000);
+  let chat: ChatSession;
   let transcript: WebviewTranscript;
-  let restoreSettings: () => Promise<void>;
 
   before(async () => {
-    const api = await activateHearth();
-    transcript = new WebviewTranscript(api);
-    restoreSettings = await useSettings({ 'hearth.provider': 'local', 'hearth.local.modelPath': '' });
-    const init = transcript.waitFor(is('init'));
-    await transcript.send({ type: 'newChat' });
-    await init;
+    chat = await openChat({ 'hearth.provider': 'local', 'hearth.local.modelPath': '' });
+    transcript = chat.transcript;
   });
 
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(`Messages posted to the webview:\n${transcript.summary()}`);
+    printTranscriptIfFailed(this.currentTest, transcript);
   });
 
   after(async () => {
-    await restoreSettings?.();
-    transcript?.dispose();
+    await chat?.close();
   });
 
   it('streams the demo model answer and reports the device and speed', async () => {

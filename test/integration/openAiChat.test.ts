@@ -3,40 +3,31 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { defaultAnswerText, startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fakeOpenAiServer';
-import { activateHearth, is, startTurn, useSettings, WebviewTranscript } from './support/hearth';
+import { type ChatSession, is, openChat, printTranscriptIfFailed, startTurn, type WebviewTranscript } from './support/hearth';
 
 const apiKey = 'sk-hearth-integration-chat';
 
 describe('chat with an OpenAI-compatible API', function () {
   let server: FakeOpenAiServer;
+  let chat: ChatSession;
   let transcript: WebviewTranscript;
-  let restoreSettings: () => Promise<void>;
 
   before(async () => {
-    const api = await activateHearth();
     server = await startFakeOpenAiServer({ apiKey });
-    transcript = new WebviewTranscript(api);
-    restoreSettings = await useSettings({
-      'hearth.provider': 'openai',
-      'hearth.openai.baseUrl': server.baseUrl,
-      'hearth.openai.model': 'fake-model',
-    });
-    await vscode.commands.executeCommand('hearth.setApiKey', apiKey);
-    const init = transcript.waitFor(is('init'));
-    await transcript.send({ type: 'ready' });
-    await init;
+    const settings = { 'hearth.provider': 'openai', 'hearth.openai.baseUrl': server.baseUrl, 'hearth.openai.model': 'fake-model' };
+    chat = await openChat(settings, 'ready', () => vscode.commands.executeCommand('hearth.setApiKey', apiKey));
+    transcript = chat.transcript;
   });
 
   beforeEach(() => server.setScenario({ kind: 'ok' }));
 
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(`Messages posted to the webview:\n${transcript.summary()}`);
+    printTranscriptIfFailed(this.currentTest, transcript);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('hearth.clearApiKey');
-    await restoreSettings?.();
-    transcript?.dispose();
+    await chat?.close();
     await server?.close();
   });
 

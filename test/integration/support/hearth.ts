@@ -111,3 +111,35 @@ export async function useSettings(values: Record<string, unknown>): Promise<() =
     for (const [key, value] of previous) await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
   };
 }
+
+export interface ChatSession {
+  transcript: WebviewTranscript;
+  /** Restores the settings and stops recording. */
+  close(): Promise<void>;
+}
+
+/**
+ * Hearth activated with these user settings and a transcript of what it posts to the view, once the
+ * view's opening message (`ready`, as a view that just loaded sends it, or `newChat`) was answered with
+ * `init`. `prepare` runs after the settings change and before the opening (e.g. setting an API key).
+ */
+export async function openChat(settings: Record<string, unknown>, opening: 'ready' | 'newChat' = 'newChat', prepare?: () => Thenable<unknown>): Promise<ChatSession> {
+  const transcript = new WebviewTranscript(await activateHearth());
+  const restoreSettings = await useSettings(settings);
+  await prepare?.();
+  const init = transcript.waitFor(is('init'), transcript.messages.length);
+  await transcript.send({ type: opening });
+  await init;
+  return {
+    transcript,
+    async close() {
+      await restoreSettings();
+      transcript.dispose();
+    },
+  };
+}
+
+/** For afterEach: prints what the view was sent when the test failed. */
+export function printTranscriptIfFailed(test: Mocha.Test | undefined, transcript: WebviewTranscript | undefined): void {
+  if (test?.state === 'failed' && transcript) console.log(`Messages posted to the webview:\n${transcript.summary()}`);
+}
