@@ -101,11 +101,13 @@ export class ProviderHub implements vscode.Disposable {
     const model = local.status.model;
     if (!model) return {};
     const skipped = model.skippedDevices.map((s) => `${s.device}: ${s.reason}`).join('; ');
+    const threads = model.device === 'cpu' ? `${model.threads} CPU threads${model.threadSpinning ? ' (spinning)' : ''}` : '';
+    const deviceNote = [threads, skipped ? `Skipped ${skipped}` : ''].filter(Boolean).join('. ');
     const usage = local.status.lastUsage;
     return {
       model: model.modelId,
       device: model.device,
-      ...(skipped ? { deviceNote: `Skipped ${skipped}` } : {}),
+      ...(deviceNote ? { deviceNote } : {}),
       contextWindow: model.contextWindow,
       ...(usage ? { contextUsed: usage.promptTokens + usage.completionTokens } : {}),
     };

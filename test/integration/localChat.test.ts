@@ -1,7 +1,7 @@
 // A whole chat turn on the local provider: the bundled demo model runs in the engine host that the
 // extension forks, through the same message path the webview uses. Nothing goes over the network.
 import * as assert from 'node:assert/strict';
-import { type ChatSession, openChat, printTranscriptIfFailed, startTurn, type WebviewTranscript } from './support/hearth';
+import { type ChatSession, is, openChat, printTranscriptIfFailed, startTurn, type WebviewTranscript } from './support/hearth';
 
 describe('chat with the local demo model', function () {
   this.timeout(120_000);
@@ -27,6 +27,9 @@ describe('chat with the local demo model', function () {
     assert.equal(done.status, 'complete', `finished with ${JSON.stringify(done)}`);
     assert.match(turn.text(), /Hearth/, `the wired demo model writes its sentence: ${JSON.stringify(turn.text())}`);
     assert.equal(done.stats?.device, 'cpu');
+    // The status line's device tooltip says how many threads run the model and why no GPU does.
+    const { status } = await transcript.waitFor(is('status', (m) => m.status.device === 'cpu' && m.status.deviceNote !== undefined));
+    assert.match(status.deviceNote ?? '', /^\d+ CPU threads\b/);
     assert.ok((done.usage?.completionTokens ?? 0) > 0, 'usage counts the answer tokens');
   });
 
