@@ -4,9 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { expect } from '@playwright/test';
 import type { FrameLocator } from 'playwright-core';
-import { freshVsix } from '../../scripts/lib/freshVsix';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fakeOpenAiServer';
-import { openHearthView, openWorkbench, reportFailure, type Workbench } from './support/workbench';
+import type { FakeOpenAiServer } from '../support/fakeOpenAiServer';
+import { openHearthView, openWorkbenchOnFakeOpenAi, reportFailure, type Workbench } from './support/workbench';
 
 // The workbench and its webview load slowly on a busy 2-core machine; each expectation still waits for a state.
 const patient = expect.configure({ timeout: 30_000 });
@@ -19,13 +18,7 @@ describe('Hearth chat in VS Code (e2e)', function () {
   before(async function () {
     // First run: packages the VSIX and may install code-server into .vscode-test/ (minutes).
     this.timeout(15 * 60_000);
-    server = await startFakeOpenAiServer();
-    const vsix = await freshVsix();
-    workbench = await openWorkbench(vsix, {
-      'hearth.provider': 'openai',
-      'hearth.openai.baseUrl': server.baseUrl,
-      'hearth.openai.model': 'fake-model',
-    });
+    ({ server, workbench } = await openWorkbenchOnFakeOpenAi());
     view = await openHearthView(workbench.page);
     await patient(view.locator('#prompt')).toBeVisible();
   });

@@ -4,13 +4,12 @@
 import * as assert from 'node:assert/strict';
 import { expect } from '@playwright/test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { freshVsix } from '../../scripts/lib/freshVsix';
 import type { Conversation } from '../../src/protocol/chat';
-import { splitIntoChunks, startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fakeOpenAiServer';
+import { splitIntoChunks, type FakeOpenAiServer } from '../support/fakeOpenAiServer';
 import { hearthIframe, showHearth, showViewContainer } from './support/activityBar';
 import { conversationsDir, readConversationFiles, setAsideFiles, type SavedConversation } from './support/conversationFiles';
 import { extensionHostPids } from './support/extensionHostProcess';
-import { openWorkbench, reportFailure, type Workbench } from './support/workbench';
+import { openWorkbenchOnFakeOpenAi, reportFailure, type Workbench } from './support/workbench';
 
 // The workbench and its webview load slowly on a busy 2-core machine; each expectation still waits for a state.
 const patient = expect.configure({ timeout: 30_000 });
@@ -77,13 +76,7 @@ describe('Hearth conversation history in VS Code (e2e)', function () {
   before(async function () {
     // First run: packages the VSIX and may install code-server into .vscode-test/ (minutes).
     this.timeout(15 * 60_000);
-    server = await startFakeOpenAiServer();
-    const vsix = await freshVsix();
-    workbench = await openWorkbench(vsix, {
-      'hearth.provider': 'openai',
-      'hearth.openai.baseUrl': server.baseUrl,
-      'hearth.openai.model': 'fake-model',
-    });
+    ({ server, workbench } = await openWorkbenchOnFakeOpenAi());
     // The first showing activates the extension and loads the webview (slow); the tests time what follows.
     const view = await showHearth(workbench.page);
     await patient(view.locator('#prompt')).toBeEditable();

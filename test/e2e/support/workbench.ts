@@ -5,7 +5,9 @@ import { expect } from '@playwright/test';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../../../scripts/lib/browser';
 import { createProfile, installVsix, startCodeServer, type CodeServerProfile, type RunningCodeServer } from '../../../scripts/lib/codeServer';
+import { freshVsix } from '../../../scripts/lib/freshVsix';
 import { cacheRoot } from '../../../scripts/lib/paths';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fakeOpenAiServer';
 
 export interface Workbench {
   page: Page;
@@ -48,6 +50,25 @@ export async function openWorkbench(vsix: string, settings: Record<string, unkno
   } catch (error) {
     await browser?.close();
     await server.stop();
+    throw error;
+  }
+}
+
+/**
+ * The packaged Hearth (built afresh when the sources changed) in a workbench whose provider is a new
+ * fake OpenAI-compatible server. The first run may install code-server (minutes).
+ */
+export async function openWorkbenchOnFakeOpenAi(): Promise<{ server: FakeOpenAiServer; workbench: Workbench }> {
+  const server = await startFakeOpenAiServer();
+  try {
+    const workbench = await openWorkbench(await freshVsix(), {
+      'hearth.provider': 'openai',
+      'hearth.openai.baseUrl': server.baseUrl,
+      'hearth.openai.model': 'fake-model',
+    });
+    return { server, workbench };
+  } catch (error) {
+    await server.close();
     throw error;
   }
 }
