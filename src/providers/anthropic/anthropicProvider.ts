@@ -59,14 +59,14 @@ export class AnthropicProvider implements ChatProvider {
     const apiKey = await this.options.getApiKey();
     const ctx: AnthropicErrorContext = { baseUrl: settings.baseUrl, model, apiKey };
     const outcome: StreamOutcome = { sawMessageStop: false };
-    const fetch = this.options.fetch;
+    const fetchImpl = this.options.fetch;
     yield* streamRemoteAnswer<RawMessageStreamEvent>(
       {
         async *open(openSignal) {
           if (!apiKey) throw new ProviderError('auth', 'No Anthropic API key is set.', setKeyAction);
           let client: Anthropic;
           try {
-            client = createAnthropicClient(settings, apiKey, fetch);
+            client = createAnthropicClient(settings, apiKey, fetchImpl);
           } catch (err) {
             throw new ProviderError('badRequest', err instanceof Error ? err.message : String(err), 'Fix hearth.anthropic.baseUrl in Settings.');
           }
