@@ -3,6 +3,7 @@
 // greedy. Each side runs in its own child process so peak RSS is its own.
 //   npm run bench:engine [-- --quick] [-- --threads 2] [-- --tokens 64] [-- --rounds 3] [-- --repeat 2]
 //   npm run bench:engine -- --side hearth --model q4    # quick iteration: one side, one model
+//   npm run bench:engine -- --hearth-int4 int8          # Hearth with hearth.local.int4Compute = int8 (opt-in)
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,8 @@ interface RunSettings {
   peerMalloc: boolean;
   /** Let Hearth's onnxruntime threads spin as transformers.js's do (Hearth ships with it off). */
   hearthSpinning: boolean;
+  /** Hearth's hearth.local.int4Compute for this run ('model': as exported, as shipped). */
+  hearthInt4: 'model' | 'int8' | 'fp32';
 }
 
 async function runSide(childScript: string, side: 'hearth' | 'transformersjs', dir: string, dtype: Dtype, promptsFile: string, run: RunSettings): Promise<SideResult> {
@@ -31,6 +34,7 @@ async function runSide(childScript: string, side: 'hearth' | 'transformersjs', d
     ...['--side', side, '--model', dir, '--dtype', dtype, '--prompts', promptsFile],
     ...['--threads', String(run.threads), '--tokens', String(run.tokens), '--repeat', String(run.repeat)],
     ...(side === 'hearth' && run.hearthSpinning ? ['--spinning'] : []),
+    ...(side === 'hearth' ? ['--int4', run.hearthInt4] : []),
   ];
   return JSON.parse(await runChild(childScript, args, env, 'RESULT')) as SideResult;
 }
@@ -103,6 +107,11 @@ function printSide(model: BenchModel, sizeMB: number, r: SideResult): void {
   );
 }
 
+function parseInt4(value: string | undefined): RunSettings['hearthInt4'] {
+  if (value === undefined || value === 'model' || value === 'int8' || value === 'fp32') return value ?? 'model';
+  throw new Error(`--hearth-int4 is 'model', 'int8' or 'fp32', not '${value}'.`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -115,6 +124,7 @@ async function main(): Promise<void> {
       model: { type: 'string' },
       'peer-malloc': { type: 'boolean' },
       'hearth-spinning': { type: 'boolean' },
+      'hearth-int4': { type: 'string' },
     },
   });
   const threads = Number(values.threads ?? 2);
@@ -126,6 +136,7 @@ async function main(): Promise<void> {
     rounds: Math.max(1, Number(values.rounds ?? 1)),
     peerMalloc: values['peer-malloc'] ?? false,
     hearthSpinning: values['hearth-spinning'] ?? false,
+    hearthInt4: parseInt4(values['hearth-int4']),
   };
   if (values.side !== undefined && values.side !== 'hearth' && values.side !== 'transformersjs') {
     throw new Error(`--side is 'hearth' or 'transformersjs', not '${values.side}'.`);
@@ -147,6 +158,9 @@ async function main(): Promise<void> {
     const malloc = Object.entries(ENGINE_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
     console.error(`  Hearth runs with its engine host's allocator settings (${malloc}); transformers.js ${run.peerMalloc ? 'too (--peer-malloc)' : 'with the defaults (--peer-malloc gives it the same)'}.`);
     console.error(`  onnxruntime thread spinning: transformers.js on (its default), Hearth ${run.hearthSpinning ? 'on (--hearth-spinning)' : 'off (as shipped; --hearth-spinning turns it on)'}.`);
+    if (run.hearthInt4 !== 'model') {
+      console.error(`  Hearth multiplies int4 weights in ${run.hearthInt4} (--hearth-int4, the setting hearth.local.int4Compute); transformers.js as the model says. Not the same numbers: not a like-for-like ratio.`);
+    }
     const measured = await measureSides(onlySide ? [onlySide] : ['hearth', 'transformersjs'], childScript, dir, model.dtype, promptsFile, run);
     const hearth = measured.get('hearth');
     const tjs = measured.get('transformersjs');
@@ -165,6 +179,8 @@ async function main(): Promise<void> {
       decodeRatio1000: round(h.decode1000 / t.decode1000),
       followupTtftRatio: round(t.followupTtftMs / h.followupTtftMs),
       peakRssOverModelMB: Math.round(h.peakRssMB - sizeMB),
+      // Marks a line that is not like for like, so it is never quoted as one.
+      ...(run.hearthInt4 !== 'model' ? { hearthInt4: run.hearthInt4 } : {}),
     }),
   );
 }

@@ -24,6 +24,8 @@ async function main(): Promise<void> {
       tokens: { type: 'string' },
       repeat: { type: 'string' },
       spinning: { type: 'boolean' },
+      /** Hearth's int4Compute (default: as the model says). */
+      int4: { type: 'string' },
       /** Profile with onnxruntime into <prefix>_<date>.json: warm up, answer one prompt, exit. */
       profile: { type: 'string' },
       'profile-prompt': { type: 'string' },
@@ -44,7 +46,12 @@ async function main(): Promise<void> {
   // (@huggingface/transformers alone loads ~100 MB: its own onnxruntime binding, sharp, ...).
   const bench =
     side === 'hearth'
-      ? await (await import('./hearthSide')).openHearth(values.model, dtype, threads, values.spinning ?? false, values.profile)
+      ? await (await import('./hearthSide')).openHearth(values.model, dtype, {
+          threads,
+          allowSpinning: values.spinning ?? false,
+          int4Compute: values.int4 === 'int8' || values.int4 === 'fp32' ? values.int4 : 'model',
+          profileFilePrefix: values.profile,
+        })
       : await (await import('./transformersSide')).openTransformersJs(values.model, dtype, threads, values.profile);
   const loadMs = performance.now() - loadStart;
   log(`loaded in ${(loadMs / 1000).toFixed(1)} s`);

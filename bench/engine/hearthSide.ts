@@ -1,13 +1,14 @@
 // Hearth's own engine, in-process.
-import { loadModel } from '../../src/engine';
+import { loadModel, type LoadModelOptions } from '../../src/engine';
 import type { BenchSide } from './types';
 
 /**
- * `allowSpinning`: onnxruntime's spin-waiting threads, off in Hearth (see devices.ts), on in transformers.js.
- * `profileFilePrefix`: onnxruntime profiles every run and writes the file on dispose.
+ * Hearth's engine as the benchmark drives it. Beyond device and dtype, the options are the engine's
+ * own: `allowSpinning` (off as shipped, on in transformers.js), `int4Compute` (as exported unless a
+ * run asks), `profileFilePrefix` (onnxruntime's profile, written on dispose).
  */
-export async function openHearth(modelDir: string, dtype: 'fp32' | 'q4', threads: number, allowSpinning = false, profileFilePrefix?: string): Promise<BenchSide> {
-  const model = await loadModel(modelDir, { device: 'cpu', dtype, threads, allowSpinning, profileFilePrefix });
+export async function openHearth(modelDir: string, dtype: 'fp32' | 'q4', options: LoadModelOptions): Promise<BenchSide> {
+  const model = await loadModel(modelDir, { ...options, device: 'cpu', dtype });
   return {
     async answer(messages, newTokens, conversationId) {
       let text = '';

@@ -3,6 +3,7 @@
 // own and the CPU is the last resort; every skipped device is reported with its reason.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import type { Device, SkippedDevice } from '../protocol/engine';
 import { errorMessage, throwIfAborted } from './errors';
@@ -72,6 +73,8 @@ export interface OpenSessionOptions<T> {
   profileFilePrefix?: string;
   /** Called per candidate device before opening; throwing stops the search (a model error). */
   prepare(device: ConcreteDevice): T & { path: string };
+  /** The model's bytes to load instead of its file (a patched copy); undefined loads the file. */
+  load?(path: string): Uint8Array | undefined;
   /** Optional smoke test on a GPU session; throwing moves on to the next device. */
   check?(session: InferenceSession, device: ConcreteDevice): Promise<void>;
 }
@@ -90,7 +93,10 @@ export async function openSession<T>(options: OpenSessionOptions<T>, signal?: Ab
     const prepared = options.prepare(device);
     let session: InferenceSession | undefined;
     try {
-      session = await InferenceSession.create(prepared.path, {
+      const bytes = options.load?.(prepared.path);
+      // From bytes, onnxruntime resolves external weight files against this folder (not the working directory).
+      const externalData = bytes ? { model_external_initializers_file_folder_path: dirname(prepared.path) } : {};
+      const sessionOptions: InferenceSession.SessionOptions = {
         executionProviders: [device],
         intraOpNumThreads,
         graphOptimizationLevel: 'all',
@@ -100,10 +106,11 @@ export async function openSession<T>(options: OpenSessionOptions<T>, signal?: Ab
         enableCpuMemArena: false,
         // Spinning worker threads wait for work at full speed; on a machine shared with the editor
         // they fight it for the cores (measured here under load: 2-4 tok/s spinning, 7-16 not).
-        extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },
+        extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' }, ...externalData } },
         logSeverityLevel: 3,
         ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
-      });
+      };
+      session = bytes ? await InferenceSession.create(bytes, sessionOptions) : await InferenceSession.create(prepared.path, sessionOptions);
       if (device !== 'cpu' && options.check) await options.check(session, device);
       return { session, device, skipped, prepared, threads: intraOpNumThreads };
     } catch (err) {

@@ -44,7 +44,8 @@ export function serveEngine(connection: MessageConnection): void {
       current = { params, model };
       const skipped = model.info.skippedDevices.map((s) => `${s.device}: ${s.reason}`).join('; ');
       const kv = model.decoder.kvLayout === 'shared' ? 'KV cache updated in place' : 'KV cache copied per step';
-      const threads = `${model.info.threads} threads${model.info.threadSpinning ? ', spinning' : ''}`;
+      const int4 = model.info.int4Compute === 'model' ? '' : `, ${model.info.int4MatMulsChanged} int4 matmuls set to ${model.info.int4Compute}`;
+      const threads = `${model.info.threads} threads${model.info.threadSpinning ? ', spinning' : ''}${int4}`;
       log('info', `Loaded ${model.info.modelFile} (${model.info.dtype}) on ${model.info.device} (${threads}) in ${Math.round(model.info.loadMs)} ms, ${kv}` + (skipped ? ` (skipped ${skipped})` : ''));
       return model.info;
     });
@@ -81,7 +82,7 @@ export function serveEngine(connection: MessageConnection): void {
 }
 
 function sameLoad(a: LoadModelParams, b: LoadModelParams): boolean {
-  return a.modelPath === b.modelPath && a.device === b.device && a.dtype === b.dtype && a.threads === b.threads && a.allowSpinning === b.allowSpinning;
+  return a.modelPath === b.modelPath && a.device === b.device && a.dtype === b.dtype && a.threads === b.threads && a.allowSpinning === b.allowSpinning && a.int4Compute === b.int4Compute;
 }
 
 /** Registers a request handler with validated params, an AbortSignal, and typed errors. */

@@ -1,11 +1,13 @@
 // Loads a model folder onto a device and serves answers from it, one at a time (answers share
 // the session and the prefix cache, so they are queued rather than run concurrently).
 import type { ChatMessage } from '../protocol/chat';
-import type { Device, Dtype, GenerationRequest, LoadedModelInfo } from '../protocol/engine';
+import { readFileSync } from 'node:fs';
+import type { Device, Dtype, GenerationRequest, Int4Compute, LoadedModelInfo } from '../protocol/engine';
 import { DecoderSession, detectKvLayout } from './decoderSession';
 import { openSession } from './devices';
 import { EngineError, errorMessage, throwIfAborted } from './errors';
 import { type GenerationEvent, generateAnswer } from './generation';
+import { INT4_ACCURACY_LEVEL, withMatMulNBitsAccuracy } from './int4Compute';
 import { type ModelFolder, readModelFolder } from './modelFolder';
 import { PrefixCache } from './prefixCache';
 import { TextCodec } from './textCodec';
@@ -25,6 +27,8 @@ export interface LoadModelOptions {
   sharedKv?: boolean;
   /** Profile every run with onnxruntime; the JSON file is written on dispose (benchmarks only). */
   profileFilePrefix?: string;
+  /** How int4 (MatMulNBits) weights are multiplied (default 'model': as exported). */
+  int4Compute?: Int4Compute;
 }
 
 export interface LoadedModel {
@@ -50,12 +54,20 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
   throwIfAborted(signal);
 
   let file = '';
+  const int4Compute = options.int4Compute ?? 'model';
+  let int4MatMulsChanged = 0;
   const opened = await openSession(
     {
       requested,
       threads: options.threads ?? 0,
       allowSpinning: options.allowSpinning ?? false,
       profileFilePrefix: options.profileFilePrefix,
+      load: (path) => {
+        if (int4Compute === 'model') return undefined;
+        const patched = withMatMulNBitsAccuracy(readFileSync(path), INT4_ACCURACY_LEVEL[int4Compute]);
+        int4MatMulsChanged = patched.nodes;
+        return patched.nodes > 0 ? patched.bytes : undefined;
+      },
       prepare: (device) => {
         const variant = folder.selectVariant(dtype, device === 'cpu' ? 'cpu' : 'gpu');
         file = variant.file;
@@ -104,6 +116,8 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
     contextWindow: folder.contextWindow,
     threads: opened.threads,
     threadSpinning: options.allowSpinning ?? false,
+    int4Compute: int4MatMulsChanged > 0 ? int4Compute : 'model',
+    int4MatMulsChanged,
     loadMs: performance.now() - started,
   };
   const prefixCache = new PrefixCache(options.prefixCacheSize ?? 4);

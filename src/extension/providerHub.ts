@@ -101,7 +101,8 @@ export class ProviderHub implements vscode.Disposable {
     const model = local.status.model;
     if (!model) return {};
     const skipped = model.skippedDevices.map((s) => `${s.device}: ${s.reason}`).join('; ');
-    const threads = model.device === 'cpu' ? `${model.threads} CPU threads${model.threadSpinning ? ' (spinning)' : ''}` : '';
+    const int4 = model.int4Compute === 'model' ? '' : `, int4 weights multiplied in ${model.int4Compute}`;
+    const threads = model.device === 'cpu' ? `${model.threads} CPU threads${model.threadSpinning ? ' (spinning)' : ''}${int4}` : '';
     const deviceNote = [threads, skipped ? `Skipped ${skipped}` : ''].filter(Boolean).join('. ');
     const usage = local.status.lastUsage;
     return {
@@ -129,8 +130,8 @@ export class ProviderHub implements vscode.Disposable {
   }
 
   settingsChanged(e: vscode.ConfigurationChangeEvent): void {
-    // Model, device, dtype and threads (and their spinning) are fixed when the engine loads a model: start it afresh.
-    const reload = ['modelPath', 'device', 'dtype', 'threads', 'threadSpinning'].some((k) => e.affectsConfiguration(`hearth.local.${k}`));
+    // Model, device, dtype, threads (and their spinning) and int4 compute are fixed when the engine loads a model: start it afresh.
+    const reload = ['modelPath', 'device', 'dtype', 'threads', 'threadSpinning', 'int4Compute'].some((k) => e.affectsConfiguration(`hearth.local.${k}`));
     if (reload && this.registry.isCreated(localProviderId)) {
       this.log.info('Local model settings changed: the engine restarts on the next question.');
       void this.registry.reset(localProviderId);

@@ -49,6 +49,7 @@ export function readSettings(): HearthSettings {
       dtype: get<LocalSettings['dtype']>('local.dtype', 'auto'),
       threads: get('local.threads', 0),
       threadSpinning: get('local.threadSpinning', false),
+      int4Compute: get<LocalSettings['int4Compute']>('local.int4Compute', 'model'),
       idleTimeoutMinutes: get('local.idleTimeoutMinutes', 10),
       maxNewTokens: get('local.maxNewTokens', 1024),
       temperature: get<number | null>('local.temperature', null),

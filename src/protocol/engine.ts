@@ -24,6 +24,10 @@ export type Device = z.infer<typeof DeviceSchema>;
 export const DtypeSchema = z.enum(['auto', 'fp32', 'fp16', 'q8', 'q4', 'q4f16']);
 export type Dtype = z.infer<typeof DtypeSchema>;
 
+/** model: as exported; int8: activations quantized to int8 (faster); fp32: exact float math. */
+export const Int4ComputeSchema = z.enum(['model', 'int8', 'fp32']);
+export type Int4Compute = z.infer<typeof Int4ComputeSchema>;
+
 export const LoadModelParamsSchema = z.object({
   modelPath: z.string().min(1),
   device: DeviceSchema,
@@ -32,6 +36,8 @@ export const LoadModelParamsSchema = z.object({
   threads: z.number().int().nonnegative(),
   /** Let onnxruntime's worker threads spin between operations instead of sleeping (hearth.local.threadSpinning). */
   allowSpinning: z.boolean().default(false),
+  /** How int4 weights are multiplied on the CPU (hearth.local.int4Compute). */
+  int4Compute: Int4ComputeSchema.default('model'),
 });
 export type LoadModelParams = z.infer<typeof LoadModelParamsSchema>;
 
@@ -55,6 +61,10 @@ export const LoadedModelInfoSchema = z.object({
   threads: z.number().int().nonnegative(),
   /** Whether those threads spin between operations. */
   threadSpinning: z.boolean(),
+  /** What the model's int4 matmuls were set to ('model' when left as exported or when it has none). */
+  int4Compute: Int4ComputeSchema,
+  /** MatMulNBits nodes the setting changed (0 when it is 'model', or for a model without int4 weights). */
+  int4MatMulsChanged: z.number().int().nonnegative(),
   loadMs: z.number().nonnegative(),
 });
 export type LoadedModelInfo = z.infer<typeof LoadedModelInfoSchema>;

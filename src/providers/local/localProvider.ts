@@ -3,7 +3,7 @@
 // running answer with `engineCrashed` and the next request starts a fresh host. The host is
 // stopped after `idleTimeoutMinutes` without requests to give its memory back.
 import type { ChatMessage } from '../../protocol/chat';
-import type { Device, Dtype, GenerationUsage, LoadedModelInfo, SamplingOverrides, StreamEvent } from '../../protocol/engine';
+import type { Device, Dtype, GenerationUsage, Int4Compute, LoadedModelInfo, SamplingOverrides, StreamEvent } from '../../protocol/engine';
 import { type ChatEvent, type ChatProvider, type ChatRequest, type ModelInfo, ProviderError } from '../types';
 import { EngineClient, type EngineLogger } from './engineClient';
 import { EventQueue } from './eventQueue';
@@ -16,6 +16,8 @@ export interface LocalProviderSettings {
   threads: number;
   /** Let onnxruntime's idle threads spin: faster on an idle machine, slower when the cores are shared. */
   threadSpinning: boolean;
+  /** How int4 weights are multiplied: as the model says, int8 (faster) or fp32 (exact). */
+  int4Compute: Int4Compute;
   idleTimeoutMinutes: number;
   maxNewTokens: number;
   temperature: number | null;
@@ -189,7 +191,14 @@ export class LocalProvider implements ChatProvider {
     try {
       const client = this.ensureClient();
       if (this.currentStatus.model?.modelPath !== modelPath) this.setStatus({ state: 'loading' });
-      const model = await client.loadModel({ modelPath, device: settings.device, dtype: settings.dtype, threads: settings.threads, allowSpinning: settings.threadSpinning });
+      const model = await client.loadModel({
+        modelPath,
+        device: settings.device,
+        dtype: settings.dtype,
+        threads: settings.threads,
+        allowSpinning: settings.threadSpinning,
+        int4Compute: settings.int4Compute,
+      });
       if (JSON.stringify(this.currentStatus.model) !== JSON.stringify(model)) this.setStatus({ state: 'ready', model });
       return await work(client);
     } finally {

@@ -12,6 +12,7 @@ const settings = (modelPath: string, more: Partial<LocalProviderSettings> = {}):
   dtype: 'auto',
   threads: 0,
   threadSpinning: false,
+  int4Compute: 'model',
   idleTimeoutMinutes: 10,
   maxNewTokens: 1024,
   temperature: 0,
@@ -180,6 +181,16 @@ describe('LocalProvider (engine host process)', function () {
     assert.ok(text.length > 0);
     await reloaded;
     assert.equal(provider.status.model?.threadSpinning, true);
+  });
+
+  it('loads the int4 weights with int8 compute when hearth.local.int4Compute says so', async () => {
+    current = settings(await modelDir('tiny-gqa-tjs'), { int4Compute: 'int8' });
+    const loaded = nextLog(/Loaded onnx\/model_q4\.onnx .*15 int4 matmuls set to int8/);
+    const { text } = await collect(provider.chat({ messages: [{ role: 'user', content: 'Hello' }], maxTokens: 2 }));
+    assert.ok(text.length > 0);
+    await loaded;
+    assert.equal(provider.status.model?.int4Compute, 'int8');
+    assert.equal(provider.status.model?.int4MatMulsChanged, 15);
   });
 
   it('stops the host after the idle timeout', async () => {
