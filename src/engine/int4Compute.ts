@@ -107,20 +107,33 @@ function accuracyAttribute(level: number): Uint8Array[] {
   ]);
 }
 
-/** The node's parts with accuracy_level set, or undefined when it is not a MatMulNBits node. */
-function patchNode(buf: Uint8Array, node: Field, level: number): Uint8Array[] | undefined {
+/** A node's fields when it is a com.microsoft MatMulNBits node, else undefined. */
+function matMulNBitsFields(buf: Uint8Array, node: Field): Field[] | undefined {
   const own = [...fields(buf, node.bodyStart, node.end)];
   const opType = own.find((f) => f.no === NODE_OP_TYPE && f.wire === WIRE_LEN);
   const domain = own.find((f) => f.no === NODE_DOMAIN && f.wire === WIRE_LEN);
   if (!opType || text(buf, opType) !== 'MatMulNBits' || !domain || text(buf, domain) !== 'com.microsoft') return undefined;
+  return own;
+}
+
+/** The level an attribute field sets when it is accuracy_level (its value, or 0 when it has none), else undefined. */
+function accuracyOf(buf: Uint8Array, f: Field): number | undefined {
+  if (f.no !== NODE_ATTRIBUTE || f.wire !== WIRE_LEN) return undefined;
+  const attribute = [...fields(buf, f.bodyStart, f.end)];
+  const name = attribute.find((a) => a.no === ATTRIBUTE_NAME && a.wire === WIRE_LEN);
+  if (!name || text(buf, name) !== 'accuracy_level') return undefined;
+  const i = attribute.find((a) => a.no === ATTRIBUTE_I && a.wire === WIRE_VARINT);
+  return i ? readVarint(buf, readVarint(buf, i.start)[1])[0] : 0;
+}
+
+/** The node's parts with accuracy_level set, or undefined when it is not a MatMulNBits node. */
+function patchNode(buf: Uint8Array, node: Field, level: number): Uint8Array[] | undefined {
+  const own = matMulNBitsFields(buf, node);
+  if (!own) return undefined;
   const parts: Uint8Array[] = [];
   let replaced = false;
   for (const f of own) {
-    const isAccuracy =
-      f.no === NODE_ATTRIBUTE &&
-      f.wire === WIRE_LEN &&
-      [...fields(buf, f.bodyStart, f.end)].some((a) => a.no === ATTRIBUTE_NAME && a.wire === WIRE_LEN && text(buf, a) === 'accuracy_level');
-    if (isAccuracy) {
+    if (accuracyOf(buf, f) !== undefined) {
       parts.push(...accuracyAttribute(level));
       replaced = true;
     } else {
@@ -170,19 +183,8 @@ export function matMulNBitsAccuracyLevels(model: Uint8Array): number[] {
   for (const f of fields(model, 0, model.length)) {
     if (f.no !== MODEL_GRAPH || f.wire !== WIRE_LEN) continue;
     for (const node of fields(model, f.bodyStart, f.end)) {
-      if (node.no !== GRAPH_NODE || node.wire !== WIRE_LEN) continue;
-      const own = [...fields(model, node.bodyStart, node.end)];
-      const opType = own.find((x) => x.no === NODE_OP_TYPE && x.wire === WIRE_LEN);
-      if (!opType || text(model, opType) !== 'MatMulNBits') continue;
-      let level = 0;
-      for (const a of own) {
-        if (a.no !== NODE_ATTRIBUTE || a.wire !== WIRE_LEN) continue;
-        const attr = [...fields(model, a.bodyStart, a.end)];
-        const name = attr.find((x) => x.no === ATTRIBUTE_NAME && x.wire === WIRE_LEN);
-        const i = attr.find((x) => x.no === ATTRIBUTE_I && x.wire === WIRE_VARINT);
-        if (name && i && text(model, name) === 'accuracy_level') level = readVarint(model, readVarint(model, i.start)[1])[0];
-      }
-      levels.push(level);
+      const own = node.no === GRAPH_NODE && node.wire === WIRE_LEN ? matMulNBitsFields(model, node) : undefined;
+      if (own) levels.push(own.map((a) => accuracyOf(model, a)).find((level) => level !== undefined) ?? 0);
     }
   }
   return levels;
