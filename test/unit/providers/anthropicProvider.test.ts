@@ -1,20 +1,14 @@
 // The Anthropic provider against a local server that speaks the real Messages streaming wire format.
 import * as assert from 'node:assert/strict';
 import { AnthropicProvider, type AnthropicSettings } from '../../../src/providers/anthropic/anthropicProvider';
-import type { ChatRequest } from '../../../src/providers/types';
 import { startFakeAnthropicServer, type FakeAnthropicServer } from '../../support/fakeAnthropicServer';
 import { collect, finishOf } from '../../support/chatEvents';
 import { anthropicProviderId, registerAnthropicProvider } from '../../../src/providers/anthropic/registerAnthropicProvider';
-import { describeRemoteProviderContract } from './remoteProviderContract';
+import { contractQuestion, describeRemoteProviderContract } from './remoteProviderContract';
 
 const apiKey = 'sk-ant-test-SECRET-0123456789';
 
-const question: ChatRequest = {
-  messages: [
-    { role: 'system', content: 'Be brief.' },
-    { role: 'user', content: 'How do I reverse a list in Python?' },
-  ],
-};
+const question = contractQuestion;
 
 describe('AnthropicProvider', () => {
   let server: FakeAnthropicServer;

@@ -1,20 +1,14 @@
 // The OpenAI-compatible provider against a local server that speaks the real wire format.
 import * as assert from 'node:assert/strict';
 import { OpenAiProvider, type OpenAiSettings } from '../../../src/providers/openai/openAiProvider';
-import type { ChatRequest } from '../../../src/providers/types';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fakeOpenAiServer';
 import { collect, finishOf } from '../../support/chatEvents';
 import { openAiProviderId, registerOpenAiProvider } from '../../../src/providers/openai/registerOpenAiProvider';
-import { describeRemoteProviderContract } from './remoteProviderContract';
+import { contractQuestion, describeRemoteProviderContract } from './remoteProviderContract';
 
 const apiKey = 'sk-test-SECRET-0123456789';
 
-const question: ChatRequest = {
-  messages: [
-    { role: 'system', content: 'Be brief.' },
-    { role: 'user', content: 'How do I reverse a list in Python?' },
-  ],
-};
+const question = contractQuestion;
 
 describe('OpenAiProvider', () => {
   let server: FakeOpenAiServer;
