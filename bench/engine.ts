@@ -4,12 +4,13 @@
 //   npm run bench:engine [-- --quick] [-- --threads 2] [-- --tokens 64] [-- --rounds 3] [-- --repeat 2]
 //   npm run bench:engine -- --side hearth --model q4    # quick iteration: one side, one model
 //   npm run bench:engine -- --hearth-int4 int8          # Hearth with hearth.local.int4Compute = int8 (opt-in)
+//   npm run bench:engine -- --busy-cores 1              # one core kept busy by another process throughout
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Dtype } from '../models/qwen2Graph';
 import { ENGINE_MALLOC_ENV, engineHostEnv } from '../src/providers/local/engineHostEnv';
-import { type BenchModel, bundleChild, FULL, prepareModel, QUICK, runChild } from './engine/harness';
+import { type BenchModel, bundleChild, FULL, prepareModel, QUICK, runChild, startBusyCores } from './engine/harness';
 import type { SideResult } from './engine/types';
 
 interface RunSettings {
@@ -25,6 +26,8 @@ interface RunSettings {
   hearthSpinning: boolean;
   /** Hearth's hearth.local.int4Compute for this run ('model': as exported, as shipped). */
   hearthInt4: 'model' | 'int8' | 'fp32';
+  /** Processes kept spinning beside both sides while they run (0: a quiet machine). */
+  busyCores: number;
 }
 
 async function runSide(childScript: string, side: 'hearth' | 'transformersjs', dir: string, dtype: Dtype, promptsFile: string, run: RunSettings): Promise<SideResult> {
@@ -36,7 +39,12 @@ async function runSide(childScript: string, side: 'hearth' | 'transformersjs', d
     ...(side === 'hearth' && run.hearthSpinning ? ['--spinning'] : []),
     ...(side === 'hearth' ? ['--int4', run.hearthInt4] : []),
   ];
-  return JSON.parse(await runChild(childScript, args, env, 'RESULT')) as SideResult;
+  const busy = await startBusyCores(run.busyCores);
+  try {
+    return JSON.parse(await runChild(childScript, args, env, 'RESULT')) as SideResult;
+  } finally {
+    await busy.stop();
+  }
 }
 
 /** Each side's best over rounds: a disturbed round on a shared machine does not decide the ratio. */
@@ -112,6 +120,12 @@ function parseInt4(value: string | undefined): RunSettings['hearthInt4'] {
   throw new Error(`--hearth-int4 is 'model', 'int8' or 'fp32', not '${value}'.`);
 }
 
+function parseCount(flag: string, value: string | undefined): number {
+  const n = Number(value ?? 0);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} is a whole number of cores, not '${value}'.`);
+  return n;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -125,6 +139,7 @@ async function main(): Promise<void> {
       'peer-malloc': { type: 'boolean' },
       'hearth-spinning': { type: 'boolean' },
       'hearth-int4': { type: 'string' },
+      'busy-cores': { type: 'string' },
     },
   });
   const threads = Number(values.threads ?? 2);
@@ -137,6 +152,7 @@ async function main(): Promise<void> {
     peerMalloc: values['peer-malloc'] ?? false,
     hearthSpinning: values['hearth-spinning'] ?? false,
     hearthInt4: parseInt4(values['hearth-int4']),
+    busyCores: parseCount('--busy-cores', values['busy-cores']),
   };
   if (values.side !== undefined && values.side !== 'hearth' && values.side !== 'transformersjs') {
     throw new Error(`--side is 'hearth' or 'transformersjs', not '${values.side}'.`);
@@ -158,6 +174,9 @@ async function main(): Promise<void> {
     const malloc = Object.entries(ENGINE_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
     console.error(`  Hearth runs with its engine host's allocator settings (${malloc}); transformers.js ${run.peerMalloc ? 'too (--peer-malloc)' : 'with the defaults (--peer-malloc gives it the same)'}.`);
     console.error(`  onnxruntime thread spinning: transformers.js on (its default), Hearth ${run.hearthSpinning ? 'on (--hearth-spinning)' : 'off (as shipped; --hearth-spinning turns it on)'}.`);
+    if (run.busyCores > 0) {
+      console.error(`  ${run.busyCores} other process(es) keep a core busy each while both sides run (--busy-cores): a machine that is doing something else too.`);
+    }
     if (run.hearthInt4 !== 'model') {
       console.error(`  Hearth multiplies int4 weights in ${run.hearthInt4} (--hearth-int4, the setting hearth.local.int4Compute); transformers.js as the model says. Not the same numbers: not a like-for-like ratio.`);
     }
@@ -181,6 +200,8 @@ async function main(): Promise<void> {
       peakRssOverModelMB: Math.round(h.peakRssMB - sizeMB),
       // Marks a line that is not like for like, so it is never quoted as one.
       ...(run.hearthInt4 !== 'model' ? { hearthInt4: run.hearthInt4 } : {}),
+      // A different scenario from the quiet machine the targets are set for.
+      ...(run.busyCores > 0 ? { busyCores: run.busyCores } : {}),
     }),
   );
 }

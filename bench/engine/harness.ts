@@ -82,3 +82,35 @@ export async function prepareModel(model: BenchModel, cacheDir: string, conversa
   writeFileSync(promptsFile, JSON.stringify(buildPrompts(dir, conversationTokens)));
   return { dir, promptsFile, sizeMB: modelBytes(dir, model.dtype) / 2 ** 20 };
 }
+
+export interface BusyCores {
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+/**
+ * `count` processes that each keep one core busy until stopped: a stand-in for what else runs
+ * beside the chat (a build, a language server, the editor rendering the answer).
+ */
+export async function startBusyCores(count: number): Promise<BusyCores> {
+  const children = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+      await once(child, 'spawn');
+      return child;
+    }),
+  );
+  return {
+    pids: children.map((c) => c.pid ?? -1),
+    stop: async () => {
+      await Promise.all(
+        children.map(async (child) => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = once(child, 'exit');
+          child.kill('SIGKILL');
+          await exited;
+        }),
+      );
+    },
+  };
+}

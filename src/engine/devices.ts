@@ -79,6 +79,33 @@ export interface OpenSessionOptions<T> {
   check?(session: InferenceSession, device: ConcreteDevice): Promise<void>;
 }
 
+/** What a session is opened with; `externalDataFolder` is set when the model is loaded from bytes. */
+export function sessionOptionsFor(
+  device: ConcreteDevice,
+  intraOpNumThreads: number,
+  options: Pick<OpenSessionOptions<unknown>, 'allowSpinning' | 'profileFilePrefix'>,
+  externalDataFolder?: string,
+): InferenceSession.SessionOptions {
+  const externalData = externalDataFolder ? { model_external_initializers_file_folder_path: externalDataFolder } : {};
+  // Spinning worker threads wait for work at full speed; on a machine shared with the editor
+  // they fight it for the cores (measured here under load: 2-4 tok/s spinning, 7-16 not). When a
+  // user turns spinning on, it lasts for a forward pass only (force_spinning_stop): between tokens
+  // and answers the workers sleep (measured with one core busy: 21.9 tok/s instead of 19.4).
+  const spinning = options.allowSpinning ? { intra_op: { allow_spinning: '1' }, force_spinning_stop: '1' } : { intra_op: { allow_spinning: '0' } };
+  return {
+    executionProviders: [device],
+    intraOpNumThreads,
+    graphOptimizationLevel: 'all',
+    // onnxruntime's CPU arena keeps every block it ever grew to (a long prompt's activations,
+    // each step's KV output) for the session's life; without it freed buffers go back to
+    // malloc. Measured on the int4 benchmark: 40-60 MB lower peak RSS, decode speed within noise.
+    enableCpuMemArena: false,
+    extra: { session: { ...spinning, ...externalData } },
+    logSeverityLevel: 3,
+    ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
+  };
+}
+
 export async function openSession<T>(options: OpenSessionOptions<T>, signal?: AbortSignal): Promise<OpenedSession<T>> {
   const skipped: SkippedDevice[] = [];
   const intraOpNumThreads = options.threads > 0 ? options.threads : physicalCores();
@@ -95,21 +122,7 @@ export async function openSession<T>(options: OpenSessionOptions<T>, signal?: Ab
     try {
       const bytes = options.load?.(prepared.path);
       // From bytes, onnxruntime resolves external weight files against this folder (not the working directory).
-      const externalData = bytes ? { model_external_initializers_file_folder_path: dirname(prepared.path) } : {};
-      const sessionOptions: InferenceSession.SessionOptions = {
-        executionProviders: [device],
-        intraOpNumThreads,
-        graphOptimizationLevel: 'all',
-        // onnxruntime's CPU arena keeps every block it ever grew to (a long prompt's activations,
-        // each step's KV output) for the session's life; without it freed buffers go back to
-        // malloc. Measured on the int4 benchmark: 40-60 MB lower peak RSS, decode speed within noise.
-        enableCpuMemArena: false,
-        // Spinning worker threads wait for work at full speed; on a machine shared with the editor
-        // they fight it for the cores (measured here under load: 2-4 tok/s spinning, 7-16 not).
-        extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' }, ...externalData } },
-        logSeverityLevel: 3,
-        ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
-      };
+      const sessionOptions = sessionOptionsFor(device, intraOpNumThreads, options, bytes ? dirname(prepared.path) : undefined);
       session = bytes ? await InferenceSession.create(bytes, sessionOptions) : await InferenceSession.create(prepared.path, sessionOptions);
       if (device !== 'cpu' && options.check) await options.check(session, device);
       return { session, device, skipped, prepared, threads: intraOpNumThreads };

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { loadModel } from '../../../src/engine';
-import { deviceCandidates, failureReason, physicalCores, unavailableReason } from '../../../src/engine/devices';
+import { deviceCandidates, failureReason, physicalCores, sessionOptionsFor, unavailableReason } from '../../../src/engine/devices';
 import { answer, greedy, modelDir } from './engineTestSupport';
 
 describe('devices', () => {
@@ -22,6 +22,16 @@ describe('devices', () => {
   it('turns onnxruntime errors into one readable line', () => {
     const raw = '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 lambda was false. Failed to get a WebGPU adapter: No supported adapters';
     assert.equal(failureReason('webgpu', raw), 'WebGPU: Failed to get a WebGPU adapter: No supported adapters');
+  });
+
+  it('lets threads spin only when asked, and then only while a forward pass runs', () => {
+    const config = (allowSpinning: boolean): unknown => (sessionOptionsFor('cpu', 2, { allowSpinning }).extra as { session: unknown }).session;
+    assert.deepEqual(config(false), { intra_op: { allow_spinning: '0' } });
+    assert.deepEqual(config(true), { intra_op: { allow_spinning: '1' }, force_spinning_stop: '1' });
+    const fromBytes = sessionOptionsFor('cpu', 2, {}, '/models/m/onnx');
+    assert.equal((fromBytes.extra as { session: Record<string, unknown> }).session.model_external_initializers_file_folder_path, '/models/m/onnx');
+    assert.equal(fromBytes.intraOpNumThreads, 2);
+    assert.equal(fromBytes.enableProfiling, undefined);
   });
 
   it('counts physical cores', () => {
