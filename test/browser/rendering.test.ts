@@ -2,6 +2,32 @@
 import * as assert from 'node:assert/strict';
 import { assistantMessage, init, userMessage } from './harness/hostMessages';
 import { useWebview } from './harness/useWebview';
+import type { WebviewPage } from './harness/webviewPage';
+
+/**
+ * Shows `answer` twice: whole (as a loaded conversation) and streamed in uneven deltas, one per
+ * frame, so blocks are cut at every kind of place. Returns both message bodies' HTML, chunks unwrapped.
+ */
+async function streamedAndWhole(view: WebviewPage, answer: string): Promise<[string, string]> {
+  const sizes = [1, 7, 3, 12, 5, 2, 9];
+  const deltas = [];
+  for (let at = 0, i = 0; at < answer.length; i++) {
+    const size = sizes[i % sizes.length];
+    deltas.push({ type: 'delta' as const, messageId: 'streamed', text: answer.slice(at, at + size) });
+    at += size;
+  }
+  await view.deliver(init([assistantMessage('whole', answer)]), { type: 'messageAdded', message: assistantMessage('streamed', '', 'streaming') });
+  await view.deliverEachFrame([...deltas, { type: 'messageDone', messageId: 'streamed', status: 'complete' }]);
+  const [whole = '', streamed = ''] = await view.page.evaluate(() =>
+    ['whole', 'streamed'].map((id) => {
+      const body = document.querySelector(`.message[data-id="${id}"] .message-body`)?.cloneNode(true);
+      if (!(body instanceof HTMLElement)) return '';
+      for (const chunk of body.querySelectorAll('.md-chunk')) chunk.replaceWith(...chunk.childNodes);
+      return body.innerHTML;
+    }),
+  );
+  return [whole, streamed];
+}
 
 describe('webview rendering', () => {
   const fixture = useWebview();
@@ -73,7 +99,6 @@ describe('webview rendering', () => {
   });
 
   it('renders a streamed answer exactly like the same answer rendered whole', async () => {
-    const { view } = fixture;
     const answer = [
       'Intro paragraph\nwith a second line',
       '- a\n- b\n\n  continued item',
@@ -88,25 +113,15 @@ describe('webview rendering', () => {
       '---',
       '```python\nprint("unclosed at the end")',
     ].join('\n\n');
-    // Deterministic uneven chunks, one per frame, so blocks are cut at every kind of place.
-    const sizes = [1, 7, 3, 12, 5, 2, 9];
-    const deltas = [];
-    for (let at = 0, i = 0; at < answer.length; i++) {
-      const size = sizes[i % sizes.length];
-      deltas.push({ type: 'delta' as const, messageId: 'streamed', text: answer.slice(at, at + size) });
-      at += size;
-    }
-    await view.deliver(init([assistantMessage('whole', answer)]), { type: 'messageAdded', message: assistantMessage('streamed', '', 'streaming') });
-    await view.deliverEachFrame([...deltas, { type: 'messageDone', messageId: 'streamed', status: 'complete' }]);
-    const html = await view.page.evaluate(() =>
-      ['whole', 'streamed'].map((id) => {
-        const body = document.querySelector(`.message[data-id="${id}"] .message-body`)?.cloneNode(true);
-        if (!(body instanceof HTMLElement)) return '';
-        for (const chunk of body.querySelectorAll('.md-chunk')) chunk.replaceWith(...chunk.childNodes);
-        return body.innerHTML;
-      }),
-    );
+    const html = await streamedAndWhole(fixture.view, answer);
     assert.ok(html[0].includes('<a class="md-link" href="https://r.example/ref"'), 'reference link resolved');
+    assert.equal(html[1], html[0]);
+  });
+
+  it('resolves a reference link that streamed in before its definition once the answer is done', async () => {
+    const answer = ['See [the docs][d] first.', 'More text with `code`.', '[d]: https://d.example/docs', 'Tail.'].join('\n\n');
+    const html = await streamedAndWhole(fixture.view, answer);
+    assert.ok(html[0].includes('<a class="md-link" href="https://d.example/docs"'), 'reference link resolved');
     assert.equal(html[1], html[0]);
   });
 

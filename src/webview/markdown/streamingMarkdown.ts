@@ -20,6 +20,8 @@ export class StreamingMarkdown {
   private blocksInChunk = 0;
   private openNodes: ChildNode[] = [];
   private dirty = false;
+  /** A reference definition came after blocks already rendered, which may use it. */
+  private lateDefinition = false;
 
   constructor(private readonly target: HTMLElement) {}
 
@@ -54,9 +56,17 @@ export class StreamingMarkdown {
 
     this.removeOpenNodes();
     if (finished > 0) {
-      this.commit(blocks.slice(0, finished));
       const committedLength = final ? tail.length : offsetOfLine(tail, blocks[finished].startLine);
-      this.rememberReferences(tail.slice(0, committedLength));
+      const committed = tail.slice(0, committedLength);
+      if (this.committedChars > 0 && REFERENCE_DEFINITION.test(committed)) this.lateDefinition = true;
+      if (final && this.lateDefinition) {
+        // A link used before its definition streamed in: render the finished text once, whole,
+        // as markdown resolves references anywhere in a document.
+        this.renderWhole();
+        return;
+      }
+      this.commit(blocks.slice(0, finished));
+      this.rememberReferences(committed);
       this.committedChars += committedLength;
     }
     if (final) return;
@@ -82,6 +92,16 @@ export class StreamingMarkdown {
       this.blocksInChunk += group.length;
       next += group.length;
     }
+  }
+
+  private renderWhole(): void {
+    this.target.replaceChildren();
+    this.chunk = undefined;
+    this.blocksInChunk = 0;
+    this.references = {};
+    this.commit(parseTopLevelBlocks(this.text, { references: this.references }));
+    this.committedChars = this.text.length;
+    this.lateDefinition = false;
   }
 
   private removeOpenNodes(): void {
