@@ -24,9 +24,9 @@ describe('devices', () => {
     assert.equal(failureReason('webgpu', raw), 'WebGPU: Failed to get a WebGPU adapter: No supported adapters');
   });
 
-  it('lets threads spin only when asked, and then only while a forward pass runs', () => {
+  it('lets threads spin briefly by default, and fully only when asked and only while a forward pass runs', () => {
     const config = (allowSpinning: boolean): unknown => (sessionOptionsFor('cpu', 2, { allowSpinning }).extra as { session: unknown }).session;
-    assert.deepEqual(config(false), { intra_op: { allow_spinning: '0' } });
+    assert.deepEqual(config(false), { intra_op: { allow_spinning: '1', spin_duration_us: '10' } });
     assert.deepEqual(config(true), { intra_op: { allow_spinning: '1' }, force_spinning_stop: '1' });
     const fromBytes = sessionOptionsFor('cpu', 2, {}, '/models/m/onnx');
     assert.equal((fromBytes.extra as { session: Record<string, unknown> }).session.model_external_initializers_file_folder_path, '/models/m/onnx');
