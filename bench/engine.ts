@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     console.error(`Measuring ${model.name} (${threads} threads, ${tokens} new tokens per answer, best of ${run.rounds} round(s) x ${run.repeat}) ...`);
     const malloc = Object.entries(ENGINE_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
     console.error(`  Hearth runs with its engine host's allocator settings (${malloc}); transformers.js ${run.peerMalloc ? 'too (--peer-malloc)' : 'with the defaults (--peer-malloc gives it the same)'}.`);
-    console.error(`  onnxruntime thread spinning: transformers.js on (its default), Hearth ${run.hearthSpinning ? 'on (--hearth-spinning)' : 'off (as shipped; --hearth-spinning turns it on)'}.`);
+    console.error(`  onnxruntime thread spinning: transformers.js on (its default), Hearth ${run.hearthSpinning ? 'on for a whole forward pass (--hearth-spinning)' : '10 µs before sleeping (as shipped; --hearth-spinning: a whole forward pass)'}.`);
     if (run.busyCores > 0) {
       console.error(`  ${run.busyCores} other process(es) keep a core busy each while both sides run (--busy-cores): a machine that is doing something else too.`);
     }
