@@ -55,16 +55,16 @@ export class StreamingMarkdown {
     const finished = final ? blocks.length : Math.max(0, blocks.length - 1);
 
     this.removeOpenNodes();
+    const committedLength = final ? tail.length : finished > 0 ? offsetOfLine(tail, blocks[finished].startLine) : 0;
+    const committed = tail.slice(0, committedLength);
+    if (this.committedChars > 0 && REFERENCE_DEFINITION.test(committed)) this.lateDefinition = true;
+    if (final && this.lateDefinition) {
+      // A link used before its definition streamed in: render the finished text once, whole,
+      // as markdown resolves references anywhere in a document.
+      this.renderWhole();
+      return;
+    }
     if (finished > 0) {
-      const committedLength = final ? tail.length : offsetOfLine(tail, blocks[finished].startLine);
-      const committed = tail.slice(0, committedLength);
-      if (this.committedChars > 0 && REFERENCE_DEFINITION.test(committed)) this.lateDefinition = true;
-      if (final && this.lateDefinition) {
-        // A link used before its definition streamed in: render the finished text once, whole,
-        // as markdown resolves references anywhere in a document.
-        this.renderWhole();
-        return;
-      }
       this.commit(blocks.slice(0, finished));
       this.rememberReferences(committed);
       this.committedChars += committedLength;
