@@ -1,7 +1,7 @@
 // Where a model's process memory goes: RSS after session create, after each prefill chunk and
 // during decode, under chosen onnxruntime session options. For quick iteration on memory settings.
 //   npx tsx bench/engine/memoryProbe.ts [--model bench-q4-gqa|<folder>] [--arena 0|1] [--pattern 0|1]
-//     [--chunk 512] [--prompt 1000] [--decode 32] [--threads 2] [--gc minor|major] [--kv shared|packed] [--engine]
+//     [--chunk 512] [--prompt 1000] [--decode 32] [--threads 2] [--gc minor|major] [--kv auto|shared|packed] [--engine]
 // --engine runs Hearth's own loadModel()/generate() instead of the raw session loop.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -81,7 +81,7 @@ async function rawLoop(dir: string, opts: Options): Promise<void> {
 }
 
 async function engineLoop(dir: string, opts: Options): Promise<void> {
-  const model = await loadModel(dir, { device: 'cpu', dtype: 'q4', threads: Number(opts.threads ?? 2), sharedKv: opts.kv !== 'packed' });
+  const model = await loadModel(dir, { device: 'cpu', dtype: 'q4', threads: Number(opts.threads ?? 2), kvCache: opts.kv === 'packed' || opts.kv === 'shared' ? opts.kv : 'auto' });
   console.log(`KV layout: ${model.decoder.kvLayout}`);
   report('engine loaded');
   const words = Array.from({ length: Number(opts.prompt ?? 1000) }, (_, i) => `w${i % 97}`).join(' ');

@@ -2,15 +2,18 @@
 // past, returns the last position's logits and the grown cache. Works for the transformers.js
 // export (position_ids input) and the onnxruntime-genai one (GroupQueryAttention derives
 // positions from attention_mask); asks for the last position's logits only when the graph can.
-// With a 'shared' KV layout the present outputs are bound to the past inputs' own buffers.
+// With a 'shared' KV layout the present outputs are bound to the past inputs' own buffers; with
+// 'appended' the graph returns only the new rows (kvRowsRewrite.ts), which are copied into them.
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { EngineError } from './errors';
-import { type KvCache, type KvDataType, type KvLayout, emptyKvCache, reserveKvCache } from './kvCache';
+import { type KvCache, type KvDataType, type KvLayout, emptyKvCache, reserveKvCache, writeKvRows } from './kvCache';
+import { NEW_ROWS_SUFFIX } from './kvRowsRewrite';
 import type { GraphHints } from './modelFolder';
 
 interface LayerNames {
   pastKey: string;
   pastValue: string;
+  /** The output to fetch: the present cache, or its new rows when `kvOutputs` is 'newRows'. */
   presentKey: string;
   presentValue: string;
 }
@@ -22,6 +25,8 @@ export interface GraphIo {
   logitsToKeep?: string;
   logits: string;
   layers: LayerNames[];
+  /** 'present': the graph returns the whole cache; 'newRows': only the rows each pass adds. */
+  kvOutputs: 'present' | 'newRows';
   kvType: KvDataType;
   kvHeads: number;
   headDim: number;
@@ -47,12 +52,17 @@ export interface ForwardResult {
 }
 
 export class DecoderSession {
+  readonly kvLayout: KvLayout;
+
+  /** `kvLayout` defaults to 'packed', and is always 'appended' for a graph that returns new rows. */
   constructor(
     readonly session: InferenceSession,
     readonly io: GraphIo,
-    readonly kvLayout: KvLayout = 'packed',
+    kvLayout: KvLayout = 'packed',
     private readonly runOptions: InferenceSession.RunOptions = {},
-  ) {}
+  ) {
+    this.kvLayout = io.kvOutputs === 'newRows' ? 'appended' : kvLayout === 'appended' ? 'packed' : kvLayout;
+  }
 
   static describe(session: InferenceSession, hints: GraphHints, file: string): GraphIo {
     return describeGraph(session, hints, file);
@@ -71,7 +81,7 @@ export class DecoderSession {
     return emptyKvCache(names, this.io.kvType, this.io.kvHeads, this.io.headDim, this.kvLayout);
   }
 
-  /** A cache with room for `tokens` positions (shared layout; a packed cache grows per step anyway). */
+  /** A cache with room for `tokens` positions (a packed cache is returned as is: it grows per step anyway). */
   reserve(cache: KvCache, tokens: number): KvCache {
     return reserveKvCache(cache, tokens);
   }
@@ -88,13 +98,29 @@ export class DecoderSession {
     }
     if (io.logitsToKeep) feeds[io.logitsToKeep] = new Tensor('int64', BigInt64Array.from([1n]), []);
 
+    if (past.layout === 'appended') {
+      const cache = reserveKvCache(past, total);
+      const fetches: Record<string, null> = { [io.logits]: null };
+      for (const layer of io.layers) {
+        feeds[layer.pastKey] = cacheTensor(cache, layer.pastKey);
+        feeds[layer.pastValue] = cacheTensor(cache, layer.pastValue);
+        fetches[layer.presentKey] = null;
+        fetches[layer.presentValue] = null;
+      }
+      const out = await this.session.run(feeds, fetches, this.runOptions);
+      for (const layer of io.layers) {
+        writeKvRows(cacheTensor(cache, layer.pastKey), out[layer.presentKey] as Tensor, past.length);
+        writeKvRows(cacheTensor(cache, layer.pastValue), out[layer.presentValue] as Tensor, past.length);
+      }
+      return { logits: lastRow(out[io.logits] as Tensor), cache: { ...cache, length: total } };
+    }
+
     if (past.layout === 'shared') {
       const cache = reserveKvCache(past, total);
       const fetches: Record<string, Tensor | null> = { [io.logits]: null };
       for (const layer of io.layers) {
-        const key = cache.tensors.get(layer.pastKey);
-        const value = cache.tensors.get(layer.pastValue);
-        if (!key || !value) throw new RangeError(`the KV cache has no tensor for ${layer.pastKey}`);
+        const key = cacheTensor(cache, layer.pastKey);
+        const value = cacheTensor(cache, layer.pastValue);
         feeds[layer.pastKey] = key;
         feeds[layer.pastValue] = value;
         // The operator sees the same buffer as past and present and appends the new rows in place.
@@ -120,8 +146,10 @@ export class DecoderSession {
  * 'shared' when this graph computes the same logits with past and present bound to one buffer
  * (GroupQueryAttention's in-place mode), else 'packed'. Checked by running it: two one-token
  * steps each way must agree, so a graph that rejects the binding or reads it wrongly stays packed.
+ * A graph that returns new rows (kvRowsRewrite.ts) is 'appended'; check it with appendedKvWorks.
  */
 export async function detectKvLayout(session: InferenceSession, io: GraphIo): Promise<KvLayout> {
+  if (io.kvOutputs === 'newRows') return 'appended';
   const packed = new DecoderSession(session, io, 'packed');
   // Fatal-only logging: a graph that rejects the binding is an expected answer here, not an error.
   const shared = new DecoderSession(session, io, 'shared', { logSeverityLevel: 4 });
@@ -131,16 +159,45 @@ export async function detectKvLayout(session: InferenceSession, io: GraphIo): Pr
     // A capacity of 4 leaves unused rows after the filled ones, as in real use.
     const first = await shared.forward(ids.slice(0, 1), shared.reserve(shared.emptyCache(), 4));
     const actual = await shared.forward(ids.slice(1), first.cache);
-    let scale = 0;
-    let diff = 0;
-    for (let i = 0; i < expected.logits.length; i++) {
-      scale = Math.max(scale, Math.abs(expected.logits[i] as number));
-      diff = Math.max(diff, Math.abs((expected.logits[i] as number) - (actual.logits[i] as number)));
-    }
-    return Number.isFinite(diff) && diff <= 1e-4 * Math.max(1, scale) ? 'shared' : 'packed';
+    return sameLogits(expected.logits, actual.logits) ? 'shared' : 'packed';
   } catch {
     return 'packed';
   }
+}
+
+/**
+ * Whether a graph rewritten to return new KV rows serves a cached, chunked run exactly as one
+ * pass over the whole prompt: first a token, then a two-token chunk, then a token, in buffers
+ * with unused rows after the filled ones, against the four tokens at once.
+ */
+export async function appendedKvWorks(session: InferenceSession, io: GraphIo): Promise<boolean> {
+  const decoder = new DecoderSession(session, io, 'appended', { logSeverityLevel: 4 });
+  try {
+    const ids = [0, 1, 2, 3];
+    const whole = await decoder.forward(ids, decoder.reserve(decoder.emptyCache(), 4));
+    let step = await decoder.forward(ids.slice(0, 1), decoder.reserve(decoder.emptyCache(), 6));
+    step = await decoder.forward(ids.slice(1, 3), step.cache);
+    step = await decoder.forward(ids.slice(3), step.cache);
+    return sameLogits(whole.logits, step.logits);
+  } catch {
+    return false;
+  }
+}
+
+function sameLogits(expected: Float32Array, actual: Float32Array): boolean {
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) {
+    scale = Math.max(scale, Math.abs(expected[i] as number));
+    diff = Math.max(diff, Math.abs((expected[i] as number) - (actual[i] as number)));
+  }
+  return expected.length === actual.length && Number.isFinite(diff) && diff <= 1e-4 * Math.max(1, scale);
+}
+
+function cacheTensor(cache: KvCache, name: string): Tensor {
+  const tensor = cache.tensors.get(name);
+  if (!tensor) throw new RangeError(`the KV cache has no tensor for ${name}`);
+  return tensor;
 }
 
 function intTensor(type: 'int64' | 'int32', values: readonly number[], dims: number[]): Tensor {
@@ -200,6 +257,7 @@ function describeGraph(session: InferenceSession, hints: GraphHints, file: strin
   const presentKeyPattern = outName('present_key_names', 'present.%d.key');
   const presentValuePattern = outName('present_value_names', 'present.%d.value');
   const layers: LayerNames[] = [];
+  let newRowLayers = 0;
   for (let i = 0; inputs.has(pastKeyPattern.replace('%d', String(i))); i++) {
     const names = {
       pastKey: pastKeyPattern.replace('%d', String(i)),
@@ -208,12 +266,18 @@ function describeGraph(session: InferenceSession, hints: GraphHints, file: strin
       presentValue: presentValuePattern.replace('%d', String(i)),
     };
     if (!inputs.has(names.pastValue)) throw incompatible(`input '${names.pastValue}' is missing`);
-    if (!outputs.has(names.presentKey) || !outputs.has(names.presentValue)) {
+    const rows = { presentKey: names.presentKey + NEW_ROWS_SUFFIX, presentValue: names.presentValue + NEW_ROWS_SUFFIX };
+    if (outputs.has(rows.presentKey) && outputs.has(rows.presentValue)) {
+      layers.push({ ...names, ...rows });
+      newRowLayers++;
+    } else if (outputs.has(names.presentKey) && outputs.has(names.presentValue)) {
+      layers.push(names);
+    } else {
       throw incompatible(`outputs '${names.presentKey}'/'${names.presentValue}' are missing`);
     }
-    layers.push(names);
   }
   if (layers.length === 0) throw incompatible(`it has no KV cache inputs ('${pastKeyPattern.replace('%d', '0')}')`);
+  if (newRowLayers !== 0 && newRowLayers !== layers.length) throw incompatible('only some of its layers return new KV rows');
   if (hints.numLayers !== undefined && hints.numLayers !== layers.length) {
     throw incompatible(`the config says ${hints.numLayers} layers but the graph has ${layers.length}`);
   }
@@ -237,6 +301,7 @@ function describeGraph(session: InferenceSession, hints: GraphHints, file: strin
     logitsToKeep: optionalInput('num_logits_to_keep') ?? optionalInput('logits_to_keep'),
     logits,
     layers,
+    kvOutputs: newRowLayers > 0 ? 'newRows' : 'present',
     kvType,
     kvHeads,
     headDim,

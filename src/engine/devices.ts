@@ -73,8 +73,8 @@ export interface OpenSessionOptions<T> {
   profileFilePrefix?: string;
   /** Called per candidate device before opening; throwing stops the search (a model error). */
   prepare(device: ConcreteDevice): T & { path: string };
-  /** The model's bytes to load instead of its file (a patched copy); undefined loads the file. */
-  load?(path: string): Uint8Array | undefined;
+  /** The model's bytes to load on this device instead of its file (a patched copy); undefined loads the file. */
+  load?(path: string, device: ConcreteDevice): Uint8Array | undefined;
   /** Optional smoke test on a GPU session; throwing moves on to the next device. */
   check?(session: InferenceSession, device: ConcreteDevice): Promise<void>;
 }
@@ -132,7 +132,7 @@ export async function openSession<T>(options: OpenSessionOptions<T>, signal?: Ab
     const prepared = options.prepare(device);
     let session: InferenceSession | undefined;
     try {
-      const bytes = options.load?.(prepared.path);
+      const bytes = options.load?.(prepared.path, device);
       // From bytes, onnxruntime resolves external weight files against this folder (not the working directory).
       const sessionOptions = sessionOptionsFor(device, intraOpNumThreads, options, bytes ? dirname(prepared.path) : undefined);
       session = bytes ? await InferenceSession.create(bytes, sessionOptions) : await InferenceSession.create(prepared.path, sessionOptions);

@@ -18,7 +18,14 @@ import {
   type LogParams,
 } from '../protocol/engine';
 import { EngineError, errorMessage } from './errors';
+import type { KvLayout } from './kvCache';
 import { type LoadedModel, loadModel } from './loadedModel';
+
+const KV_LAYOUT_NOTES: Record<KvLayout, string> = {
+  appended: 'KV cache kept in place, new rows appended',
+  shared: 'KV cache updated in place',
+  packed: 'KV cache copied per step',
+};
 
 export function serveEngine(connection: MessageConnection): void {
   let current: { params: LoadModelParams; model: LoadedModel } | undefined;
@@ -43,7 +50,7 @@ export function serveEngine(connection: MessageConnection): void {
       const model = await loadModel(params.modelPath, params, signal);
       current = { params, model };
       const skipped = model.info.skippedDevices.map((s) => `${s.device}: ${s.reason}`).join('; ');
-      const kv = model.decoder.kvLayout === 'shared' ? 'KV cache updated in place' : 'KV cache copied per step';
+      const kv = KV_LAYOUT_NOTES[model.decoder.kvLayout];
       const int4 = model.info.int4Compute === 'model' ? '' : `, ${model.info.int4MatMulsChanged} int4 matmuls set to ${model.info.int4Compute}`;
       const threads = `${model.info.threads} threads${model.info.threadSpinning ? ', spinning' : ''}${int4}`;
       log('info', `Loaded ${model.info.modelFile} (${model.info.dtype}) on ${model.info.device} (${threads}) in ${Math.round(model.info.loadMs)} ms, ${kv}` + (skipped ? ` (skipped ${skipped})` : ''));

@@ -1,17 +1,18 @@
 // The attention KV cache: one key and one value tensor per layer, shaped
 // [batch=1, kv_heads, capacity, head_dim], of which the first `length` positions are filled.
 //
-// Two layouts. 'packed' (any graph): capacity == length, and every forward pass returns a new,
+// Three layouts. 'packed' (any graph): capacity == length, and every forward pass returns a new,
 // one-token-longer set of tensors (onnxruntime copies the past into the present, then the binding
-// copies the present into JS: three copies of the cache alive per step). 'shared' (graphs whose
-// attention is GroupQueryAttention): preallocated buffers that the operator reads as the past and
-// writes as the present in place, so a step only writes its new rows (onnxruntime-node still hands
-// back a copy of each output, which is dropped); rows at or past `length` are unused, which also
-// makes trimming a cached prefix free.
+// copies the present into JS: three copies of the cache alive per step). 'shared' and 'appended'
+// (graphs whose attention is GroupQueryAttention) keep preallocated buffers with room to grow:
+// 'shared' binds them as both past and present, so the operator writes its new rows in place
+// (but onnxruntime-node still hands back a copy of every present output, which is dropped);
+// 'appended' runs a graph rewritten to return only the new rows (kvRowsRewrite.ts), which the
+// engine copies in. Rows at or past `length` are unused, which also makes trimming a cached prefix free.
 import { Tensor } from 'onnxruntime-node';
 
 export type KvDataType = 'float32' | 'float16';
-export type KvLayout = 'packed' | 'shared';
+export type KvLayout = 'packed' | 'shared' | 'appended';
 
 export interface KvCache {
   /** Tokens the cache covers. */
@@ -42,12 +43,12 @@ export function grownCapacity(needed: number): number {
 }
 
 /**
- * A shared-layout cache that holds at least `needed` positions: the same cache when it already
+ * A cache with preallocated rows ('shared' or 'appended') that holds at least `needed` positions: the same cache when it already
  * does, else new buffers with each head's filled rows copied over. The source must not be used
  * afterwards. Packed caches are returned as they are (onnxruntime sizes their next tensors).
  */
 export function reserveKvCache(cache: KvCache, needed: number): KvCache {
-  if (cache.layout !== 'shared' || needed <= cache.capacity) return cache;
+  if (cache.layout === 'packed' || needed <= cache.capacity) return cache;
   const capacity = grownCapacity(needed);
   const tensors = new Map<string, Tensor>();
   for (const [name, tensor] of cache.tensors) {
@@ -60,7 +61,7 @@ export function reserveKvCache(cache: KvCache, needed: number): KvCache {
     }
     tensors.set(name, new Tensor(tensor.type as KvDataType, to, [batch, heads, capacity, headDim]));
   }
-  return { length: cache.length, layout: 'shared', capacity, tensors };
+  return { length: cache.length, layout: cache.layout, capacity, tensors };
 }
 
 /**
@@ -70,8 +71,8 @@ export function reserveKvCache(cache: KvCache, needed: number): KvCache {
 export function sliceKvCache(cache: KvCache, length: number): KvCache {
   if (length === cache.length) return cache;
   if (length > cache.length) throw new RangeError(`cannot slice a ${cache.length}-token KV cache to ${length}`);
-  // Shared buffers: the rows past `length` are simply no longer read.
-  if (cache.layout === 'shared') return { ...cache, length };
+  // Preallocated rows: the rows past `length` are simply no longer read.
+  if (cache.layout !== 'packed') return { ...cache, length };
   const tensors = new Map<string, Tensor>();
   for (const [name, tensor] of cache.tensors) tensors.set(name, sliceSequence(tensor, length));
   return { length, layout: 'packed', capacity: length, tensors };
@@ -85,4 +86,20 @@ function sliceSequence(tensor: Tensor, length: number): Tensor {
   // Head h's first `length` rows move to h * rowOut; each target lies at or before its source.
   for (let h = 1; h < batch * heads; h++) data.copyWithin(h * rowOut, h * rowIn, h * rowIn + rowOut);
   return new Tensor(tensor.type as KvDataType, data.subarray(0, batch * heads * rowOut), [batch, heads, length, headDim]);
+}
+
+/**
+ * Copies `rows` ([batch, heads, n, head_dim]: what one forward pass added) into a preallocated
+ * cache tensor at positions [at, at + n) of each head.
+ */
+export function writeKvRows(target: Tensor, rows: Tensor, at: number): void {
+  const [batch, heads, capacity, headDim] = target.dims as [number, number, number, number];
+  const n = rows.dims[2] as number;
+  if (rows.dims.length !== 4 || rows.dims[1] !== heads || rows.dims[3] !== headDim || at + n > capacity) {
+    throw new RangeError(`KV rows [${rows.dims.join(', ')}] do not fit at ${at} of a [${target.dims.join(', ')}] cache`);
+  }
+  const to = target.data as KvData;
+  const from = rows.data as KvData;
+  const block = n * headDim;
+  for (let h = 0; h < batch * heads; h++) to.set(from.subarray(h * block, (h + 1) * block), (h * capacity + at) * headDim);
 }

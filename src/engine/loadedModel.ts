@@ -1,16 +1,23 @@
 // Loads a model folder onto a device and serves answers from it, one at a time (answers share
 // the session and the prefix cache, so they are queued rather than run concurrently).
 import type { ChatMessage } from '../protocol/chat';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Device, Dtype, GenerationRequest, Int4Compute, LoadedModelInfo } from '../protocol/engine';
-import { DecoderSession, detectKvLayout } from './decoderSession';
+import { DecoderSession, appendedKvWorks, detectKvLayout } from './decoderSession';
 import { openSession } from './devices';
 import { EngineError, errorMessage, throwIfAborted } from './errors';
 import { type GenerationEvent, generateAnswer } from './generation';
 import { INT4_ACCURACY_LEVEL, withMatMulNBitsAccuracy } from './int4Compute';
+import { withNewKvRowOutputs } from './kvRowsRewrite';
 import { type ModelFolder, readModelFolder } from './modelFolder';
 import { PrefixCache } from './prefixCache';
 import { TextCodec } from './textCodec';
+
+/**
+ * Graph files up to this size are rewritten to return new KV rows; a larger one holds its weights
+ * inline (a graph alone is well under a megabyte) and keeps the 'shared' layout.
+ */
+const MAX_KV_REWRITE_BYTES = 64 * 2 ** 20;
 
 export interface LoadModelOptions {
   device?: Device;
@@ -23,8 +30,12 @@ export interface LoadModelOptions {
   defaultMaxNewTokens?: number;
   /** Let onnxruntime's idle threads spin (default false: they would compete with the editor). */
   allowSpinning?: boolean;
-  /** Let GroupQueryAttention graphs update the KV cache in place (default true; false for comparisons). */
-  sharedKv?: boolean;
+  /**
+   * KV cache layout (kvCache.ts). 'auto' (default): on the CPU, 'appended' for a GroupQueryAttention
+   * graph that can be rewritten to return new rows, else 'shared' when the graph allows it, else
+   * 'packed'. 'shared' and 'packed' skip the rewrite; they exist for comparisons.
+   */
+  kvCache?: 'auto' | 'shared' | 'packed';
   /** Profile every run with onnxruntime; the JSON file is written on dispose (benchmarks only). */
   profileFilePrefix?: string;
   /** How int4 (MatMulNBits) weights are multiplied (default 'model': as exported). */
@@ -55,50 +66,74 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
 
   let file = '';
   const int4Compute = options.int4Compute ?? 'model';
+  const kvCache = options.kvCache ?? 'auto';
   let int4MatMulsChanged = 0;
-  const opened = await openSession(
-    {
-      requested,
-      threads: options.threads ?? 0,
-      allowSpinning: options.allowSpinning ?? false,
-      profileFilePrefix: options.profileFilePrefix,
-      load: (path) => {
-        if (int4Compute === 'model') return undefined;
-        const patched = withMatMulNBitsAccuracy(readFileSync(path), INT4_ACCURACY_LEVEL[int4Compute]);
-        int4MatMulsChanged = patched.nodes;
-        return patched.nodes > 0 ? patched.bytes : undefined;
+  const kvNames = {
+    inputIds: folder.graph.inputNames?.input_ids ?? 'input_ids',
+    attentionMask: folder.graph.inputNames?.attention_mask ?? 'attention_mask',
+  };
+  const open = (device: Device, rewriteKv: boolean) =>
+    openSession(
+      {
+        requested: device,
+        threads: options.threads ?? 0,
+        allowSpinning: options.allowSpinning ?? false,
+        profileFilePrefix: options.profileFilePrefix,
+        load: (path, candidate) => {
+          // New-rows KV outputs on the CPU only (on a GPU the cache crosses the bus either way), and
+          // only for a graph file that keeps its weights outside: rewriting inline weights would hold
+          // a second copy of them in memory.
+          const kvRows = rewriteKv && candidate === 'cpu' && statSync(path).size <= MAX_KV_REWRITE_BYTES;
+          if (int4Compute === 'model' && !kvRows) return undefined;
+          let bytes: Uint8Array = readFileSync(path);
+          let changed = false;
+          if (int4Compute !== 'model') {
+            const patched = withMatMulNBitsAccuracy(bytes, INT4_ACCURACY_LEVEL[int4Compute]);
+            int4MatMulsChanged = patched.nodes;
+            if (patched.nodes > 0) [bytes, changed] = [patched.bytes, true];
+          }
+          const rewritten = kvRows ? withNewKvRowOutputs(bytes, kvNames) : undefined;
+          if (rewritten) [bytes, changed] = [rewritten.bytes, true];
+          return changed ? bytes : undefined;
+        },
+        prepare: (candidate) => {
+          const variant = folder.selectVariant(dtype, candidate === 'cpu' ? 'cpu' : 'gpu');
+          file = variant.file;
+          return variant;
+        },
+        // A GPU session can open and still fail on its first run: try one token before trusting it.
+        check: async (session) => {
+          const probe = new DecoderSession(session, DecoderSession.describe(session, folder.graph, file));
+          await probe.forward([0], probe.reserve(probe.emptyCache(), 1));
+        },
       },
-      prepare: (device) => {
-        const variant = folder.selectVariant(dtype, device === 'cpu' ? 'cpu' : 'gpu');
-        file = variant.file;
-        return variant;
-      },
-      // A GPU session can open and still fail on its first run: try one token before trusting it.
-      check: async (session) => {
-        const probe = new DecoderSession(session, DecoderSession.describe(session, folder.graph, file));
-        await probe.forward([0], probe.emptyCache());
-      },
-    },
-    signal,
-  ).catch((err: unknown) => {
-    if (err instanceof EngineError) throw err;
-    throw new EngineError(
-      'badModel',
-      `onnxruntime could not load ${file}: ${errorMessage(err)}`,
-      'The file may be damaged or incomplete (download it again), or need a newer onnxruntime; try another dtype.',
-      file,
-    );
-  });
-  if (signal?.aborted) {
-    await opened.session.release();
-    throwIfAborted(signal);
-  }
+      signal,
+    ).catch((err: unknown) => {
+      if (err instanceof EngineError) throw err;
+      throw new EngineError(
+        'badModel',
+        `onnxruntime could not load ${file}: ${errorMessage(err)}`,
+        'The file may be damaged or incomplete (download it again), or need a newer onnxruntime; try another dtype.',
+        file,
+      );
+    });
+
+  let opened = await open(requested, kvCache === 'auto');
   let decoder: DecoderSession;
   try {
-    const io = DecoderSession.describe(opened.session, folder.graph, file);
+    throwIfAborted(signal);
+    let io = DecoderSession.describe(opened.session, folder.graph, file);
+    if (io.kvOutputs === 'newRows' && !(await appendedKvWorks(opened.session, io))) {
+      // The rewritten graph does not reproduce a whole-prompt pass: load the model as exported.
+      await opened.session.release();
+      const skipped = opened.skipped;
+      opened = { ...(await open('cpu', false)), skipped };
+      io = DecoderSession.describe(opened.session, folder.graph, file);
+    }
     // In-place KV buffers on the CPU only: on a GPU the cache crosses the bus each step either way.
-    const kvLayout = opened.device === 'cpu' && options.sharedKv !== false ? await detectKvLayout(opened.session, io) : 'packed';
+    const kvLayout = opened.device === 'cpu' && kvCache !== 'packed' ? await detectKvLayout(opened.session, io) : 'packed';
     decoder = new DecoderSession(opened.session, io, kvLayout);
+    throwIfAborted(signal);
   } catch (err) {
     await opened.session.release();
     throw err;

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { referenceLogits } from '../../../models/referenceForward';
 import { loadModel, type LoadedModel } from '../../../src/engine';
-import { DecoderSession, detectKvLayout } from '../../../src/engine/decoderSession';
+import { detectKvLayout } from '../../../src/engine/decoderSession';
 import { sliceKvCache } from '../../../src/engine/kvCache';
 import { modelDir } from './engineTestSupport';
 
@@ -18,15 +18,29 @@ const ids = [17, 260, 301, 45, 99, 123, 7, 402, 88, 301, 12, 200];
 /** Longer than a fresh shared cache's first capacity (64), so it has to grow on the way. */
 const longIds = Array.from({ length: 90 }, (_, i) => (i * 37 + 11) % 500);
 
-const layouts = { 'tiny-standard-tjs': 'packed', 'tiny-gqa-tjs': 'shared', 'tiny-gqa-genai': 'shared' } as const;
+/** The layout each model gets by default, and the ones it can be asked for instead. */
+const layouts = {
+  'tiny-standard-tjs': { auto: 'packed', shared: 'packed' },
+  'tiny-gqa-tjs': { auto: 'appended', shared: 'shared' },
+  'tiny-gqa-genai': { auto: 'appended', shared: 'shared' },
+} as const;
 
 for (const name of ['tiny-standard-tjs', 'tiny-gqa-tjs', 'tiny-gqa-genai'] as const) {
   describe(`decoder session (${name})`, () => {
     let model: LoadedModel;
+    let sharedModel: LoadedModel;
+    let packedModel: LoadedModel;
     before(async () => {
-      model = await loadModel(await modelDir(name), { device: 'cpu', dtype: 'fp32', threads: 1 });
+      const dir = await modelDir(name);
+      model = await loadModel(dir, { device: 'cpu', dtype: 'fp32', threads: 1 });
+      sharedModel = await loadModel(dir, { device: 'cpu', dtype: 'fp32', threads: 1, kvCache: 'shared' });
+      packedModel = await loadModel(dir, { device: 'cpu', dtype: 'fp32', threads: 1, kvCache: 'packed' });
     });
-    after(() => model.dispose());
+    after(async () => {
+      await model.dispose();
+      await sharedModel.dispose();
+      await packedModel.dispose();
+    });
 
     it('cached incremental decoding equals full recomputation', async () => {
       const decoder = model.decoder;
@@ -37,34 +51,42 @@ for (const name of ['tiny-standard-tjs', 'tiny-gqa-tjs', 'tiny-gqa-genai'] as co
       assert.ok(maxAbsDiff(full.logits, step.logits) < 1e-4, `max difference ${maxAbsDiff(full.logits, step.logits)}`);
     });
 
-    it(`keeps the KV cache ${layouts[name] === 'shared' ? 'in place (GroupQueryAttention)' : 'packed (standard attention)'}`, async () => {
-      assert.equal(model.decoder.kvLayout, layouts[name]);
-      assert.equal(await detectKvLayout(model.decoder.session, model.decoder.io), layouts[name]);
+    it(`keeps the KV cache ${layouts[name].auto === 'appended' ? 'in place, appending the new rows the rewritten graph returns' : 'packed (standard attention)'}`, async () => {
+      assert.equal(model.decoder.kvLayout, layouts[name].auto);
+      assert.equal(model.decoder.io.kvOutputs, layouts[name].auto === 'appended' ? 'newRows' : 'present');
+      assert.equal(await detectKvLayout(model.decoder.session, model.decoder.io), layouts[name].auto);
+      // Without the rewrite, GroupQueryAttention still updates the cache in place.
+      assert.equal(sharedModel.decoder.kvLayout, layouts[name].shared);
+      assert.equal(await detectKvLayout(sharedModel.decoder.session, sharedModel.decoder.io), layouts[name].shared);
+      assert.equal(packedModel.decoder.kvLayout, 'packed');
     });
 
-    it('gives the same logits with either KV layout, across growth and trimming of the cache', async () => {
-      const packed = new DecoderSession(model.decoder.session, model.decoder.io, 'packed');
-      const layout = model.decoder.kvLayout;
-      // Packed: one forward pass per token after a 3-token prefill.
-      let expected = await packed.forward(longIds.slice(0, 3), packed.emptyCache());
-      for (const id of longIds.slice(3)) expected = await packed.forward([id], expected.cache);
-      // The model's own layout, starting with too little room so the cache must grow mid-answer.
-      let actual = await model.decoder.forward(longIds.slice(0, 3), model.decoder.emptyCache());
-      const firstCapacity = actual.cache.capacity;
-      for (const id of longIds.slice(3)) actual = await model.decoder.forward([id], actual.cache);
-      assert.equal(actual.cache.layout, layout);
-      if (layout === 'shared') assert.ok(actual.cache.capacity > firstCapacity, 'the cache should have grown');
-      assert.ok(maxAbsDiff(expected.logits, actual.logits) < 1e-5, `max difference ${maxAbsDiff(expected.logits, actual.logits)}`);
-      // Trim to the first 4 tokens and continue differently: as if those 4 were all that was fed.
-      const other = [33, 44, 55];
-      let resumed = await model.decoder.forward(other, sliceKvCache(actual.cache, 4));
-      const fresh = await packed.forward([...longIds.slice(0, 4), ...other], packed.emptyCache());
-      assert.equal(resumed.cache.length, 7);
-      assert.ok(maxAbsDiff(fresh.logits, resumed.logits) < 1e-4, `max difference ${maxAbsDiff(fresh.logits, resumed.logits)}`);
-      resumed = await model.decoder.forward([66], resumed.cache);
-      const freshNext = await packed.forward([66], fresh.cache);
-      assert.ok(maxAbsDiff(freshNext.logits, resumed.logits) < 1e-4);
-    });
+    for (const which of ['auto', 'shared'] as const) {
+      it(`gives the packed layout's logits with the ${which} layout, across growth and trimming of the cache`, async () => {
+        const packed = packedModel.decoder;
+        const decoder = (which === 'auto' ? model : sharedModel).decoder;
+        const layout = decoder.kvLayout;
+        // Packed: one forward pass per token after a 3-token prefill.
+        let expected = await packed.forward(longIds.slice(0, 3), packed.emptyCache());
+        for (const id of longIds.slice(3)) expected = await packed.forward([id], expected.cache);
+        // This layout, starting with too little room so the cache must grow mid-answer.
+        let actual = await decoder.forward(longIds.slice(0, 3), decoder.emptyCache());
+        const firstCapacity = actual.cache.capacity;
+        for (const id of longIds.slice(3)) actual = await decoder.forward([id], actual.cache);
+        assert.equal(actual.cache.layout, layout);
+        if (layout !== 'packed') assert.ok(actual.cache.capacity > firstCapacity, 'the cache should have grown');
+        assert.ok(maxAbsDiff(expected.logits, actual.logits) < 1e-5, `max difference ${maxAbsDiff(expected.logits, actual.logits)}`);
+        // Trim to the first 4 tokens and continue differently: as if those 4 were all that was fed.
+        const other = [33, 44, 55];
+        let resumed = await decoder.forward(other, sliceKvCache(actual.cache, 4));
+        const fresh = await packed.forward([...longIds.slice(0, 4), ...other], packed.emptyCache());
+        assert.equal(resumed.cache.length, 7);
+        assert.ok(maxAbsDiff(fresh.logits, resumed.logits) < 1e-4, `max difference ${maxAbsDiff(fresh.logits, resumed.logits)}`);
+        resumed = await decoder.forward([66], resumed.cache);
+        const freshNext = await packed.forward([66], fresh.cache);
+        assert.ok(maxAbsDiff(freshNext.logits, resumed.logits) < 1e-4);
+      });
+    }
 
     it('matches the reference forward pass', async () => {
       const decoder = model.decoder;

@@ -185,11 +185,11 @@ describe('generation (tiny GroupQueryAttention model, in-place KV cache)', () =>
   });
   after(() => model.dispose());
 
-  it('keeps the KV cache in place', () => assert.equal(model.decoder.kvLayout, 'shared'));
+  it('keeps the KV cache in place', () => assert.equal(model.decoder.kvLayout, 'appended'));
   prefixCacheSpecs(() => model);
 
   it('a long answer (the cache grows several times) equals the packed layout\'s answer', async () => {
-    const packed = await loadModel(await modelDir('tiny-gqa-tjs'), { device: 'cpu', threads: 1, sharedKv: false });
+    const packed = await loadModel(await modelDir('tiny-gqa-tjs'), { device: 'cpu', threads: 1, kvCache: 'packed' });
     try {
       assert.equal(packed.decoder.kvLayout, 'packed');
       const request = { messages: [system, user1], maxNewTokens: 300, minNewTokens: 300, sampling: greedy };

@@ -1,14 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { Tensor } from 'onnxruntime-node';
-import { type KvCache, emptyKvCache, grownCapacity, reserveKvCache, sliceKvCache } from '../../../src/engine/kvCache';
+import { type KvCache, emptyKvCache, grownCapacity, reserveKvCache, sliceKvCache, writeKvRows } from '../../../src/engine/kvCache';
 
 const NAME = 'past_key_values.0.key';
 
 /** [1, 2 heads, capacity, 3 head_dim]; filled positions hold head*1000 + position*10 + dim. */
-function sharedCacheOf(length: number, capacity: number): KvCache {
+function sharedCacheOf(length: number, capacity: number, layout: 'shared' | 'appended' = 'shared'): KvCache {
   const data = new Float32Array(2 * capacity * 3).fill(-1);
   for (let h = 0; h < 2; h++) for (let p = 0; p < length; p++) for (let d = 0; d < 3; d++) data[(h * capacity + p) * 3 + d] = h * 1000 + p * 10 + d;
-  return { length, layout: 'shared', capacity, tensors: new Map([[NAME, new Tensor('float32', data, [1, 2, capacity, 3])]]) };
+  return { length, layout, capacity, tensors: new Map([[NAME, new Tensor('float32', data, [1, 2, capacity, 3])]]) };
 }
 
 function rows(cache: KvCache, head: number): number[] {
@@ -20,8 +20,8 @@ function rows(cache: KvCache, head: number): number[] {
 }
 
 describe('KV cache buffers', () => {
-  it('an empty cache has no rows, in either layout', () => {
-    for (const layout of ['packed', 'shared'] as const) {
+  it('an empty cache has no rows, in every layout', () => {
+    for (const layout of ['packed', 'shared', 'appended'] as const) {
       const cache = emptyKvCache([NAME], 'float32', 2, 3, layout);
       assert.equal(cache.length, 0);
       assert.equal(cache.layout, layout);
@@ -39,13 +39,16 @@ describe('KV cache buffers', () => {
   });
 
   it('reserving room copies every head\'s filled rows to the new stride', () => {
-    const before = sharedCacheOf(3, 4);
-    const expected = [rows(before, 0), rows(before, 1)];
-    const after = reserveKvCache(before, 10);
-    assert.ok(after.capacity >= 10);
-    assert.equal(after.length, 3);
-    assert.deepEqual(after.tensors.get(NAME)?.dims, [1, 2, after.capacity, 3]);
-    assert.deepEqual([rows(after, 0), rows(after, 1)], expected);
+    for (const layout of ['shared', 'appended'] as const) {
+      const before = sharedCacheOf(3, 4, layout);
+      const expected = [rows(before, 0), rows(before, 1)];
+      const after = reserveKvCache(before, 10);
+      assert.ok(after.capacity >= 10);
+      assert.equal(after.length, 3);
+      assert.equal(after.layout, layout);
+      assert.deepEqual(after.tensors.get(NAME)?.dims, [1, 2, after.capacity, 3]);
+      assert.deepEqual([rows(after, 0), rows(after, 1)], expected);
+    }
   });
 
   it('reserving what already fits keeps the same buffers', () => {
@@ -66,5 +69,19 @@ describe('KV cache buffers', () => {
     assert.equal(trimmed.tensors.get(NAME), cache.tensors.get(NAME));
     assert.deepEqual(rows(trimmed, 1), [1000, 1001, 1002, 1010, 1011, 1012]);
     assert.throws(() => sliceKvCache(cache, 6), RangeError);
+  });
+
+  it('new rows are written after each head\'s filled rows, leaving the rest alone', () => {
+    const cache = sharedCacheOf(2, 5, 'appended');
+    const tensor = cache.tensors.get(NAME);
+    assert.ok(tensor);
+    // Two new positions for 2 heads of 3 dims: head h, new row r holds 500 + h * 10 + r * 3 + d.
+    const added = new Tensor('float32', Float32Array.from({ length: 12 }, (_, i) => 500 + Math.floor(i / 6) * 10 + (i % 6)), [1, 2, 2, 3]);
+    writeKvRows(tensor, added, 2);
+    const data = tensor.data as Float32Array;
+    assert.deepEqual([...data.subarray(0, 15)], [0, 1, 2, 10, 11, 12, 500, 501, 502, 503, 504, 505, -1, -1, -1]);
+    assert.deepEqual([...data.subarray(15, 30)], [1000, 1001, 1002, 1010, 1011, 1012, 510, 511, 512, 513, 514, 515, -1, -1, -1]);
+    assert.throws(() => writeKvRows(tensor, added, 4), /do not fit/);
+    assert.throws(() => writeKvRows(tensor, new Tensor('float32', new Float32Array(6), [1, 1, 2, 3]), 2), /do not fit/);
   });
 });
