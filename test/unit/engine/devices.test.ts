@@ -34,6 +34,12 @@ describe('devices', () => {
     assert.equal(fromBytes.enableProfiling, undefined);
   });
 
+  it('plans no arena and no memory pattern: a repeated shape must not bring back a freshly mapped block each step', () => {
+    const options = sessionOptionsFor('cpu', 2, {});
+    assert.equal(options.enableCpuMemArena, false);
+    assert.equal(options.enableMemPattern, false);
+  });
+
   it('counts physical cores', () => {
     assert.ok(physicalCores() >= 1);
   });
