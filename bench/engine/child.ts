@@ -80,10 +80,10 @@ async function main(): Promise<void> {
   const turn2 = await measure(async (i) => {
     const id = `bench-conversation-${i}`;
     const turn1 = await bench.answer(prompts.conversation, 16, id);
-    log(`conversation turn 1 (${turn1.promptTokens} tokens): first token ${turn1.ttftMs.toFixed(0)} ms`);
+    log(`conversation turn 1 (${turn1.promptTokens} tokens): first token ${turn1.ttftMs.toFixed(0)} ms, ${turn1.decodeTokensPerSecond.toFixed(1)} tok/s`);
     return bench.answer([...prompts.conversation, { role: 'assistant', content: turn1.text }, prompts.followUp], 8, id);
   });
-  log(`follow-up turn (${turn2.promptTokens} tokens, ${turn2.cachedTokens} cached): first token ${turn2.ttftMs.toFixed(0)} ms`);
+  log(`follow-up turn (${turn2.promptTokens} tokens, ${turn2.cachedTokens} cached): first token ${turn2.ttftMs.toFixed(0)} ms, ${turn2.decodeTokensPerSecond.toFixed(1)} tok/s`);
   await bench.dispose();
 
   const result: SideResult = {
