@@ -1,5 +1,7 @@
-// The engine host's environment. Each decoding step makes onnxruntime-node hand back the whole
-// KV cache as fresh buffers (tens of MB at a few thousand tokens) and frees the last step's.
+// The engine host's environment. For models that do not get the new-rows KV layout (standard
+// attention, or GroupQueryAttention graphs with inline weights), each decoding step makes
+// onnxruntime-node hand back the whole KV cache as fresh buffers (tens of MB at a few thousand
+// tokens) and frees the last step's.
 // glibc starts by serving such blocks with mmap/munmap and trims the heap once 64 MB lie free at
 // its top, so step after step the cache is page-faulted in again: measured here at 550-1100
 // faults and ~20% of the step time at 1000 tokens. From the start, blocks up to 32 MB (glibc's
