@@ -89,13 +89,17 @@ export interface BusyCores {
 }
 
 /**
- * `count` processes that each keep one core busy until stopped: a stand-in for what else runs
- * beside the chat (a build, a language server, the editor rendering the answer).
+ * Keeps a core busy until the process whose pid it is given (`node -e BUSY_LOOP <pid>`) is gone: a
+ * benchmark that is killed (Ctrl+C, a timeout) must not leave a core spinning. It checks every 2^20
+ * iterations, about a millisecond. (The pid is passed because process.ppid is read once, at startup,
+ * which may already be after a quick parent's death.)
  */
+export const BUSY_LOOP = 'const parent = Number(process.argv[1]); for (let i = 0; ; i++) if ((i & 0xfffff) === 0) try { process.kill(parent, 0); } catch { process.exit(0); }';
+
 export async function startBusyCores(count: number): Promise<BusyCores> {
   const children = await Promise.all(
     Array.from({ length: count }, async () => {
-      const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+      const child = spawn(process.execPath, ['-e', BUSY_LOOP, String(process.pid)], { stdio: 'ignore' });
       await once(child, 'spawn');
       return child;
     }),
