@@ -118,7 +118,12 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
       );
     });
 
-  let opened = await open(requested, kvCache === 'auto');
+  let opened = await open(requested, kvCache === 'auto').catch((err: unknown) => {
+    if (kvCache !== 'auto') throw err;
+    // onnxruntime may have refused the rewritten graph: load the model as exported (a damaged
+    // model fails again, with its own error).
+    return open(requested, false);
+  });
   let decoder: DecoderSession;
   try {
     throwIfAborted(signal);
