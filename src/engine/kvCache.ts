@@ -95,11 +95,18 @@ function sliceSequence(tensor: Tensor, length: number): Tensor {
 export function writeKvRows(target: Tensor, rows: Tensor, at: number): void {
   const [batch, heads, capacity, headDim] = target.dims as [number, number, number, number];
   const n = rows.dims[2] as number;
-  if (rows.dims.length !== 4 || rows.dims[1] !== heads || rows.dims[3] !== headDim || at + n > capacity) {
-    throw new RangeError(`KV rows [${rows.dims.join(', ')}] do not fit at ${at} of a [${target.dims.join(', ')}] cache`);
+  if (rows.dims.length !== 4 || rows.dims[1] !== heads || rows.dims[3] !== headDim || at + n > capacity || rows.type !== target.type) {
+    throw new RangeError(`KV rows ${rows.type}[${rows.dims.join(', ')}] do not fit at ${at} of a ${target.type}[${target.dims.join(', ')}] cache`);
   }
-  const to = target.data as KvData;
-  const from = rows.data as KvData;
-  const block = n * headDim;
-  for (let h = 0; h < batch * heads; h++) to.set(from.subarray(h * block, (h + 1) * block), (h * capacity + at) * headDim);
+  // Copied as bytes: float16 data may come as Uint16Array or Float16Array, and set() between
+  // those would convert the values instead of copying them.
+  const to = bytesOf(target.data as KvData);
+  const from = bytesOf(rows.data as KvData);
+  const rowBytes = headDim * (to.length / (batch * heads * capacity * headDim));
+  const block = n * rowBytes;
+  for (let h = 0; h < batch * heads; h++) to.set(from.subarray(h * block, (h + 1) * block), (h * capacity + at) * rowBytes);
+}
+
+function bytesOf(data: ArrayBufferView): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

@@ -83,5 +83,13 @@ describe('KV cache buffers', () => {
     assert.deepEqual([...data.subarray(15, 30)], [1000, 1001, 1002, 1010, 1011, 1012, 510, 511, 512, 513, 514, 515, -1, -1, -1]);
     assert.throws(() => writeKvRows(tensor, added, 4), /do not fit/);
     assert.throws(() => writeKvRows(tensor, new Tensor('float32', new Float32Array(6), [1, 1, 2, 3]), 2), /do not fit/);
+    assert.throws(() => writeKvRows(tensor, new Tensor('float16', new Uint16Array(12), [1, 2, 2, 3]), 2), /do not fit/);
+  });
+
+  it('float16 rows land in place with their bits unchanged', () => {
+    const target = new Tensor('float16', new Uint16Array(2 * 4 * 1).fill(0xffff), [1, 2, 4, 1]);
+    // 0x3c00 is 1.0 and 0x7e01 a NaN with a payload.
+    writeKvRows(target, new Tensor('float16', Uint16Array.from([0x3c00, 0x7e01]), [1, 2, 1, 1]), 1);
+    assert.deepEqual([...(target.data as Uint16Array)], [0xffff, 0x3c00, 0xffff, 0xffff, 0xffff, 0x7e01, 0xffff, 0xffff]);
   });
 });
