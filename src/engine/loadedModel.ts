@@ -8,7 +8,7 @@ import { openSession } from './devices';
 import { EngineError, errorMessage, throwIfAborted } from './errors';
 import { type GenerationEvent, generateAnswer } from './generation';
 import { INT4_ACCURACY_LEVEL, withMatMulNBitsAccuracy } from './int4Compute';
-import { withNewKvRowOutputs } from './kvRowsRewrite';
+import { type KvRowsGraphNames, withNewKvRowOutputs } from './kvRowsRewrite';
 import { type ModelFolder, readModelFolder } from './modelFolder';
 import { PrefixCache } from './prefixCache';
 import { TextCodec } from './textCodec';
@@ -80,21 +80,10 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
         allowSpinning: options.allowSpinning ?? false,
         profileFilePrefix: options.profileFilePrefix,
         load: (path, candidate) => {
-          // New-rows KV outputs on the CPU only (on a GPU the cache crosses the bus either way), and
-          // only for a graph file that keeps its weights outside: rewriting inline weights would hold
-          // a second copy of them in memory.
-          const kvRows = rewriteKv && candidate === 'cpu' && statSync(path).size <= MAX_KV_REWRITE_BYTES;
-          if (int4Compute === 'model' && !kvRows) return undefined;
-          let bytes: Uint8Array = readFileSync(path);
-          let changed = false;
-          if (int4Compute !== 'model') {
-            const patched = withMatMulNBitsAccuracy(bytes, INT4_ACCURACY_LEVEL[int4Compute]);
-            int4MatMulsChanged = patched.nodes;
-            if (patched.nodes > 0) [bytes, changed] = [patched.bytes, true];
-          }
-          const rewritten = kvRows ? withNewKvRowOutputs(bytes, kvNames) : undefined;
-          if (rewritten) [bytes, changed] = [rewritten.bytes, true];
-          return changed ? bytes : undefined;
+          // New-rows KV outputs on the CPU only: on a GPU the cache crosses the bus either way.
+          const patched = patchedGraph(path, int4Compute, rewriteKv && candidate === 'cpu' ? kvNames : undefined);
+          int4MatMulsChanged = patched.int4MatMulsChanged;
+          return patched.bytes;
         },
         prepare: (candidate) => {
           const variant = folder.selectVariant(dtype, candidate === 'cpu' ? 'cpu' : 'gpu');
@@ -200,4 +189,26 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
       await opened.session.release();
     },
   };
+}
+
+/**
+ * The model's graph bytes with the int4 compute choice applied and, given the graph's input names,
+ * the KV cache returned as new rows; undefined when nothing changes (the file loads as it is).
+ * Only a graph file that keeps its weights outside is rewritten for the KV rows: rewriting inline
+ * weights would hold a second copy of them in memory.
+ */
+function patchedGraph(path: string, int4Compute: Int4Compute, kvNames: KvRowsGraphNames | undefined): { bytes?: Uint8Array; int4MatMulsChanged: number } {
+  const kvRows = kvNames !== undefined && statSync(path).size <= MAX_KV_REWRITE_BYTES;
+  if (int4Compute === 'model' && !kvRows) return { int4MatMulsChanged: 0 };
+  let bytes: Uint8Array = readFileSync(path);
+  let changed = false;
+  let int4MatMulsChanged = 0;
+  if (int4Compute !== 'model') {
+    const patched = withMatMulNBitsAccuracy(bytes, INT4_ACCURACY_LEVEL[int4Compute]);
+    int4MatMulsChanged = patched.nodes;
+    if (patched.nodes > 0) [bytes, changed] = [patched.bytes, true];
+  }
+  const rewritten = kvRows ? withNewKvRowOutputs(bytes, kvNames) : undefined;
+  if (rewritten) [bytes, changed] = [rewritten.bytes, true];
+  return changed ? { bytes, int4MatMulsChanged } : { int4MatMulsChanged };
 }
