@@ -54,14 +54,15 @@ export interface ForwardResult {
 export class DecoderSession {
   readonly kvLayout: KvLayout;
 
-  /** `kvLayout` defaults to 'packed', and is always 'appended' for a graph that returns new rows. */
+  /** `kvLayout` defaults to 'packed'; a graph that returns new rows always runs 'appended', and only it can. */
   constructor(
     readonly session: InferenceSession,
     readonly io: GraphIo,
     kvLayout: KvLayout = 'packed',
     private readonly runOptions: InferenceSession.RunOptions = {},
   ) {
-    this.kvLayout = io.kvOutputs === 'newRows' ? 'appended' : kvLayout === 'appended' ? 'packed' : kvLayout;
+    if (io.kvOutputs !== 'newRows' && kvLayout === 'appended') throw new RangeError('the appended KV layout needs a graph that returns new rows');
+    this.kvLayout = io.kvOutputs === 'newRows' ? 'appended' : kvLayout;
   }
 
   static describe(session: InferenceSession, hints: GraphHints, file: string): GraphIo {
@@ -98,36 +99,27 @@ export class DecoderSession {
     }
     if (io.logitsToKeep) feeds[io.logitsToKeep] = new Tensor('int64', BigInt64Array.from([1n]), []);
 
-    if (past.layout === 'appended') {
+    if (past.layout !== 'packed') {
       const cache = reserveKvCache(past, total);
-      const fetches: Record<string, null> = { [io.logits]: null };
-      for (const layer of io.layers) {
-        feeds[layer.pastKey] = cacheTensor(cache, layer.pastKey);
-        feeds[layer.pastValue] = cacheTensor(cache, layer.pastValue);
-        fetches[layer.presentKey] = null;
-        fetches[layer.presentValue] = null;
-      }
-      const out = await this.session.run(feeds, fetches, this.runOptions);
-      for (const layer of io.layers) {
-        writeKvRows(cacheTensor(cache, layer.pastKey), out[layer.presentKey] as Tensor, past.length);
-        writeKvRows(cacheTensor(cache, layer.pastValue), out[layer.presentValue] as Tensor, past.length);
-      }
-      return { logits: lastRow(out[io.logits] as Tensor), cache: { ...cache, length: total } };
-    }
-
-    if (past.layout === 'shared') {
-      const cache = reserveKvCache(past, total);
+      const appended = past.layout === 'appended';
       const fetches: Record<string, Tensor | null> = { [io.logits]: null };
       for (const layer of io.layers) {
         const key = cacheTensor(cache, layer.pastKey);
         const value = cacheTensor(cache, layer.pastValue);
         feeds[layer.pastKey] = key;
         feeds[layer.pastValue] = value;
-        // The operator sees the same buffer as past and present and appends the new rows in place.
-        fetches[layer.presentKey] = key;
-        fetches[layer.presentValue] = value;
+        // 'shared': the operator sees the same buffer as past and present and appends the new rows
+        // in place. 'appended': the graph returns only the new rows, copied in below.
+        fetches[layer.presentKey] = appended ? null : key;
+        fetches[layer.presentValue] = appended ? null : value;
       }
       const out = await this.session.run(feeds, fetches, this.runOptions);
+      if (appended) {
+        for (const layer of io.layers) {
+          writeKvRows(cacheTensor(cache, layer.pastKey), out[layer.presentKey] as Tensor, past.length);
+          writeKvRows(cacheTensor(cache, layer.pastValue), out[layer.presentValue] as Tensor, past.length);
+        }
+      }
       return { logits: lastRow(out[io.logits] as Tensor), cache: { ...cache, length: total } };
     }
 

@@ -43,9 +43,9 @@ export function grownCapacity(needed: number): number {
 }
 
 /**
- * A cache with preallocated rows ('shared' or 'appended') that holds at least `needed` positions: the same cache when it already
- * does, else new buffers with each head's filled rows copied over. The source must not be used
- * afterwards. Packed caches are returned as they are (onnxruntime sizes their next tensors).
+ * A cache with preallocated rows ('shared' or 'appended') that holds at least `needed` positions:
+ * the same cache when it already does, else new buffers with each head's filled rows copied over.
+ * The source must not be used afterwards. Packed caches are returned as they are (onnxruntime sizes their next tensors).
  */
 export function reserveKvCache(cache: KvCache, needed: number): KvCache {
   if (cache.layout === 'packed' || needed <= cache.capacity) return cache;
