@@ -7,7 +7,7 @@
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { EngineError } from './errors';
 import { type KvCache, type KvDataType, type KvLayout, emptyKvCache, reserveKvCache, writeKvRows } from './kvCache';
-import { NEW_ROWS_SUFFIX } from './kvRowsRewrite';
+import { type KvRowsPlacement, NEW_ROWS_SUFFIX } from './kvRowsRewrite';
 import type { GraphHints } from './modelFolder';
 
 interface LayerNames {
@@ -27,6 +27,11 @@ export interface GraphIo {
   layers: LayerNames[];
   /** 'present': the graph returns the whole cache; 'newRows': only the rows each pass adds. */
   kvOutputs: 'present' | 'newRows';
+  /**
+   * With 'newRows', where the graph appends them (kvRowsRewrite.ts): after the past's filled rows
+   * (GroupQueryAttention), or after the whole past buffer, its unfilled rows masked out (Concat).
+   */
+  kvRowsAfter: KvRowsPlacement;
   kvType: KvDataType;
   kvHeads: number;
   headDim: number;
@@ -91,21 +96,26 @@ export class DecoderSession {
     if (ids.length === 0) throw new RangeError('forward needs at least one token');
     const io = this.io;
     const total = past.length + ids.length;
+    // A graph that appends after the whole past buffer sees the buffer as it is (its unfilled rows
+    // masked out) and gets room for the new rows afterwards; the others need the room beforehand.
+    const afterCapacity = past.layout === 'appended' && io.kvRowsAfter === 'capacity';
+    const fed = afterCapacity || past.layout === 'packed' ? past : reserveKvCache(past, total);
     const feeds: Record<string, Tensor> = {};
     feeds[io.inputIds] = intTensor(io.idType, ids, [1, ids.length]);
-    if (io.attentionMask) feeds[io.attentionMask] = onesTensor(io.idType, total);
+    if (io.attentionMask) {
+      feeds[io.attentionMask] = afterCapacity ? maskTensor(io.idType, past.length, fed.capacity, ids.length) : onesTensor(io.idType, total);
+    }
     if (io.positionIds) {
       feeds[io.positionIds] = intTensor(io.idType, ids.map((_, i) => past.length + i), [1, ids.length]);
     }
     if (io.logitsToKeep) feeds[io.logitsToKeep] = new Tensor('int64', BigInt64Array.from([1n]), []);
 
     if (past.layout !== 'packed') {
-      const cache = reserveKvCache(past, total);
       const appended = past.layout === 'appended';
       const fetches: Record<string, Tensor | null> = { [io.logits]: null };
       for (const layer of io.layers) {
-        const key = cacheTensor(cache, layer.pastKey);
-        const value = cacheTensor(cache, layer.pastValue);
+        const key = cacheTensor(fed, layer.pastKey);
+        const value = cacheTensor(fed, layer.pastValue);
         feeds[layer.pastKey] = key;
         feeds[layer.pastValue] = value;
         // 'shared': the operator sees the same buffer as past and present and appends the new rows
@@ -114,6 +124,7 @@ export class DecoderSession {
         fetches[layer.presentValue] = appended ? null : value;
       }
       const out = await this.session.run(feeds, fetches, this.runOptions);
+      const cache = reserveKvCache(fed, total);
       if (appended) {
         for (const layer of io.layers) {
           writeKvRows(cacheTensor(cache, layer.pastKey), out[layer.presentKey] as Tensor, past.length);
@@ -158,15 +169,17 @@ export async function detectKvLayout(session: InferenceSession, io: GraphIo): Pr
 }
 
 /**
- * Whether a graph rewritten to return new KV rows serves a cached, chunked run exactly as one
- * pass over the whole prompt: first a token, then a two-token chunk, then a token, in buffers
- * with unused rows after the filled ones, against the four tokens at once.
+ * Whether a graph rewritten to return new KV rows serves a cached, chunked run as one pass over
+ * the whole prompt: first a token, then a two-token chunk, then a token, in buffers with unused
+ * rows after the filled ones, against the four tokens at once. For a graph that appends after the
+ * whole buffer this also checks that its attention honours the mask over the unused rows.
  */
 export async function appendedKvWorks(session: InferenceSession, io: GraphIo): Promise<boolean> {
   const decoder = new DecoderSession(session, io, 'appended', { logSeverityLevel: 4 });
   try {
     const ids = [0, 1, 2, 3];
-    const whole = await decoder.forward(ids, decoder.reserve(decoder.emptyCache(), 4));
+    // From an empty buffer: a graph that appends after the buffer sees no unfilled rows here.
+    const whole = await decoder.forward(ids, decoder.emptyCache());
     let step = await decoder.forward(ids.slice(0, 1), decoder.reserve(decoder.emptyCache(), 6));
     step = await decoder.forward(ids.slice(1, 3), step.cache);
     step = await decoder.forward(ids.slice(3), step.cache);
@@ -195,6 +208,19 @@ function cacheTensor(cache: KvCache, name: string): Tensor {
 function intTensor(type: 'int64' | 'int32', values: readonly number[], dims: number[]): Tensor {
   if (type === 'int32') return new Tensor('int32', Int32Array.from(values), dims);
   return new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+}
+
+/** A mask over a past buffer of `capacity` rows whose first `filled` hold tokens, then `added` new tokens. */
+function maskTensor(type: 'int64' | 'int32', filled: number, capacity: number, added: number): Tensor {
+  const length = capacity + added;
+  if (type === 'int32') {
+    const mask = new Int32Array(length).fill(1);
+    mask.fill(0, filled, capacity);
+    return new Tensor('int32', mask, [1, length]);
+  }
+  const mask = new BigInt64Array(length).fill(1n);
+  mask.fill(0n, filled, capacity);
+  return new Tensor('int64', mask, [1, length]);
 }
 
 function onesTensor(type: 'int64' | 'int32', length: number): Tensor {
@@ -294,6 +320,7 @@ function describeGraph(session: InferenceSession, hints: GraphHints, file: strin
     logits,
     layers,
     kvOutputs: newRowLayers > 0 ? 'newRows' : 'present',
+    kvRowsAfter: 'filled',
     kvType,
     kvHeads,
     headDim,

@@ -1,4 +1,4 @@
-// Makes a GroupQueryAttention graph return only the KV rows a forward pass adds, not the whole cache.
+// Makes a decoder graph return only the KV rows a forward pass adds, not the whole cache.
 //
 // Why: onnxruntime-node hands every fetched output back as a fresh copy in a new JavaScript buffer,
 // and the in-place KV layout must fetch the present cache to share its buffer, so each step copied
@@ -8,9 +8,15 @@
 // present[:, :, total - n : total], the n rows this pass added, which the engine appends to its
 // own cache buffers (DecoderSession's 'appended' layout).
 //
-// The bounds come from the inputs' shapes: n = input_ids.shape[1] and total = attention_mask.shape[1]
-// (Hearth always feeds an all-ones mask over the whole sequence). Nothing else in the graph changes.
-import { type Field, ONNX, WIRE_LEN, WIRE_VARINT, graphFields, fields, lengthDelimited, rewriteGraph, stringField, subfields, text, varintField, varintValue } from './onnxProtobuf';
+// Two kinds of graph qualify, and they append in different places (KvRowsRewrite.appendsAfter):
+// - GroupQueryAttention (onnxruntime-genai exports): the operator writes the new rows right after
+//   the filled ones, whatever the past buffer's size; Hearth feeds a mask of the filled rows plus n.
+// - Standard attention (transformers.js/optimum exports): present = Concat(past, new rows) on the
+//   sequence axis, so the new rows come after the whole past buffer; Hearth feeds a mask that is 0
+//   on the buffer's unfilled rows, which the graph's own padding mask then leaves out.
+// Either way the rows are the last n of the mask's length: n = input_ids.shape[1] and
+// total = attention_mask.shape[1]. Nothing else in the graph changes.
+import { type Field, ONNX, WIRE_LEN, WIRE_VARINT, graphFields, fields, lengthDelimited, readVarint, rewriteGraph, stringField, subfields, text, varintField, varintValue } from './onnxProtobuf';
 
 export const NEW_ROWS_SUFFIX = '.new_rows';
 
@@ -23,16 +29,24 @@ export interface KvRowsGraphNames {
   attentionMask: string;
 }
 
+/**
+ * Where a forward pass puts its new rows: right after the past's filled rows (GroupQueryAttention),
+ * or after the whole past buffer, whose unfilled rows the attention mask must then exclude (Concat).
+ */
+export type KvRowsPlacement = 'filled' | 'capacity';
+
 export interface KvRowsRewrite {
   bytes: Uint8Array;
   /** Present outputs now returned as new rows (`name + NEW_ROWS_SUFFIX`). */
   presents: string[];
+  appendsAfter: KvRowsPlacement;
 }
 
 /**
- * The model with each GroupQueryAttention present output replaced by its new rows, or undefined
- * when the graph does not qualify (no GroupQueryAttention whose present outputs are all graph
- * outputs, no attention_mask input, or an opset below 10). Throws on malformed protobuf.
+ * The model with each present output replaced by its new rows, or undefined when the graph does
+ * not qualify: its present outputs come neither all from GroupQueryAttention nodes nor all from
+ * sequence-axis Concats of a past input, it has no attention_mask input, or its opset is below 10.
+ * Throws on malformed protobuf.
  */
 export function withNewKvRowOutputs(model: Uint8Array, names: KvRowsGraphNames): KvRowsRewrite | undefined {
   if (defaultOpset(model) < MIN_OPSET) return undefined;
@@ -50,19 +64,32 @@ export function withNewKvRowOutputs(model: Uint8Array, names: KvRowsGraphNames):
     if (name !== undefined) outputs.set(name, f);
   }
 
-  const presents: string[] = [];
+  const gqaPresents: string[] = [];
+  const concatPresents: string[] = [];
   for (const node of graph) {
     if (node.no !== ONNX.graph.node || node.wire !== WIRE_LEN) continue;
     const own = subfields(model, node);
     const opType = own.find((f) => f.no === ONNX.node.opType && f.wire === WIRE_LEN);
-    if (!opType || text(model, opType) !== 'GroupQueryAttention') continue;
-    // Outputs: attention output, present_key, present_value.
+    const op = opType ? text(model, opType) : '';
+    const nodeInputs = own.filter((f) => f.no === ONNX.node.input && f.wire === WIRE_LEN).map((f) => text(model, f));
     const nodeOutputs = own.filter((f) => f.no === ONNX.node.output && f.wire === WIRE_LEN).map((f) => text(model, f));
-    const kv = nodeOutputs.slice(1, 3);
-    if (kv.length !== 2 || !kv.every((name) => outputs.has(name))) return undefined;
-    presents.push(...kv);
+    if (op === 'GroupQueryAttention') {
+      // Outputs: attention output, present_key, present_value.
+      const kv = nodeOutputs.slice(1, 3);
+      if (kv.length !== 2 || !kv.every((name) => outputs.has(name))) return undefined;
+      gqaPresents.push(...kv);
+    } else if (op === 'Concat' && nodeInputs.length === 2 && inputs.has(nodeInputs[0]) && outputs.has(nodeOutputs[0] ?? '')) {
+      // present = Concat(past, new rows) along [batch, heads, sequence, head_dim]'s sequence axis.
+      const axis = intAttribute(model, own, 'axis');
+      if (axis === 2 || axis === -2) concatPresents.push(nodeOutputs[0] as string);
+    }
   }
-  if (presents.length === 0) return undefined;
+  if ((gqaPresents.length === 0) === (concatPresents.length === 0)) return undefined;
+  const presents = gqaPresents.length > 0 ? gqaPresents : concatPresents;
+  // Every present-like graph output must be one of them: a graph returning some caches whole would
+  // need both layouts at once.
+  const covered = new Set(presents);
+  if ([...outputs.keys()].some((name) => name.startsWith('present') && !covered.has(name))) return undefined;
 
   const elemTypes = new Map<string, number>();
   for (const present of presents) {
@@ -87,7 +114,7 @@ export function withNewKvRowOutputs(model: Uint8Array, names: KvRowsGraphNames):
       ...tensorOutput(present + NEW_ROWS_SUFFIX, elemTypes.get(present) as number),
     ]),
   ]);
-  return { bytes, presents };
+  return { bytes, presents, appendsAfter: gqaPresents.length > 0 ? 'filled' : 'capacity' };
 }
 
 /** The model's default-domain ('' or 'ai.onnx') opset version, 0 when it declares none. */
@@ -101,6 +128,26 @@ function defaultOpset(model: Uint8Array): number {
     if ((name === '' || name === 'ai.onnx') && version) return varintValue(model, version);
   }
   return 0;
+}
+
+/** A node's integer attribute, undefined when it has none by that name. */
+function intAttribute(model: Uint8Array, nodeFields: Field[], name: string): number | undefined {
+  for (const f of nodeFields) {
+    if (f.no !== ONNX.node.attribute || f.wire !== WIRE_LEN) continue;
+    const own = subfields(model, f);
+    const key = own.find((a) => a.no === ONNX.attribute.name && a.wire === WIRE_LEN);
+    const value = own.find((a) => a.no === ONNX.attribute.i && a.wire === WIRE_VARINT);
+    if (key && text(model, key) === name && value) return signedVarint(model, value);
+  }
+  return undefined;
+}
+
+/** A varint field's value read as int64 (a negative one takes ten bytes, beyond a double's precision). */
+function signedVarint(model: Uint8Array, field: Field): number {
+  const key = readVarint(model, field.start)[1];
+  let value = 0n;
+  for (let i = key, shift = 0n; i < field.end; i++, shift += 7n) value |= BigInt((model[i] as number) & 0x7f) << shift;
+  return Number(BigInt.asIntN(64, value));
 }
 
 /** ValueInfoProto.type.tensor_type.elem_type, or undefined when it is not a typed tensor. */

@@ -8,7 +8,7 @@ import { openSession } from './devices';
 import { EngineError, errorMessage, throwIfAborted } from './errors';
 import { type GenerationEvent, generateAnswer } from './generation';
 import { INT4_ACCURACY_LEVEL, withMatMulNBitsAccuracy } from './int4Compute';
-import { type KvRowsGraphNames, withNewKvRowOutputs } from './kvRowsRewrite';
+import { type KvRowsGraphNames, type KvRowsPlacement, withNewKvRowOutputs } from './kvRowsRewrite';
 import { type ModelFolder, readModelFolder } from './modelFolder';
 import { PrefixCache } from './prefixCache';
 import { TextCodec } from './textCodec';
@@ -68,6 +68,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
   const int4Compute = options.int4Compute ?? 'model';
   const kvCache = options.kvCache ?? 'auto';
   let int4MatMulsChanged = 0;
+  let kvRowsAfter: KvRowsPlacement = 'filled';
   const kvNames = {
     inputIds: folder.graph.inputNames?.input_ids ?? 'input_ids',
     attentionMask: folder.graph.inputNames?.attention_mask ?? 'attention_mask',
@@ -83,6 +84,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
           // New-rows KV outputs on the CPU only: on a GPU the cache crosses the bus either way.
           const patched = patchedGraph(path, int4Compute, rewriteKv && candidate === 'cpu' ? kvNames : undefined);
           int4MatMulsChanged = patched.int4MatMulsChanged;
+          kvRowsAfter = patched.kvRowsAfter ?? 'filled';
           return patched.bytes;
         },
         prepare: (candidate) => {
@@ -117,6 +119,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
   try {
     throwIfAborted(signal);
     let io = DecoderSession.describe(opened.session, folder.graph, file);
+    io = { ...io, kvRowsAfter };
     if (io.kvOutputs === 'newRows' && !(await appendedKvWorks(opened.session, io))) {
       // The rewritten graph does not reproduce a whole-prompt pass: load the model as exported.
       await opened.session.release();
@@ -197,7 +200,11 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
  * Only a graph file that keeps its weights outside is rewritten for the KV rows: rewriting inline
  * weights would hold a second copy of them in memory.
  */
-function patchedGraph(path: string, int4Compute: Int4Compute, kvNames: KvRowsGraphNames | undefined): { bytes?: Uint8Array; int4MatMulsChanged: number } {
+function patchedGraph(
+  path: string,
+  int4Compute: Int4Compute,
+  kvNames: KvRowsGraphNames | undefined,
+): { bytes?: Uint8Array; int4MatMulsChanged: number; kvRowsAfter?: KvRowsPlacement } {
   const kvRows = kvNames !== undefined && statSync(path).size <= MAX_KV_REWRITE_BYTES;
   if (int4Compute === 'model' && !kvRows) return { int4MatMulsChanged: 0 };
   let bytes: Uint8Array = readFileSync(path);
@@ -210,5 +217,6 @@ function patchedGraph(path: string, int4Compute: Int4Compute, kvNames: KvRowsGra
   }
   const rewritten = kvRows ? withNewKvRowOutputs(bytes, kvNames) : undefined;
   if (rewritten) [bytes, changed] = [rewritten.bytes, true];
-  return changed ? { bytes, int4MatMulsChanged } : { int4MatMulsChanged };
+  const kv = rewritten ? { kvRowsAfter: rewritten.appendsAfter } : {};
+  return changed ? { bytes, int4MatMulsChanged, ...kv } : { int4MatMulsChanged };
 }

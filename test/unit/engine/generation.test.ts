@@ -54,6 +54,23 @@ function prefixCacheSpecs(model: () => LoadedModel): void {
 
 }
 
+/** The in-place cache gives the packed layout's greedy answer, while it grows several times. */
+function longAnswerSpec(name: 'tiny-standard-tjs' | 'tiny-gqa-tjs', model: () => LoadedModel): void {
+  it('a long answer (the cache grows several times) equals the packed layout\'s answer', async () => {
+    const packed = await loadModel(await modelDir(name), { device: 'cpu', threads: 1, kvCache: 'packed' });
+    try {
+      assert.equal(packed.decoder.kvLayout, 'packed');
+      const request = { messages: [system, user1], maxNewTokens: 300, minNewTokens: 300, sampling: greedy };
+      const inPlace = await answer(model(), request);
+      const reference = await answer(packed, request);
+      assert.equal(inPlace.result.usage.completionTokens, 300);
+      assert.equal(inPlace.text, reference.text);
+    } finally {
+      await packed.dispose();
+    }
+  });
+}
+
 describe('generation (tiny model)', () => {
   let model: LoadedModel;
   before(async () => {
@@ -61,8 +78,12 @@ describe('generation (tiny model)', () => {
   });
   after(() => model.dispose());
 
-  it('keeps a packed KV cache (standard attention)', () => assert.equal(model.decoder.kvLayout, 'packed'));
+  it('keeps the KV cache in place (standard attention: new rows after the masked buffer)', () => {
+    assert.equal(model.decoder.kvLayout, 'appended');
+    assert.equal(model.decoder.io.kvRowsAfter, 'capacity');
+  });
   prefixCacheSpecs(() => model);
+  longAnswerSpec('tiny-standard-tjs', () => model);
 
   it('greedy output is deterministic', async () => {
     const request = { messages: [system, user1], maxNewTokens: 30, minNewTokens: 30, sampling: greedy };
@@ -188,19 +209,7 @@ describe('generation (tiny GroupQueryAttention model, in-place KV cache)', () =>
   it('keeps the KV cache in place', () => assert.equal(model.decoder.kvLayout, 'appended'));
   prefixCacheSpecs(() => model);
 
-  it('a long answer (the cache grows several times) equals the packed layout\'s answer', async () => {
-    const packed = await loadModel(await modelDir('tiny-gqa-tjs'), { device: 'cpu', threads: 1, kvCache: 'packed' });
-    try {
-      assert.equal(packed.decoder.kvLayout, 'packed');
-      const request = { messages: [system, user1], maxNewTokens: 300, minNewTokens: 300, sampling: greedy };
-      const inPlace = await answer(model, request);
-      const reference = await answer(packed, request);
-      assert.equal(inPlace.result.usage.completionTokens, 300);
-      assert.equal(inPlace.text, reference.text);
-    } finally {
-      await packed.dispose();
-    }
-  });
+  longAnswerSpec('tiny-gqa-tjs', () => model);
 });
 
 describe('generation (demo model)', () => {
