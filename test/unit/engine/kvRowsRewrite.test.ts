@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { DecoderSession, appendedKvWorks } from '../../../src/engine/decoderSession';
-import { NEW_ROWS_SUFFIX, withNewKvRowOutputs } from '../../../src/engine/kvRowsRewrite';
+import { DecoderSession, type GraphIo, appendedKvWorks } from '../../../src/engine/decoderSession';
+import { type KvRowsPlacement, NEW_ROWS_SUFFIX, withNewKvRowOutputs } from '../../../src/engine/kvRowsRewrite';
 import { modelDir } from './engineTestSupport';
 
 const names = { inputIds: 'input_ids', attentionMask: 'attention_mask' };
@@ -137,11 +137,11 @@ describe('new KV rows rewrite', () => {
       for (const [bytes, works] of [[good.bytes, true], [wrong.bytes, false]] as const) {
         const session = await InferenceSession.create(bytes, await sessionOptionsFor(name));
         try {
-          const io = { ...DecoderSession.describe(session, {}, 'model.onnx'), kvRowsAfter: good.appendsAfter };
+          const io: GraphIo = { ...DecoderSession.describe(session, {}, 'model.onnx'), kvRowsAfter: good.appendsAfter };
           assert.equal(io.kvOutputs, 'newRows');
           assert.equal(await appendedKvWorks(session, io), works, `${name}, ${works ? 'right' : 'wrong'} rows`);
           // Feeding the cache as the other kind of graph expects it fails the check too.
-          const other = good.appendsAfter === 'filled' ? 'capacity' : 'filled';
+          const other: KvRowsPlacement = good.appendsAfter === 'filled' ? 'capacity' : 'filled';
           if (works) assert.equal(await appendedKvWorks(session, { ...io, kvRowsAfter: other }), false, `${name} fed as '${other}'`);
         } finally {
           await session.release();
