@@ -1,8 +1,8 @@
 // Engine benchmark: Hearth's engine vs @huggingface/transformers generate() on the same generated
-// Qwen2.5-0.5B-shaped models (int4 GroupQueryAttention and fp32 standard attention), same threads,
+// Qwen2.5-0.5B-shaped models (int4 GroupQueryAttention, int4 and fp32 standard attention), same threads,
 // greedy. Each side runs in its own child process so peak RSS is its own.
 //   npm run bench:engine [-- --quick] [-- --threads 2] [-- --tokens 64] [-- --rounds 3] [-- --repeat 2]
-//   npm run bench:engine -- --side hearth --model q4    # quick iteration: one side, one model
+//   npm run bench:engine -- --side hearth --model q4    # quick iteration: one side, one model (q4, q4-standard, fp32)
 //   npm run bench:engine -- --hearth-int4 int8          # Hearth with hearth.local.int4Compute = int8 (opt-in)
 //   npm run bench:engine -- --busy-cores 1              # one core kept busy by another process throughout
 import { mkdirSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Dtype } from '../models/qwen2Graph';
 import { ENGINE_MALLOC_ENV, engineHostEnv } from '../src/providers/local/engineHostEnv';
-import { type BenchModel, bundleChild, FULL, prepareModel, QUICK, runChild, startBusyCores } from './engine/harness';
+import { type BenchModel, bundleChild, FULL, parseModelKey, prepareModel, QUICK, runChild, startBusyCores } from './engine/harness';
 import type { SideResult } from './engine/types';
 
 interface RunSettings {
@@ -157,11 +157,9 @@ async function main(): Promise<void> {
   if (values.side !== undefined && values.side !== 'hearth' && values.side !== 'transformersjs') {
     throw new Error(`--side is 'hearth' or 'transformersjs', not '${values.side}'.`);
   }
-  if (values.model !== undefined && values.model !== 'q4' && values.model !== 'fp32') {
-    throw new Error(`--model is 'q4' or 'fp32', not '${values.model}'.`);
-  }
+  const only = parseModelKey(values.model);
   const onlySide: Side | undefined = values.side;
-  const models = (values.quick ? QUICK : FULL).filter((m) => values.model === undefined || m.dtype === values.model);
+  const models = (values.quick ? QUICK : FULL).filter((m) => only === undefined || m.key === only);
   const cacheDir = join(__dirname, '.cache');
   mkdirSync(cacheDir, { recursive: true });
 

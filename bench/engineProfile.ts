@@ -1,12 +1,12 @@
 // Where a decode step goes: onnxruntime's per-operator profile of Hearth's engine and of
 // transformers.js generate() answering the same prompt on the same model, side by side.
 // Profiling slows both sides down (it times every node); compare the columns, not absolute speed.
-//   npm run bench:profile [-- --model q4|fp32] [-- --prompt 200|1000] [-- --tokens 64] [-- --threads 2] [-- --hearth-spinning] [-- --quick]
+//   npm run bench:profile [-- --model q4|q4-standard|fp32] [-- --prompt 200|1000] [-- --tokens 64] [-- --threads 2] [-- --hearth-spinning] [-- --quick]
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { engineHostEnv } from '../src/providers/local/engineHostEnv';
-import { bundleChild, FULL, prepareModel, QUICK, runChild } from './engine/harness';
+import { bundleChild, FULL, parseModelKey, prepareModel, QUICK, runChild } from './engine/harness';
 import { readRunProfile, type RunProfile } from './engine/opProfile';
 
 type Side = 'hearth' | 'transformersjs';
@@ -46,12 +46,12 @@ async function main(): Promise<void> {
       'hearth-spinning': { type: 'boolean' },
     },
   });
-  if (values.model !== undefined && values.model !== 'q4' && values.model !== 'fp32') throw new Error(`--model is 'q4' or 'fp32', not '${values.model}'.`);
+  const key = parseModelKey(values.model) ?? 'q4';
   if (values.prompt !== undefined && values.prompt !== '200' && values.prompt !== '1000') throw new Error(`--prompt is 200 or 1000, not '${values.prompt}'.`);
   const tokens = Math.max(2, Number(values.tokens ?? (values.quick ? 8 : 64)));
   const threads = Number(values.threads ?? 2);
-  const model = (values.quick ? QUICK : FULL).find((m) => m.dtype === (values.model ?? 'q4'));
-  if (!model) throw new Error('no benchmark model for that dtype');
+  const model = (values.quick ? QUICK : FULL).find((m) => m.key === key);
+  if (!model) throw new Error(`no ${values.quick ? 'quick ' : ''}benchmark model '${key}'`);
 
   const cacheDir = join(__dirname, '.cache');
   mkdirSync(cacheDir, { recursive: true });

@@ -9,21 +9,36 @@ import { readManifest } from '../../models/referenceForward';
 import { ensureModel, type TestModelName } from '../../models/testModels';
 import { buildPrompts } from './prompts';
 
+/** What `--model` picks. */
+export const BENCH_MODEL_KEYS = ['q4', 'q4-standard', 'fp32'] as const;
+export type BenchModelKey = (typeof BENCH_MODEL_KEYS)[number];
+
 export interface BenchModel {
+  key: BenchModelKey;
   label: string;
   name: TestModelName;
   dtype: Dtype;
 }
 
 export const FULL: BenchModel[] = [
-  { label: 'int4, GroupQueryAttention', name: 'bench-q4-gqa', dtype: 'q4' },
-  { label: 'fp32, standard attention', name: 'bench-fp32-standard', dtype: 'fp32' },
+  { key: 'q4', label: 'int4, GroupQueryAttention', name: 'bench-q4-gqa', dtype: 'q4' },
+  // The layout of onnx-community's model_q4.onnx: int4 MatMulNBits with standard attention.
+  { key: 'q4-standard', label: 'int4, standard attention', name: 'bench-q4-standard', dtype: 'q4' },
+  { key: 'fp32', label: 'fp32, standard attention', name: 'bench-fp32-standard', dtype: 'fp32' },
 ];
 /** Harness check on tiny models (seconds, numbers meaningless). */
 export const QUICK: BenchModel[] = [
-  { label: 'tiny int4 GQA', name: 'tiny-gqa-tjs', dtype: 'q4' },
-  { label: 'tiny fp32 standard', name: 'tiny-standard-tjs', dtype: 'fp32' },
+  { key: 'q4', label: 'tiny int4 GQA', name: 'tiny-gqa-tjs', dtype: 'q4' },
+  { key: 'fp32', label: 'tiny fp32 standard', name: 'tiny-standard-tjs', dtype: 'fp32' },
 ];
+
+/** The `--model` value as a key, or undefined for all models. */
+export function parseModelKey(value: string | undefined): BenchModelKey | undefined {
+  if (value === undefined) return undefined;
+  const key = BENCH_MODEL_KEYS.find((k) => k === value);
+  if (!key) throw new Error(`--model is one of ${BENCH_MODEL_KEYS.join(', ')}, not '${value}'.`);
+  return key;
+}
 
 export function modelBytes(dir: string, dtype: Dtype): number {
   const file = readManifest(dir).onnxFiles[dtype];

@@ -3,7 +3,8 @@
 // export (position_ids input) and the onnxruntime-genai one (GroupQueryAttention derives
 // positions from attention_mask); asks for the last position's logits only when the graph can.
 // With a 'shared' KV layout the present outputs are bound to the past inputs' own buffers; with
-// 'appended' the graph returns only the new rows (kvRowsRewrite.ts), which are copied into them.
+// 'appended' the graph returns only the new rows (kvRowsRewrite.ts), which are copied into them
+// (a graph that appends after the whole past buffer gets a mask that leaves its unused rows out).
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { EngineError } from './errors';
 import { type KvCache, type KvDataType, type KvLayout, emptyKvCache, reserveKvCache, writeKvRows } from './kvCache';

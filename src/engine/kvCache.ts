@@ -4,11 +4,12 @@
 // Three layouts. 'packed' (any graph): capacity == length, and every forward pass returns a new,
 // one-token-longer set of tensors (onnxruntime copies the past into the present, then the binding
 // copies the present into JS: three copies of the cache alive per step). 'shared' and 'appended'
-// (graphs whose attention is GroupQueryAttention) keep preallocated buffers with room to grow:
-// 'shared' binds them as both past and present, so the operator writes its new rows in place
-// (but onnxruntime-node still hands back a copy of every present output, which is dropped);
-// 'appended' runs a graph rewritten to return only the new rows (kvRowsRewrite.ts), which the
-// engine copies in. Rows at or past `length` are unused, which also makes trimming a cached prefix free.
+// keep preallocated buffers with room to grow: 'shared' (GroupQueryAttention graphs) binds them as
+// both past and present, so the operator writes its new rows in place (but onnxruntime-node still
+// hands back a copy of every present output, which is dropped); 'appended' (GroupQueryAttention or
+// standard attention) runs a graph rewritten to return only the new rows (kvRowsRewrite.ts), which
+// the engine copies in. Rows at or past `length` are unused, which also makes trimming a cached
+// prefix free.
 import { Tensor } from 'onnxruntime-node';
 
 export type KvDataType = 'float32' | 'float16';

@@ -15,7 +15,7 @@ import { TextCodec } from './textCodec';
 
 /**
  * Graph files up to this size are rewritten to return new KV rows; a larger one holds its weights
- * inline (a graph alone is well under a megabyte) and keeps the 'shared' layout.
+ * inline (a graph alone is well under a megabyte) and keeps the 'shared' or 'packed' layout.
  */
 const MAX_KV_REWRITE_BYTES = 64 * 2 ** 20;
 
@@ -31,9 +31,9 @@ export interface LoadModelOptions {
   /** Let onnxruntime's idle threads spin (default false: they would compete with the editor). */
   allowSpinning?: boolean;
   /**
-   * KV cache layout (kvCache.ts). 'auto' (default): on the CPU, 'appended' for a GroupQueryAttention
-   * graph that can be rewritten to return new rows, else 'shared' when the graph allows it, else
-   * 'packed'. 'shared' and 'packed' skip the rewrite; they exist for comparisons.
+   * KV cache layout (kvCache.ts). 'auto' (default): on the CPU, 'appended' for a graph that can be
+   * rewritten to return new rows (GroupQueryAttention or standard attention), else 'shared' when
+   * the graph allows it, else 'packed'. 'shared' and 'packed' skip the rewrite; for comparisons.
    */
   kvCache?: 'auto' | 'shared' | 'packed';
   /** Profile every run with onnxruntime; the JSON file is written on dispose (benchmarks only). */
