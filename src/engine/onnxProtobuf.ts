@@ -19,7 +19,8 @@ export const ONNX = {
   valueInfo: { name: 1, type: 2 },
   type: { tensor: 1 },
   tensorType: { elemType: 1 },
-  tensor: { dims: 1, dataType: 2, name: 8, rawData: 9 },
+  tensor: { dims: 1, dataType: 2, name: 8, rawData: 9, externalData: 13, dataLocation: 14 },
+  stringEntry: { key: 1, value: 2 },
   dataType: { int64: 7 },
 } as const;
 
@@ -46,20 +47,25 @@ export function readVarint(buf: Uint8Array, pos: number): [value: number, next: 
 }
 
 /** The fields of the message in buf[from, to). Throws on bytes that are not well-formed protobuf. */
-export function* fields(buf: Uint8Array, from: number, to: number): Generator<Field> {
+export function fields(buf: Uint8Array, from: number, to: number): Generator<Field> {
+  return fieldsAt((pos) => readVarint(buf, pos), from, to);
+}
+
+/** The fields of the message in [from, to) of bytes read through `varintAt` (a file, say). */
+export function* fieldsAt(varintAt: (pos: number) => [value: number, next: number], from: number, to: number): Generator<Field> {
   let pos = from;
   while (pos < to) {
     const start = pos;
-    const [key, afterKey] = readVarint(buf, pos);
+    const [key, afterKey] = varintAt(pos);
     const no = Math.floor(key / 8);
     const wire = key % 8;
     let end: number;
     let bodyStart = afterKey;
-    if (wire === WIRE_VARINT) end = readVarint(buf, afterKey)[1];
+    if (wire === WIRE_VARINT) end = varintAt(afterKey)[1];
     else if (wire === WIRE_I64) end = afterKey + 8;
     else if (wire === WIRE_I32) end = afterKey + 4;
     else if (wire === WIRE_LEN) {
-      const [length, body] = readVarint(buf, afterKey);
+      const [length, body] = varintAt(afterKey);
       bodyStart = body;
       end = body + length;
     } else throw new Error(`an unsupported protobuf wire type ${wire}`);

@@ -1,6 +1,6 @@
 // A broken model folder fails with an EngineError that names the file and says what to do.
 import * as assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel } from '../../../src/engine';
 import { EngineError } from '../../../src/engine/errors';
@@ -80,7 +80,14 @@ describe('model folders', () => {
   it('a damaged onnx file is named', async () => {
     const dir = await copyOfModel('tiny-standard-tjs');
     writeFileSync(join(dir, 'onnx', 'model.onnx'), 'not a protobuf');
-    await assert.rejects(loadModel(dir, { device: 'cpu' }), namesFile('onnx/model.onnx', /onnxruntime could not load/));
+    await assert.rejects(loadModel(dir, { device: 'cpu' }), namesFile('onnx/model.onnx', /damaged or incomplete/));
+  });
+
+  it('a cut-off onnx file is named', async () => {
+    const dir = await copyOfModel('tiny-standard-tjs');
+    const file = join(dir, 'onnx', 'model.onnx');
+    truncateSync(file, Math.floor(statSync(file).size / 2));
+    await assert.rejects(loadModel(dir, { device: 'cpu' }), namesFile('onnx/model.onnx', /damaged or incomplete/));
   });
 
   it('a missing genai model file is named', async () => {
