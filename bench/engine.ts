@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Dtype } from '../models/qwen2Graph';
 import { ENGINE_MALLOC_ENV, engineHostEnv } from '../src/providers/local/engineHostEnv';
-import { type BenchModel, bundleChild, FULL, parseModelKey, prepareModel, QUICK, runChild, startBusyCores } from './engine/harness';
+import { type BenchModel, bundleChild, EXTRA, FULL, parseModelKey, prepareModel, QUICK, runChild, startBusyCores } from './engine/harness';
 import type { SideResult } from './engine/types';
 
 interface RunSettings {
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   }
   const only = parseModelKey(values.model);
   const onlySide: Side | undefined = values.side;
-  const models = (values.quick ? QUICK : FULL).filter((m) => only === undefined || m.key === only);
+  const models = values.quick ? QUICK.filter((m) => only === undefined || m.key === only) : only === undefined ? FULL : [...FULL, ...EXTRA].filter((m) => m.key === only);
   const cacheDir = join(__dirname, '.cache');
   mkdirSync(cacheDir, { recursive: true });
 

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { engineHostEnv } from '../src/providers/local/engineHostEnv';
-import { bundleChild, FULL, parseModelKey, prepareModel, QUICK, runChild } from './engine/harness';
+import { bundleChild, EXTRA, FULL, parseModelKey, prepareModel, QUICK, runChild } from './engine/harness';
 import { readRunProfile, type RunProfile } from './engine/opProfile';
 
 type Side = 'hearth' | 'transformersjs';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   if (values.prompt !== undefined && values.prompt !== '200' && values.prompt !== '1000') throw new Error(`--prompt is 200 or 1000, not '${values.prompt}'.`);
   const tokens = Math.max(2, Number(values.tokens ?? (values.quick ? 8 : 64)));
   const threads = Number(values.threads ?? 2);
-  const model = (values.quick ? QUICK : FULL).find((m) => m.key === key);
+  const model = (values.quick ? QUICK : [...FULL, ...EXTRA]).find((m) => m.key === key);
   if (!model) throw new Error(`no ${values.quick ? 'quick ' : ''}benchmark model '${key}'`);
 
   const cacheDir = join(__dirname, '.cache');

@@ -32,6 +32,11 @@ export type GenerateOptions = {
   /** Force external weights in the transformers.js layout (genai is always external). */
   externalData?: boolean;
   /**
+   * Keep the weights inside the .onnx file even above the 100 MB at which they otherwise go to an
+   * external file, as onnx-community ships its models under 2 GB (transformers.js layout only).
+   */
+  inlineWeights?: boolean;
+  /**
    * Add the num_logits_to_keep input (default: true for standard attention and for real-size gqa
    * models, as in onnx-community exports; false for the tiny/demo gqa ones, like onnxruntime-genai's).
    */
@@ -45,10 +50,12 @@ const optionsSchema = z.object({
   dtypes: z.array(z.enum(['fp32', 'q4'])).min(1).optional(),
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   externalData: z.boolean().optional(),
+  inlineWeights: z.boolean().optional(),
   logitsToKeepInput: z.boolean().optional(),
 });
 
-export type ResolvedOptions = Required<GenerateOptions>;
+/** inlineWeights is present only when set, so the manifests of models made before it still match. */
+export type ResolvedOptions = Required<Omit<GenerateOptions, 'inlineWeights'>> & { inlineWeights?: true };
 
 export interface Manifest {
   generator: 'hearth-test-model-generator';
@@ -63,6 +70,9 @@ export function resolveOptions(options: GenerateOptions): ResolvedOptions {
   if (!parsed.success) throw new Error(`Invalid model generator options: ${z.prettifyError(parsed.error)}`);
   const o = parsed.data;
   const dtypes: Dtype[] = [...new Set<Dtype>(o.dtypes ?? ['fp32'])];
+  if (o.inlineWeights && (o.layout === 'genai' || o.externalData)) {
+    throw new Error('inlineWeights is for the transformers.js layout without externalData.');
+  }
   if (o.layout === 'genai' && dtypes.length !== 1) {
     throw new Error(`The genai layout holds one model.onnx; pass one dtype, not ${dtypes.join(', ')}.`);
   }
@@ -74,6 +84,7 @@ export function resolveOptions(options: GenerateOptions): ResolvedOptions {
     seed: o.seed ?? 42,
     externalData: o.externalData ?? false,
     logitsToKeepInput: o.logitsToKeepInput ?? (o.attention === 'standard' || o.shape === 'qwen2.5-0.5b'),
+    ...(o.inlineWeights ? { inlineWeights: true as const } : {}),
   };
 }
 
@@ -125,7 +136,8 @@ export async function generateModel(outDir: string, options: GenerateOptions, si
     const file = onnxFileName(o.layout, dtype);
     const path = join(outDir, file);
     mkdirSync(dirname(path), { recursive: true });
-    const external = o.layout === 'genai' || o.externalData || estimatedWeightBytes(shape, dtype) > EXTERNAL_DATA_THRESHOLD_BYTES;
+    const large = estimatedWeightBytes(shape, dtype) > EXTERNAL_DATA_THRESHOLD_BYTES && !o.inlineWeights;
+    const external = o.layout === 'genai' || o.externalData || large;
     const store: TensorStore = external
       ? new ExternalTensorStore(o.layout === 'genai' ? `${path}.data` : `${path}_data`)
       : new InlineTensorStore();

@@ -18,6 +18,7 @@ export const TEST_MODELS = {
   'bench-q4-gqa': { shape: 'qwen2.5-0.5b', layout: 'transformersjs', attention: 'gqa', dtypes: ['q4'] },
   'bench-fp32-standard': { shape: 'qwen2.5-0.5b', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'] },
   'bench-q4-standard': { shape: 'qwen2.5-0.5b', layout: 'transformersjs', attention: 'standard', dtypes: ['q4'] },
+  'bench-q4-standard-inline': { shape: 'qwen2.5-0.5b', layout: 'transformersjs', attention: 'standard', dtypes: ['q4'], inlineWeights: true },
 } as const satisfies Record<string, GenerateOptions>;
 
 export type TestModelName = keyof typeof TEST_MODELS;

@@ -10,7 +10,7 @@ import { ensureModel, type TestModelName } from '../../models/testModels';
 import { buildPrompts } from './prompts';
 
 /** What `--model` picks. */
-export const BENCH_MODEL_KEYS = ['q4', 'q4-standard', 'fp32'] as const;
+export const BENCH_MODEL_KEYS = ['q4', 'q4-standard', 'fp32', 'q4-inline'] as const;
 export type BenchModelKey = (typeof BENCH_MODEL_KEYS)[number];
 
 export interface BenchModel {
@@ -25,6 +25,11 @@ export const FULL: BenchModel[] = [
   // The layout of onnx-community's model_q4.onnx: int4 MatMulNBits with standard attention.
   { key: 'q4-standard', label: 'int4, standard attention', name: 'bench-q4-standard', dtype: 'q4' },
   { key: 'fp32', label: 'fp32, standard attention', name: 'bench-fp32-standard', dtype: 'fp32' },
+];
+/** Run only when `--model` names them. */
+export const EXTRA: BenchModel[] = [
+  // bench-q4-standard's weights inside its .onnx file, as onnx-community ships models under 2 GB.
+  { key: 'q4-inline', label: 'int4, standard attention, weights inline', name: 'bench-q4-standard-inline', dtype: 'q4' },
 ];
 /** Harness check on tiny models (seconds, numbers meaningless). */
 export const QUICK: BenchModel[] = [

@@ -5,11 +5,12 @@
 // Why: Hearth's graph rewrites (kvRowsRewrite.ts, int4Compute.ts) hand onnxruntime the model as
 // bytes. Most transformers.js/onnx-community models keep their weights inline (one model_q4.onnx
 // of hundreds of MB), and rewriting those bytes would hold the weights in JavaScript once or twice
-// more while onnxruntime loads them. Here the file is walked with positional reads: the weights are
-// skipped, never read, and the graph that is left is well under a megabyte.
+// more while onnxruntime loads them. Here the file is walked with positional reads: the large
+// weights are skipped, never read, and what is left in the graph is the small tensors (norms,
+// quantization scales: an eighth of an int4 model).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type Field, ONNX, WIRE_LEN, concat, fieldsAt, lengthDelimited, readVarint, stringField, varintField } from './onnxProtobuf';
+import { type Field, ONNX, WIRE_LEN, concat, fields, fieldsAt, lengthDelimited, readVarint, stringField, text, varintField } from './onnxProtobuf';
 
 /** Initializers whose data is at least this large are referenced; smaller ones stay inline. */
 const MIN_REFERENCED_BYTES = 1024;
@@ -38,9 +39,12 @@ export function graphWithWeightsByReference(path: string): WeightsByReference {
         parts.push(file.bytes(f.start, f.end));
         continue;
       }
+      const graphFields = [...file.fields(f.bodyStart, f.end)];
+      const readAnywhere = tensorsReadAnywhere(file, graphFields);
       const graph: Uint8Array[] = [];
-      for (const g of file.fields(f.bodyStart, f.end)) {
-        const tensor = g.no === ONNX.graph.initializer && g.wire === WIRE_LEN && g.end - g.bodyStart >= MIN_REFERENCED_BYTES ? referencedTensor(file, g, location) : undefined;
+      for (const g of graphFields) {
+        const large = g.no === ONNX.graph.initializer && g.wire === WIRE_LEN && g.end - g.bodyStart >= MIN_REFERENCED_BYTES;
+        const tensor = large ? referencedTensor(file, g, location, readAnywhere) : undefined;
         if (tensor) referenced++;
         graph.push(...(tensor ?? [file.bytes(g.start, g.end)]));
       }
@@ -52,12 +56,42 @@ export function graphWithWeightsByReference(path: string): WeightsByReference {
   }
 }
 
+/**
+ * Initializers whose place in memory does not matter. onnxruntime maps a referenced tensor's bytes
+ * where they lie in the file, so one whose data starts at an odd offset sits at an odd address
+ * whenever an operator reads it (measured on the int4 benchmark model written inline: a 1000-token
+ * prefill 2.85 s with MatMulNBits' scales placed so, 2.64-2.73 s with them kept in the graph). The
+ * weights of MatMulNBits and MatMul (input B) are repacked into onnxruntime's own aligned buffers
+ * at load, and an embedding table (Gather's data) is read one row per token: those are referenced
+ * wherever they lie. Others are referenced only when aligned, else kept in the graph.
+ */
+function tensorsReadAnywhere(file: PositionalReader, graphFields: Field[]): Set<string> {
+  const names = new Set<string>();
+  const inputIndex: Record<string, number> = { MatMulNBits: 1, MatMul: 1, Gather: 0 };
+  for (const g of graphFields) {
+    if (g.no !== ONNX.graph.node || g.wire !== WIRE_LEN) continue;
+    const node = file.bytes(g.bodyStart, g.end);
+    const own = [...fields(node, 0, node.length)];
+    const opType = own.find((n) => n.no === ONNX.node.opType && n.wire === WIRE_LEN);
+    const index = opType ? inputIndex[text(node, opType)] : undefined;
+    const input = index === undefined ? undefined : own.filter((n) => n.no === ONNX.node.input && n.wire === WIRE_LEN)[index];
+    if (input) names.add(text(node, input));
+  }
+  return names;
+}
+
+/** Data at this alignment suits any operator (onnxruntime aligns its own allocations to 64 bytes). */
+const ALIGNMENT = 64;
+
 /** The initializer as a reference to its raw_data's place in the file, or undefined to keep it as it is. */
-function referencedTensor(file: PositionalReader, initializer: Field, location: string): Uint8Array[] | undefined {
+function referencedTensor(file: PositionalReader, initializer: Field, location: string, readAnywhere: Set<string>): Uint8Array[] | undefined {
   const own = [...file.fields(initializer.bodyStart, initializer.end)];
   const raw = own.find((f) => f.no === ONNX.tensor.rawData && f.wire === WIRE_LEN);
   // Data in typed fields (float_data, ...) or already external: nothing to gain.
   if (!raw || raw.end - raw.bodyStart < MIN_REFERENCED_BYTES || own.some((f) => f.no === ONNX.tensor.externalData)) return undefined;
+  const name = own.find((f) => f.no === ONNX.tensor.name && f.wire === WIRE_LEN);
+  const named = name ? new TextDecoder().decode(file.bytes(name.bodyStart, name.end)) : '';
+  if (raw.bodyStart % ALIGNMENT !== 0 && !readAnywhere.has(named)) return undefined;
   const entry = (key: string, value: string): Uint8Array[] =>
     lengthDelimited(ONNX.tensor.externalData, [...stringField(ONNX.stringEntry.key, key), ...stringField(ONNX.stringEntry.value, value)]);
   return lengthDelimited(ONNX.graph.initializer, [

@@ -5,21 +5,27 @@ import { copyFileSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, t
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { ONNX, graphFields, subfields, text } from '../../../src/engine/onnxProtobuf';
+import { type Field, ONNX, graphFields, subfields, text } from '../../../src/engine/onnxProtobuf';
 import { graphWithWeightsByReference } from '../../../src/engine/weightsByReference';
 import { modelDir } from './engineTestSupport';
 
-/** [offset, length] of every external-data reference in a model's bytes. */
-function references(bytes: Uint8Array): [offset: number, length: number][] {
-  const out: [number, number][] = [];
+/** Initializer name -> [offset, length] of every external-data reference in a model's bytes. */
+function references(bytes: Uint8Array): Map<string, [offset: number, length: number]>;
+function references(bytes: Uint8Array, offsetsOnly: true): Map<string, number>;
+function references(bytes: Uint8Array, offsetsOnly = false): Map<string, [number, number] | number> {
+  const out = new Map<string, [number, number] | number>();
   for (const f of graphFields(bytes) ?? []) {
     if (f.no !== ONNX.graph.initializer) continue;
+    const own = subfields(bytes, f);
     const entries = new Map<string, string>();
-    for (const e of subfields(bytes, f).filter((s) => s.no === ONNX.tensor.externalData)) {
+    for (const e of own.filter((s) => s.no === ONNX.tensor.externalData)) {
       const [key, value] = subfields(bytes, e);
       if (key && value) entries.set(text(bytes, key), text(bytes, value));
     }
-    if (entries.size > 0) out.push([Number(entries.get('offset')), Number(entries.get('length'))]);
+    if (entries.size === 0) continue;
+    const name = text(bytes, own.find((s) => s.no === ONNX.tensor.name) as Field);
+    const offset = Number(entries.get('offset'));
+    out.set(name, offsetsOnly ? offset : [offset, Number(entries.get('length'))]);
   }
   return out;
 }
@@ -69,7 +75,7 @@ describe('weights by reference', () => {
       copyFileSync(inlineFile, copy);
       const fd = openSync(copy, 'r+');
       try {
-        for (const [offset, length] of references(bytes)) writeSync(fd, Buffer.alloc(length, 0xa5), 0, length, offset);
+        for (const [offset, length] of references(bytes).values()) writeSync(fd, Buffer.alloc(length, 0xa5), 0, length, offset);
       } finally {
         closeSync(fd);
       }
@@ -78,6 +84,35 @@ describe('weights by reference', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('references a misaligned tensor only when onnxruntime repacks it or reads it row by row', async () => {
+    const file = join(await modelDir('tiny-gqa-tjs'), 'onnx', 'model_q4.onnx');
+    const { bytes, referenced } = graphWithWeightsByReference(file);
+    assert.ok(referenced > 0);
+    // Which initializer each node reads as MatMulNBits/MatMul weights or as a Gather table.
+    const anywhere = new Set<string>();
+    const inline = new Map<string, number>();
+    for (const f of graphFields(bytes) ?? []) {
+      if (f.no !== ONNX.graph.node && f.no !== ONNX.graph.initializer) continue;
+      const own = subfields(bytes, f);
+      if (f.no === ONNX.graph.node) {
+        const op = text(bytes, own.find((s) => s.no === ONNX.node.opType) as Field);
+        const inputs = own.filter((s) => s.no === ONNX.node.input).map((s) => text(bytes, s));
+        const index = op === 'Gather' ? 0 : op === 'MatMulNBits' || op === 'MatMul' ? 1 : -1;
+        if (index >= 0 && inputs[index]) anywhere.add(inputs[index] as string);
+      }
+      if (f.no === ONNX.graph.initializer && own.some((s) => s.no === ONNX.tensor.rawData)) {
+        inline.set(text(bytes, own.find((s) => s.no === ONNX.tensor.name) as Field), f.end - f.start);
+      }
+    }
+    const offsets = references(bytes, true);
+    assert.ok(offsets.size > 0);
+    for (const [name, offset] of offsets) assert.ok(offset % 64 === 0 || anywhere.has(name), `${name} is referenced at offset ${offset}`);
+    // Both cases occur in this model: weights referenced at odd offsets, and misaligned MatMulNBits
+    // scales kept in the graph.
+    assert.ok([...offsets.values()].some((offset) => offset % 64 !== 0), 'no misaligned weights were referenced');
+    assert.ok([...inline.keys()].some((name) => /scales/.test(name) && (inline.get(name) as number) >= 1024), 'no scales were kept in the graph');
   });
 
   it('leaves a graph whose weights are already in an external file byte for byte as it is', async () => {
