@@ -88,8 +88,14 @@ export class DecoderSession {
     return emptyKvCache(names, this.io.kvType, this.io.kvHeads, this.io.headDim, this.kvLayout);
   }
 
-  /** A cache with room for `tokens` positions (a packed cache is returned as is: it grows per step anyway). */
+  /**
+   * A cache with room for `tokens` positions. A packed cache is returned as is (it grows per step
+   * anyway), and so is the cache of a graph that appends after the whole buffer: it attends over
+   * every row of the buffer, so rows reserved ahead would cost it work in every pass until filled
+   * (forward makes room for a pass's rows after it instead).
+   */
   reserve(cache: KvCache, tokens: number): KvCache {
+    if (cache.layout === 'appended' && this.io.kvRowsAfter === 'capacity') return cache;
     return reserveKvCache(cache, tokens);
   }
 
