@@ -63,6 +63,18 @@ for (const name of ['tiny-standard-tjs', 'tiny-gqa-tjs', 'tiny-gqa-genai'] as co
       assert.equal(packedModel.decoder.kvLayout, 'packed');
     });
 
+    it(name === 'tiny-standard-tjs' ? 'makes room for new rows after each pass, not ahead: the graph attends over the whole buffer' : 'reserves room ahead for a long prompt', async () => {
+      const decoder = model.decoder;
+      const first = await decoder.forward(ids.slice(0, 3), decoder.emptyCache());
+      const reserved = decoder.reserve(first.cache, 500);
+      if (name === 'tiny-standard-tjs') assert.equal(reserved.capacity, first.cache.capacity);
+      else assert.ok(reserved.capacity >= 500, `capacity ${reserved.capacity}`);
+      // Either way the next pass's rows fit.
+      const next = await decoder.forward(longIds.slice(0, 60), reserved);
+      assert.equal(next.cache.length, 63);
+      assert.ok(next.cache.capacity >= 63);
+    });
+
     for (const which of ['auto', 'shared'] as const) {
       it(`gives the packed layout's logits with the ${which} layout, across growth and trimming of the cache`, async () => {
         const packed = packedModel.decoder;
