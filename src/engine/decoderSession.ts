@@ -7,7 +7,7 @@
 // (a graph that appends after the whole past buffer gets a mask that leaves its unused rows out).
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { EngineError } from './errors';
-import { type KvCache, type KvDataType, type KvLayout, emptyKvCache, reserveKvCache, writeKvRows } from './kvCache';
+import { type KvCache, type KvDataType, type KvLayout, compactKvCache, emptyKvCache, reserveKvCache, writeKvRows } from './kvCache';
 import { type KvRowsPlacement, NEW_ROWS_SUFFIX } from './kvRowsRewrite';
 import type { GraphHints } from './modelFolder';
 
@@ -104,9 +104,10 @@ export class DecoderSession {
     const io = this.io;
     const total = past.length + ids.length;
     // A graph that appends after the whole past buffer sees the buffer as it is (its unfilled rows
-    // masked out) and gets room for the new rows afterwards; the others need the room beforehand.
+    // masked out, and not many of them: a trimmed prefix's are dropped) and gets room for the new
+    // rows afterwards; the others need the room beforehand.
     const afterCapacity = past.layout === 'appended' && io.kvRowsAfter === 'capacity';
-    const fed = afterCapacity || past.layout === 'packed' ? past : reserveKvCache(past, total);
+    const fed = afterCapacity ? compactKvCache(past, total) : reserveKvCache(past, total);
     const feeds: Record<string, Tensor> = {};
     feeds[io.inputIds] = intTensor(io.idType, ids, [1, ids.length]);
     if (io.attentionMask) {

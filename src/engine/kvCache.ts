@@ -50,7 +50,23 @@ export function grownCapacity(needed: number): number {
  */
 export function reserveKvCache(cache: KvCache, needed: number): KvCache {
   if (cache.layout === 'packed' || needed <= cache.capacity) return cache;
+  return withCapacity(cache, grownCapacity(needed));
+}
+
+/**
+ * A preallocated cache whose buffers hold no more rows than a cache grown to `needed` would: the
+ * same cache, or, after a long cached prefix was trimmed, its filled rows in smaller buffers. For
+ * a graph that attends over the whole buffer, every unused row costs work in every pass.
+ * The source must not be used afterwards.
+ */
+export function compactKvCache(cache: KvCache, needed: number): KvCache {
   const capacity = grownCapacity(needed);
+  if (cache.layout === 'packed' || cache.capacity <= capacity) return cache;
+  return withCapacity(cache, capacity);
+}
+
+/** The cache in new buffers of `capacity` rows, each head's filled rows copied over. */
+function withCapacity(cache: KvCache, capacity: number): KvCache {
   const tensors = new Map<string, Tensor>();
   for (const [name, tensor] of cache.tensors) {
     const [batch, heads, oldCapacity, headDim] = tensor.dims as [number, number, number, number];

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Tensor } from 'onnxruntime-node';
-import { type KvCache, emptyKvCache, grownCapacity, reserveKvCache, sliceKvCache, writeKvRows } from '../../../src/engine/kvCache';
+import { type KvCache, compactKvCache, emptyKvCache, grownCapacity, reserveKvCache, sliceKvCache, writeKvRows } from '../../../src/engine/kvCache';
 
 const NAME = 'past_key_values.0.key';
 
@@ -49,6 +49,19 @@ describe('KV cache buffers', () => {
       assert.deepEqual(after.tensors.get(NAME)?.dims, [1, 2, after.capacity, 3]);
       assert.deepEqual([rows(after, 0), rows(after, 1)], expected);
     }
+  });
+
+  it('compacting a trimmed cache keeps its filled rows in buffers no larger than growth would make', () => {
+    const trimmed = sliceKvCache(sharedCacheOf(500, 2080, 'appended'), 5);
+    const expected = [rows(trimmed, 0), rows(trimmed, 1)];
+    const compact = compactKvCache(trimmed, 6);
+    assert.equal(compact.capacity, grownCapacity(6));
+    assert.equal(compact.length, 5);
+    assert.deepEqual(compact.tensors.get(NAME)?.dims, [1, 2, grownCapacity(6), 3]);
+    assert.deepEqual([rows(compact, 0), rows(compact, 1)], expected);
+    // A cache that grew to where it is stays as it is.
+    const grown = sharedCacheOf(100, grownCapacity(90), 'appended');
+    assert.equal(compactKvCache(grown, 101), grown);
   });
 
   it('reserving what already fits keeps the same buffers', () => {
