@@ -89,14 +89,16 @@ export class DecoderSession {
   }
 
   /**
-   * A cache with room for `tokens` positions. A packed cache is returned as is (it grows per step
-   * anyway), and so is the cache of a graph that appends after the whole buffer: it attends over
-   * every row of the buffer, so rows reserved ahead would cost it work in every pass until filled
-   * (forward makes room for a pass's rows after it instead).
+   * A cache sized for `tokens` positions: grown with headroom when too small, and moved to smaller
+   * buffers when a trimmed prefix left it far too large (the operators' work grows with the
+   * buffer: measured, a GroupQueryAttention step at 200 tokens took 24.1 ms in a 2272-row buffer
+   * against 21.0 in 320 rows). A packed cache is returned as is (it grows per step anyway). A graph
+   * that appends after the whole buffer attends over every row of it, so its cache gets no rows
+   * ahead at all (forward makes room for a pass's rows after it).
    */
   reserve(cache: KvCache, tokens: number): KvCache {
-    if (cache.layout === 'appended' && this.io.kvRowsAfter === 'capacity') return cache;
-    return reserveKvCache(cache, tokens);
+    if (cache.layout === 'appended' && this.io.kvRowsAfter === 'capacity') return compactKvCache(cache, cache.length);
+    return reserveKvCache(compactKvCache(cache, tokens), tokens);
   }
 
   async forward(ids: readonly number[], past: KvCache): Promise<ForwardResult> {
