@@ -113,7 +113,8 @@ export class DecoderSession {
     const feeds: Record<string, Tensor> = {};
     feeds[io.inputIds] = intTensor(io.idType, ids, [1, ids.length]);
     if (io.attentionMask) {
-      feeds[io.attentionMask] = afterCapacity ? maskTensor(io.idType, past.length, fed.capacity, ids.length) : onesTensor(io.idType, total);
+      // Over the fed rows: the buffer's unfilled ones are 0 when the graph sees the whole buffer.
+      feeds[io.attentionMask] = maskTensor(io.idType, past.length, afterCapacity ? fed.capacity : past.length, ids.length);
     }
     if (io.positionIds) {
       feeds[io.positionIds] = intTensor(io.idType, ids.map((_, i) => past.length + i), [1, ids.length]);
@@ -231,11 +232,6 @@ function maskTensor(type: 'int64' | 'int32', filled: number, capacity: number, a
   const mask = new BigInt64Array(length).fill(1n);
   mask.fill(0n, filled, capacity);
   return new Tensor('int64', mask, [1, length]);
-}
-
-function onesTensor(type: 'int64' | 'int32', length: number): Tensor {
-  if (type === 'int32') return new Tensor('int32', new Int32Array(length).fill(1), [1, length]);
-  return new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]);
 }
 
 /** The last sequence position of [1, seq, vocab] logits, as float32. */
