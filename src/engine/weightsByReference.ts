@@ -40,14 +40,16 @@ export function graphWithWeightsByReference(path: string): WeightsByReference {
         continue;
       }
       const graphFields = [...file.fields(f.bodyStart, f.end)];
-      const readAnywhere = tensorsReadAnywhere(file, graphFields);
+      const large = (g: Field): boolean => g.no === ONNX.graph.initializer && g.wire === WIRE_LEN && g.end - g.bodyStart >= MIN_REFERENCED_BYTES;
+      // Every field but the large initializers is copied as it is: read once, here.
+      const copies = graphFields.map((g) => (large(g) ? undefined : file.bytes(g.start, g.end)));
+      const readAnywhere = tensorsReadAnywhere(graphFields, copies);
       const graph: Uint8Array[] = [];
-      for (const g of graphFields) {
-        const large = g.no === ONNX.graph.initializer && g.wire === WIRE_LEN && g.end - g.bodyStart >= MIN_REFERENCED_BYTES;
-        const tensor = large ? referencedTensor(file, g, location, readAnywhere) : undefined;
+      graphFields.forEach((g, i) => {
+        const tensor = large(g) ? referencedTensor(file, g, location, readAnywhere) : undefined;
         if (tensor) referenced++;
-        graph.push(...(tensor ?? [file.bytes(g.start, g.end)]));
-      }
+        graph.push(...(tensor ?? [copies[i] ?? file.bytes(g.start, g.end)]));
+      });
       parts.push(...lengthDelimited(ONNX.model.graph, graph));
     }
     return { bytes: concat(parts), referenced };
@@ -65,18 +67,18 @@ export function graphWithWeightsByReference(path: string): WeightsByReference {
  * at load, and an embedding table (Gather's data) is read one row per token: those are referenced
  * wherever they lie. Others are referenced only when aligned, else kept in the graph.
  */
-function tensorsReadAnywhere(file: PositionalReader, graphFields: Field[]): Set<string> {
+function tensorsReadAnywhere(graphFields: Field[], copies: (Uint8Array | undefined)[]): Set<string> {
   const names = new Set<string>();
   const inputIndex: Record<string, number> = { MatMulNBits: 1, MatMul: 1, Gather: 0 };
-  for (const g of graphFields) {
-    if (g.no !== ONNX.graph.node || g.wire !== WIRE_LEN) continue;
-    const node = file.bytes(g.bodyStart, g.end);
-    const own = [...fields(node, 0, node.length)];
+  graphFields.forEach((g, i) => {
+    const node = copies[i];
+    if (g.no !== ONNX.graph.node || g.wire !== WIRE_LEN || !node) return;
+    const own = [...fields(node, g.bodyStart - g.start, node.length)];
     const opType = own.find((n) => n.no === ONNX.node.opType && n.wire === WIRE_LEN);
     const index = opType ? inputIndex[text(node, opType)] : undefined;
     const input = index === undefined ? undefined : own.filter((n) => n.no === ONNX.node.input && n.wire === WIRE_LEN)[index];
     if (input) names.add(text(node, input));
-  }
+  });
   return names;
 }
 
