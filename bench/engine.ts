@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import type { Dtype } from '../models/qwen2Graph';
 import { ENGINE_MALLOC_ENV, engineHostEnv } from '../src/providers/local/engineHostEnv';
 import { type BenchModel, bundleChild, EXTRA, FULL, parseModelKey, prepareModel, QUICK, runChild, startBusyCores } from './engine/harness';
+import { bestOf, roundByRound } from './engine/rounds';
 import type { SideResult } from './engine/types';
 
 interface RunSettings {
@@ -47,33 +48,14 @@ async function runSide(childScript: string, side: 'hearth' | 'transformersjs', d
   }
 }
 
-/** Each side's best over rounds: a disturbed round on a shared machine does not decide the ratio. */
-function bestOf(results: SideResult[]): SideResult {
-  const [first, ...rest] = results;
-  if (!first) throw new Error('no rounds were measured');
-  return rest.reduce(
-    (a, b) => ({
-      ...a,
-      loadMs: Math.min(a.loadMs, b.loadMs),
-      ttft200Ms: Math.min(a.ttft200Ms, b.ttft200Ms),
-      decode200: Math.max(a.decode200, b.decode200),
-      ttft1000Ms: Math.min(a.ttft1000Ms, b.ttft1000Ms),
-      decode1000: Math.max(a.decode1000, b.decode1000),
-      followupTtftMs: Math.min(a.followupTtftMs, b.followupTtftMs),
-      // Memory is not noise: the worst round counts.
-      peakRssMB: Math.max(a.peakRssMB, b.peakRssMB),
-    }),
-    first,
-  );
-}
-
-async function measureSides(sides: Side[], childScript: string, dir: string, dtype: Dtype, promptsFile: string, run: RunSettings): Promise<Map<Side, SideResult>> {
+/** Every round's result per side, in round order. */
+async function measureSides(sides: Side[], childScript: string, dir: string, dtype: Dtype, promptsFile: string, run: RunSettings): Promise<Map<Side, SideResult[]>> {
   const results = new Map<Side, SideResult[]>(sides.map((side) => [side, []]));
   for (let round = 1; round <= run.rounds; round++) {
     if (run.rounds > 1) console.error(`  round ${round} of ${run.rounds}`);
     for (const side of sides) results.get(side)?.push(await runSide(childScript, side, dir, dtype, promptsFile, run));
   }
-  return new Map([...results].map(([side, list]) => [side, bestOf(list)]));
+  return results;
 }
 
 const fmt = (v: number, digits = 0): string => (Number.isFinite(v) ? v.toFixed(digits) : '-');
@@ -97,6 +79,17 @@ function printTable(model: BenchModel, sizeMB: number, h: SideResult, t: SideRes
 }
 
 type Side = SideResult['side'];
+
+/** The decode speeds round by round: the spread behind each side's best, and the ratio within each round. */
+function printRounds(hearth: SideResult[], tjs: SideResult[]): void {
+  if (hearth.length < 2) return;
+  const list = (values: number[], digits: number): string => values.map((v) => fmt(v, digits)).join(' ');
+  for (const [metric, label] of [['decode200', 'decode after 200'], ['decode1000', 'decode after 1000']] as const) {
+    const r = roundByRound(hearth, tjs, metric);
+    console.log(`${label} by round (tok/s): Hearth ${list(r.hearth, 1)} | transformers.js ${list(r.peer, 1)}`);
+    console.log(`  ratio within each round (the two sides ran back to back): ${list(r.ratios, 2)}; median ${fmt(r.medianRatio, 2)}`);
+  }
+}
 
 /** One side's numbers, for runs that measure only one side (--side). */
 function printSide(model: BenchModel, sizeMB: number, r: SideResult): void {
@@ -164,7 +157,7 @@ async function main(): Promise<void> {
   mkdirSync(cacheDir, { recursive: true });
 
   const childScript = await bundleChild(cacheDir);
-  const results: { model: BenchModel; sizeMB: number; hearth: SideResult; tjs: SideResult }[] = [];
+  const results: { model: BenchModel; sizeMB: number; hearth: SideResult; tjs: SideResult; rounds: { hearth: SideResult[]; tjs: SideResult[] } }[] = [];
   for (const model of models) {
     // The tiny models' context (2048) cannot hold a 2000-token chat plus its follow-up.
     const { dir, promptsFile, sizeMB } = await prepareModel(model, cacheDir, values.quick ? 1200 : 2000);
@@ -181,11 +174,14 @@ async function main(): Promise<void> {
     const measured = await measureSides(onlySide ? [onlySide] : ['hearth', 'transformersjs'], childScript, dir, model.dtype, promptsFile, run);
     const hearth = measured.get('hearth');
     const tjs = measured.get('transformersjs');
-    if (hearth && tjs) results.push({ model, sizeMB, hearth, tjs });
-    else for (const r of measured.values()) printSide(model, sizeMB, r);
+    if (hearth && tjs) results.push({ model, sizeMB, hearth: bestOf(hearth), tjs: bestOf(tjs), rounds: { hearth, tjs } });
+    else for (const r of measured.values()) printSide(model, sizeMB, bestOf(r));
   }
   if (results.length === 0) return;
-  for (const r of results) printTable(r.model, r.sizeMB, r.hearth, r.tjs);
+  for (const r of results) {
+    printTable(r.model, r.sizeMB, r.hearth, r.tjs);
+    printRounds(r.rounds.hearth, r.rounds.tjs);
+  }
 
   // The headline numbers come from the first model (int4, the CPU default, unless --model says).
   const { hearth: h, tjs: t, sizeMB } = results[0];
