@@ -27,6 +27,8 @@ export interface ChatSettings {
   systemPrompt: string;
   /** The configured model of a provider, when it has one. */
   modelFor(providerId: string): string | undefined;
+  /** Where a provider's answers come from (a host, or this computer), shown with each answer. */
+  endpointFor(providerId: string): string;
 }
 
 export interface ChatControllerDeps {
@@ -276,11 +278,13 @@ export class ChatController {
     const providerId = this.providerId();
     const option = this.deps.providers().find((p) => p.id === providerId);
     const model = this.model();
+    const endpoint = this.deps.settings().endpointFor(providerId);
     return {
       ...this.providerExtras,
       providerId,
       providerLabel: option?.label ?? providerId,
       ...(model ? { model } : {}),
+      endpoint,
       ...(this.lastStats ? { lastStats: this.lastStats } : {}),
     };
   }
@@ -304,6 +308,7 @@ export class ChatController {
     const conversation = this.conversation;
     const providerId = this.providerId();
     const model = this.model();
+    const endpoint = this.deps.settings().endpointFor(providerId);
     const answer: StoredMessage = {
       id: newId(),
       role: 'assistant',
@@ -312,6 +317,7 @@ export class ChatController {
       status: 'streaming',
       providerId,
       ...(model ? { model } : {}),
+      endpoint,
     };
     conversation.messages.push(answer);
     this.deps.post({ type: 'messageAdded', message: answer });

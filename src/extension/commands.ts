@@ -1,6 +1,7 @@
 // Command-palette commands. Each is a thin call into the controller or a VS Code prompt.
 import * as vscode from 'vscode';
 import type { ChatController } from '../chat/chatController';
+import { keyOrigin } from '../providers/shared/keyOrigin';
 import type { ApiKeys } from './apiKeys';
 import type { ChatViewProvider } from './chatViewProvider';
 import { estimateTokens, gatherContext } from './editorContext';
@@ -15,6 +16,19 @@ export interface CommandDeps {
   hub: ProviderHub;
   proposals: ProposalDocuments;
   exportConversation(id?: string): Promise<void>;
+}
+
+/** The address (from the user's settings) a key being set or cleared is bound to; undefined after an error message. */
+function keyTarget(hub: ProviderHub, providerId: string): { url: string; origin: string } | undefined {
+  const url = hub.endpointUrl(providerId);
+  try {
+    if (url) return { url, origin: keyOrigin(url) };
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Hearth: the base URL of ${hub.label(providerId)} is not valid: ${err instanceof Error ? err.message : String(err)} Fix it in your user settings.`);
+    return undefined;
+  }
+  void vscode.window.showErrorMessage(`Hearth: ${hub.label(providerId)} takes no API key.`);
+  return undefined;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -79,25 +93,34 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register('hearth.setApiKey', async (arg?: unknown, providerArg?: unknown) => {
       const providerId = await keyProvider(providerArg, 'Hearth: set the API key for...');
       if (!providerId) return;
+      const target = keyTarget(hub, providerId);
+      if (!target) return;
       const key =
         typeof arg === 'string'
           ? arg
           : await vscode.window.showInputBox({
-              title: `Hearth: API key for ${hub.label(providerId)}`,
-              prompt: 'Stored in VS Code SecretStorage (your OS keychain), never in settings.',
+              title: `Hearth: API key for ${hub.label(providerId)} at ${target.origin}`,
+              prompt: `Stored in VS Code SecretStorage (your OS keychain), never in settings, and sent only to ${target.origin}.`,
               password: true,
               ignoreFocusOut: true,
               validateInput: (v) => (v.trim() ? undefined : 'Paste the key, or press Escape to cancel.'),
             });
       if (!key?.trim()) return;
-      await keys.set(providerId, key.trim());
-      void vscode.window.showInformationMessage(`Hearth: API key for ${hub.label(providerId)} saved.`);
+      try {
+        await keys.set(providerId, target.url, key.trim());
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Hearth: the key was not saved. ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+      void vscode.window.showInformationMessage(`Hearth: API key for ${hub.label(providerId)} saved; it is sent only to ${target.origin}.`);
     }),
     register('hearth.clearApiKey', async (providerArg?: unknown) => {
       const providerId = await keyProvider(providerArg, 'Hearth: clear the API key of...');
       if (!providerId) return;
-      await keys.clear(providerId);
-      void vscode.window.showInformationMessage(`Hearth: API key for ${hub.label(providerId)} removed.`);
+      const target = keyTarget(hub, providerId);
+      if (!target) return;
+      await keys.clear(providerId, target.url);
+      void vscode.window.showInformationMessage(`Hearth: API key for ${hub.label(providerId)} at ${target.origin} removed.`);
     }),
     register('hearth.showConversations', async () => {
       await view.reveal();

@@ -23,7 +23,8 @@ export interface HearthApi {
 
 export function activate(context: vscode.ExtensionContext): HearthApi {
   const log = vscode.window.createOutputChannel('Hearth', { log: true });
-  const keys = new ApiKeys(context.secrets);
+  // A key saved before keys were bound to origins moves to the origin of the user's own settings.
+  const keys: ApiKeys = new ApiKeys(context.secrets, (id): string | undefined => hub.endpointUrl(id));
   const hub = new ProviderHub(context.extensionUri, keys, log);
   const proposals = new ProposalDocuments();
   let view: ChatViewProvider | undefined;
@@ -42,7 +43,12 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     providerStatus: (id) => hub.status(id),
     settings: () => {
       const s = readSettings();
-      return { providerId: s.provider, systemPrompt: s.systemPrompt, modelFor: (id) => hub.configuredModel(id) };
+      return {
+        providerId: s.provider,
+        systemPrompt: s.systemPrompt,
+        modelFor: (id) => hub.configuredModel(id),
+        endpointFor: (id) => hub.endpointLabel(id),
+      };
     },
     post,
   });

@@ -34,11 +34,11 @@ export class ProviderHub implements vscode.Disposable {
     });
     registerOpenAiProvider(this.registry, {
       getSettings: () => readSettings().openai,
-      getApiKey: async () => (await keys.get(openAiProviderId)) ?? undefined,
+      getApiKey: (origin) => keys.get(openAiProviderId, origin),
     });
     registerAnthropicProvider(this.registry, {
       getSettings: () => readSettings().anthropic,
-      getApiKey: async () => (await keys.get(anthropicProviderId)) ?? undefined,
+      getApiKey: (origin) => keys.get(anthropicProviderId, origin),
     });
     // Hosts without the language model API (older VS Code forks) simply do not offer this provider.
     if (typeof vscode.lm?.selectChatModels === 'function') {
@@ -75,6 +75,26 @@ export class ProviderHub implements vscode.Disposable {
   configuredKeyedProviderId(): string | undefined {
     const id = this.defaultProviderId();
     return keyedProviderIds.includes(id) ? id : undefined;
+  }
+
+  /** Where a keyed provider sends requests (and its key): always the user's settings, never a workspace's. */
+  endpointUrl(id: string): string | undefined {
+    const settings = readSettings();
+    if (id === openAiProviderId) return settings.openai.baseUrl;
+    if (id === anthropicProviderId) return settings.anthropic.baseUrl;
+    return undefined;
+  }
+
+  /** Where a provider's answers come from, as the panel names it: a host, or this computer. */
+  endpointLabel(id: string): string {
+    if (id === localProviderId) return 'this computer';
+    if (id === vscodeLmProviderId) return 'VS Code language models';
+    const url = this.endpointUrl(id);
+    try {
+      return url ? new URL(url).host : id;
+    } catch {
+      return url ?? id;
+    }
   }
 
   configuredModel(id: string): string | undefined {

@@ -23,9 +23,29 @@ export interface HearthSettings {
   local: LocalSettings;
 }
 
+/**
+ * Settings that decide where a key, a conversation or a model file goes or comes from. package.json scopes
+ * them `application`/`machine`, so VS Code already ignores them in a workspace's settings; reading only the
+ * user (and remote-machine) value here keeps that true whatever a VS Code fork or a future scope change does.
+ */
+export const userOnlySettings = ['openai.baseUrl', 'anthropic.baseUrl', 'local.modelPath'] as const;
+
+/**
+ * Settings a workspace may set only once the user trusts it (package.json `restrictedConfigurations`): a
+ * repository in Restricted Mode cannot write Hearth's instructions or switch a chat to a remote service.
+ */
+export const trustedWorkspaceSettings = ['systemPrompt', 'provider'] as const;
+
+/** The user's value (or the default), never a workspace's. */
+function userValue<T>(c: vscode.WorkspaceConfiguration, key: string): T | undefined {
+  const inspected = c.inspect<T>(key);
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
 export function readSettings(): HearthSettings {
   const c = vscode.workspace.getConfiguration('hearth');
-  const get = <T>(key: string, fallback: T): T => c.get<T>(key) ?? fallback;
+  const userOnly = new Set<string>([...userOnlySettings, ...(vscode.workspace.isTrusted ? [] : trustedWorkspaceSettings)]);
+  const get = <T>(key: string, fallback: T): T => (userOnly.has(key) ? userValue<T>(c, key) : c.get<T>(key)) ?? fallback;
   return {
     provider: get('provider', 'local'),
     systemPrompt: get('systemPrompt', ''),

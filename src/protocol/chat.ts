@@ -69,6 +69,8 @@ export const StoredMessageSchema = z.object({
   status: MessageStatusSchema.default('complete'),
   providerId: z.string().optional(),
   model: z.string().optional(),
+  /** Where the answer came from: the API's host (e.g. `api.openai.com`), or `this computer`. */
+  endpoint: z.string().max(300).optional(),
   error: ErrorInfoSchema.optional(),
   usage: UsageSchema.optional(),
   stats: AnswerStatsSchema.optional(),

@@ -62,6 +62,8 @@ export const StatusSchema = z.object({
   providerId: z.string(),
   providerLabel: z.string(),
   model: z.string().optional(),
+  /** Where the next answer will come from: the API's host, or `this computer`. */
+  endpoint: z.string().optional(),
   models: z.array(z.string()).optional(),
   device: z.string().optional(),
   deviceNote: z.string().optional(),

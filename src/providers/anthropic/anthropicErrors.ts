@@ -14,6 +14,8 @@ export interface AnthropicErrorContext {
   baseUrl: string;
   model: string;
   apiKey?: string;
+  /** The origin the request went to, whose stored key (if any) it carried. */
+  keyOrigin?: string;
 }
 
 export const setKeyAction = "Run 'Hearth: Set API Key' and choose Anthropic.";

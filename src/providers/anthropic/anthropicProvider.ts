@@ -5,10 +5,11 @@ import type { Anthropic } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
 import type { Usage } from '../../protocol/chat';
 import type { AnswerMeter } from '../shared/answerMeter';
+import { keyAction, keyForRequest } from '../shared/keyOrigin';
 import { streamRemoteAnswer } from '../shared/remoteAnswer';
 import type { RemoteProviderOptions } from '../shared/remoteProviderOptions';
 import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type FinishReason, type ModelInfo } from '../types';
-import { createAnthropicClient, type AnthropicSettings } from './anthropicClient';
+import { createAnthropicClient, normalizeAnthropicBaseUrl, type AnthropicSettings } from './anthropicClient';
 import { setKeyAction, streamClosed, toAnthropicError, toAnthropicStreamError, type AnthropicErrorContext } from './anthropicErrors';
 import { toAnthropicPrompt } from './anthropicMessages';
 
@@ -38,9 +39,10 @@ export class AnthropicProvider implements ChatProvider {
 
   async models(signal?: AbortSignal): Promise<ModelInfo[]> {
     try {
-      const apiKey = await this.options.getApiKey();
+      const settings = this.options.getSettings();
+      const { apiKey } = await keyForRequest(normalizeAnthropicBaseUrl(settings.baseUrl), this.options.getApiKey);
       if (!apiKey) return [];
-      const client = createAnthropicClient(this.options.getSettings(), apiKey, this.options.fetch);
+      const client = createAnthropicClient(settings, apiKey, this.options.fetch);
       const page = await client.models.list({ limit: 100 }, { signal });
       return page.data.map((m) => ({
         id: m.id,
@@ -56,19 +58,25 @@ export class AnthropicProvider implements ChatProvider {
   async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
     const settings = this.options.getSettings();
     const model = request.model ?? settings.model;
-    const apiKey = await this.options.getApiKey();
-    const ctx: AnthropicErrorContext = { baseUrl: settings.baseUrl, model, apiKey };
+    let key: Awaited<ReturnType<typeof keyForRequest>>;
+    try {
+      key = await keyForRequest(normalizeAnthropicBaseUrl(settings.baseUrl), this.options.getApiKey);
+    } catch (err) {
+      throw badBaseUrl(err);
+    }
+    const { origin, apiKey } = key;
+    const ctx: AnthropicErrorContext = { baseUrl: settings.baseUrl, model, apiKey, keyOrigin: origin };
     const outcome: StreamOutcome = { sawMessageStop: false };
     const fetchImpl = this.options.fetch;
     yield* streamRemoteAnswer<RawMessageStreamEvent>(
       {
         async *open(openSignal) {
-          if (!apiKey) throw new ProviderError('auth', 'No Anthropic API key is set.', setKeyAction);
+          if (!apiKey) throw new ProviderError('auth', `No Anthropic API key is set for ${origin}.`, keyAction(ctx, setKeyAction));
           let client: Anthropic;
           try {
             client = createAnthropicClient(settings, apiKey, fetchImpl);
           } catch (err) {
-            throw new ProviderError('badRequest', err instanceof Error ? err.message : String(err), 'Fix hearth.anthropic.baseUrl in Settings.');
+            throw badBaseUrl(err);
           }
           return await client.messages.create(buildParams(request, settings, model), { signal: openSignal });
         },
@@ -81,6 +89,10 @@ export class AnthropicProvider implements ChatProvider {
       signal,
     );
   }
+}
+
+function badBaseUrl(err: unknown): ProviderError {
+  return new ProviderError('badRequest', err instanceof Error ? err.message : String(err), 'Fix hearth.anthropic.baseUrl in your user settings.');
 }
 
 /** The events that end a complete answer; a stream with neither a stop reason nor message_stop was cut. */

@@ -2,6 +2,7 @@
 // Every message passes through `redact`: servers sometimes quote the key they were sent.
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { ProviderError } from '../types';
+import { keyAction } from '../shared/keyOrigin';
 import { parseRetryAfterMs } from '../shared/retryAfter';
 import { displayUrl, excerpt, looksLikeJson, networkFailure, redact } from '../shared/httpErrors';
 
@@ -12,6 +13,8 @@ export interface ErrorContext {
   baseUrl: string;
   model: string;
   apiKey?: string;
+  /** The origin the request went to, whose stored key (if any) it carried. */
+  keyOrigin?: string;
 }
 
 const setKeyAction = "Run 'Hearth: Set API Key'.";
@@ -69,7 +72,8 @@ function fromApiError(err: APIError, ctx: ErrorContext, url: string): ProviderEr
   }
   const code = typeof err.code === 'string' ? err.code : '';
   if (status === 401 || status === 403) {
-    return new ProviderError('auth', `The API at ${url} refused the API key (${status})${suffix}`, setKeyAction, status);
+    const what = ctx.apiKey ? 'refused the API key' : 'wants an API key';
+    return new ProviderError('auth', `The API at ${url} ${what} (${status})${suffix}`, keyAction(ctx, setKeyAction), status);
   }
   if (status === 404) {
     return new ProviderError(

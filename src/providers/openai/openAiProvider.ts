@@ -11,6 +11,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'o
 import type { Stream } from 'openai/streaming';
 import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type FinishReason, type ModelInfo } from '../types';
 import type { AnswerMeter } from '../shared/answerMeter';
+import { keyForRequest } from '../shared/keyOrigin';
 import { streamRemoteAnswer } from '../shared/remoteAnswer';
 import type { RemoteProviderOptions } from '../shared/remoteProviderOptions';
 import { createOpenAiClient, type OpenAiSettings } from './openAiClient';
@@ -49,7 +50,8 @@ export class OpenAiProvider implements ChatProvider {
   async models(signal?: AbortSignal): Promise<ModelInfo[]> {
     try {
       const settings = this.options.getSettings();
-      const client = createOpenAiClient(settings, await this.options.getApiKey(), this.options.fetch);
+      const { apiKey } = await keyForRequest(settings.baseUrl, this.options.getApiKey);
+      const client = createOpenAiClient(settings, apiKey, this.options.fetch);
       const page = await client.models.list({ signal });
       return page.data.map((m) => ({ id: m.id })).sort((a, b) => a.id.localeCompare(b.id));
     } catch {
@@ -61,8 +63,10 @@ export class OpenAiProvider implements ChatProvider {
   async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
     const settings = this.options.getSettings();
     const model = request.model ?? settings.model;
-    const apiKey = await this.options.getApiKey();
-    const ctx: ErrorContext = { baseUrl: settings.baseUrl, model, apiKey };
+    const { origin, apiKey } = await keyForRequest(settings.baseUrl, this.options.getApiKey).catch((err: unknown) => {
+      throw badBaseUrl(err);
+    });
+    const ctx: ErrorContext = { baseUrl: settings.baseUrl, model, apiKey, keyOrigin: origin };
     const outcome: StreamOutcome = {};
     yield* streamRemoteAnswer<ChatCompletionChunk>(
       {
@@ -71,7 +75,7 @@ export class OpenAiProvider implements ChatProvider {
           try {
             client = createOpenAiClient(settings, apiKey, this.options.fetch);
           } catch (err) {
-            throw new ProviderError('badRequest', err instanceof Error ? err.message : String(err), 'Fix hearth.openai.baseUrl in Settings.');
+            throw badBaseUrl(err);
           }
           return this.open(client, this.buildParams(request, settings, model), settings.baseUrl, openSignal);
         },
@@ -173,6 +177,10 @@ function closingEvents(outcome: StreamOutcome, meter: AnswerMeter, ctx: ErrorCon
   if (outcome.finishReason === 'content_filter') events.push({ type: 'notice', text: "The provider's content filter stopped the answer." });
   events.push({ type: 'finish', reason: toFinishReason(outcome.finishReason) });
   return events;
+}
+
+function badBaseUrl(err: unknown): ProviderError {
+  return new ProviderError('badRequest', `hearth.openai.baseUrl: ${err instanceof Error ? err.message : String(err)}`, 'Fix hearth.openai.baseUrl in your user settings.');
 }
 
 function toFinishReason(reason: string): FinishReason {

@@ -1,4 +1,5 @@
 // What every remote API provider is built from: its settings, its key, and seams for tests.
+import type { KeyLookup } from './keyOrigin';
 
 export type FetchLike = typeof globalThis.fetch;
 
@@ -7,8 +8,11 @@ export interface RemoteProviderOptions<Settings> {
   label?: string;
   /** Read at every request, so settings changes apply to the next message. */
   getSettings(): Settings;
-  /** From SecretStorage; undefined when none is set (whether that is an error is the provider's call). */
-  getApiKey(): Promise<string | undefined>;
+  /**
+   * The key stored for this origin (e.g. `https://api.openai.com`), from SecretStorage; undefined when none is
+   * (whether that is an error is the provider's call). Never a key entered for another origin.
+   */
+  getApiKey: KeyLookup;
   /** A custom fetch (tests, proxies). */
   fetch?: FetchLike;
   now?: () => number;

@@ -1,4 +1,4 @@
-// Provider/model, device, context use and the last answer's speed, in one line.
+// Provider/model, where messages go, device, context use and the last answer's speed, in one line.
 import type { Status } from '../../protocol/webviewMessages';
 import { h } from '../dom';
 
@@ -6,13 +6,17 @@ const numberFormat = new Intl.NumberFormat();
 
 export class StatusLine {
   private readonly model = h('span', { class: 'status-model', attrs: { id: 'status-model' } });
+  private readonly endpoint = h('span', { class: 'status-endpoint', attrs: { id: 'status-endpoint' } });
   private readonly device = h('span', { class: 'status-device', attrs: { id: 'status-device' } });
   private readonly context = h('span', { class: 'status-context', attrs: { id: 'status-context' } });
   private readonly speed = h('span', { class: 'status-speed', attrs: { id: 'status-speed' } });
-  readonly element = h('footer', { class: 'status-line', attrs: { id: 'status', 'aria-label': 'Model status' } }, this.model, this.device, this.context, this.speed);
+  readonly element = h('footer', { class: 'status-line', attrs: { id: 'status', 'aria-label': 'Model status' } }, this.model, this.endpoint, this.device, this.context, this.speed);
 
   render(status: Status): void {
     this.model.textContent = status.model ? `${status.providerLabel} · ${status.model}` : status.providerLabel;
+    this.endpoint.textContent = status.endpoint ? (status.endpoint === 'this computer' ? 'on this computer' : `→ ${status.endpoint}`) : '';
+    this.endpoint.hidden = !status.endpoint;
+    this.endpoint.title = status.endpoint ? `Your messages go to ${status.endpoint}` : '';
     this.device.textContent = status.device ?? '';
     this.device.hidden = !status.device;
     if (status.deviceNote) this.device.title = status.deviceNote;

@@ -30,6 +30,7 @@ export function createMessageShell(message: ShownMessage): HTMLElement {
 export function renderMessage(element: HTMLElement, message: ShownMessage): StreamingMarkdown | undefined {
   const body = h('div', { class: 'message-body' });
   const author = h('div', { class: 'message-author', text: message.role === 'user' ? 'You' : 'Hearth' });
+  if (message.role === 'assistant' && message.endpoint) author.append(endpointView(message));
   element.replaceChildren(author, body);
   if (message.attachments?.length) {
     const names = message.attachments.map((a) => h('li', { class: 'chip', text: a.label, attrs: { 'data-kind': a.kind } }));
@@ -69,6 +70,16 @@ export function collapseMessage(element: HTMLElement, height: number): void {
 export function uncollapseMessage(element: HTMLElement): void {
   element.classList.remove('collapsed');
   element.style.height = '';
+}
+
+/** Where the answer came from, so an answer from an unexpected server cannot pass unnoticed. */
+function endpointView(message: ShownMessage): HTMLElement {
+  const origin = message.endpoint === 'this computer' ? 'on this computer' : `from ${message.endpoint}`;
+  return h('span', {
+    class: 'message-endpoint',
+    text: message.model ? `${message.model} · ${origin}` : origin,
+    attrs: { title: `Answered ${origin}${message.model ? ` by ${message.model}` : ''}` },
+  });
 }
 
 function errorView(error: ErrorInfo): HTMLElement {

@@ -69,7 +69,7 @@ function setup(provider: ChatProvider) {
     store,
     providers: () => [{ id: 'fake', label: 'Fake', kind: 'remote' }],
     getProvider: async () => provider,
-    settings: () => ({ providerId: 'fake', systemPrompt: 'Be brief.', modelFor: () => 'm1' }),
+    settings: () => ({ providerId: 'fake', systemPrompt: 'Be brief.', modelFor: () => 'm1', endpointFor: (id) => `${id}.example` }),
     post: (m) => {
       posted.push(m);
       for (const w of waiters.splice(0)) (w.match(m) ? w.resolve(m) : waiters.push(w));
@@ -116,6 +116,9 @@ describe('ChatController', () => {
     ]);
     assert.equal(provider.requests[0]?.model, 'm1');
     assert.equal(provider.requests[0]?.conversationId, controller.current.id);
+    assert.equal(saved?.messages[1]?.endpoint, 'fake.example', 'the answer records where it came from');
+    const status = posted.filter((m) => m.type === 'status').at(-1);
+    assert.equal(status?.type === 'status' && status.status.endpoint, 'fake.example', 'the status line names the endpoint');
   });
 
   it('never posts the whole conversation while streaming', async () => {
