@@ -29,24 +29,47 @@ function argValue(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
+/** One run of the suite in a fresh profile, window and extension host. */
+interface SuiteRun {
+  name: string;
+  /** Workspace trust on, the folder never trusted: the window opens in Restricted Mode. */
+  untrusted: boolean;
+  grep?: string;
+}
+
 async function main(): Promise<number> {
-  const started = Date.now();
-  const timeoutS = Number(process.env.HEARTH_TEST_TIMEOUT_S ?? 300);
   if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) {
     console.error('dist/extension.js is missing: run `npm run build` first.');
     return 1;
   }
   await buildIntegrationTests();
+  const grep = argValue('--grep');
+  const runs: SuiteRun[] = [{ name: 'integration', untrusted: false, ...(grep ? { grep } : {}) }];
+  // What a repository's settings may do depends on trust: that suite plays again in Restricted Mode.
+  const untrustedGrep = 'workspace settings cannot redirect';
+  if (!grep || new RegExp(grep).test(untrustedGrep)) runs.push({ name: 'integration-untrusted', untrusted: true, grep: untrustedGrep });
+  for (const run of runs) {
+    const code = await runSuite(run);
+    if (code !== 0) return code;
+  }
+  return 0;
+}
 
-  const runDir = join(cacheRoot, 'integration');
-  const profile = createProfile(join(runDir, 'profile'), { fresh: true });
+async function runSuite(run: SuiteRun): Promise<number> {
+  const started = Date.now();
+  const timeoutS = Number(process.env.HEARTH_TEST_TIMEOUT_S ?? 300);
+  const runDir = join(cacheRoot, run.name);
+  // Restricted Mode without the modal trust prompt (which a test window would leave unanswered).
+  const trustSettings = run.untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  const profile = createProfile(join(runDir, 'profile'), { fresh: true, settings: trustSettings });
   const workspace = join(runDir, 'workspace');
+  rmSync(workspace, { recursive: true, force: true });
   mkdirSync(workspace, { recursive: true });
   writeFileSync(join(workspace, 'hello.py'), 'def greet(name):\n    return f"Hello, {name}!"\n');
   const logsDir = join(runDir, 'logs');
   rmSync(logsDir, { recursive: true, force: true });
 
-  const server = await startCodeServer(profile, { testDriver: true, disableWorkspaceTrust: true });
+  const server = await startCodeServer(profile, { testDriver: true, disableWorkspaceTrust: !run.untrusted });
   let browser: BrowserContext | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -75,28 +98,31 @@ async function main(): Promise<number> {
     page.on('pageerror', (error) => console.error(`[workbench page error] ${error.message}`));
 
     const authority = await readRemoteAuthority(server.url);
-    const grep = argValue('--grep');
     const url = testPayloadUrl(server.url, authority, {
       folder: workspace,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: integrationIndex,
-      env: { HEARTH_TEST_USER_SETTINGS: profile.userSettingsFile, ...(grep ? { HEARTH_TEST_GREP: grep } : {}) },
+      env: {
+        HEARTH_TEST_USER_SETTINGS: profile.userSettingsFile,
+        HEARTH_TEST_TRUST: run.untrusted ? 'untrusted' : 'trusted',
+        ...(run.grep ? { HEARTH_TEST_GREP: run.grep } : {}),
+      },
     });
-    console.log(`[integration] code-server ${server.url} (ready ${((Date.now() - started) / 1000).toFixed(1)} s); running the suite in its extension host`);
+    console.log(`[${run.name}] code-server ${server.url} (ready ${((Date.now() - started) / 1000).toFixed(1)} s); running the suite in its extension host`);
     await page.goto(url);
 
     const timedOut = new Promise<number>((resolve) => {
       timer = setTimeout(() => {
         console.error(
-          `\n[integration] TIMEOUT: the suite did not finish within ${timeoutS} s (HEARTH_TEST_TIMEOUT_S). ` +
+          `\n[${run.name}] TIMEOUT: the suite did not finish within ${timeoutS} s (HEARTH_TEST_TIMEOUT_S). ` +
             `Extension host logs: ${join(profile.userDataDir, 'logs')}; server log: ${server.logFile}.`,
         );
         resolve(1);
       }, timeoutS * 1000);
     });
     const code = await Promise.race([exitCode, timedOut]);
-    console.log(`[integration] ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    if (code !== 0) console.log(`[integration] logs: ${logsDir}, ${join(profile.userDataDir, 'logs')}`);
+    console.log(`[${run.name}] ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (code !== 0) console.log(`[${run.name}] logs: ${logsDir}, ${join(profile.userDataDir, 'logs')}`);
     return code;
   } finally {
     clearTimeout(timer);

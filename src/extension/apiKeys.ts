@@ -1,6 +1,6 @@
 // API keys live only in SecretStorage, never in settings, logs or history, each bound to the origin it was
 // entered for (`hearth.apiKey.<provider>@<origin>`): a request to another origin finds no key to send.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { keyOrigin, mayCarryKey, plainHttpRefusal } from '../providers/shared/keyOrigin';
 
 export class ApiKeys {

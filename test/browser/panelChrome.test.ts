@@ -1,6 +1,6 @@
 // Conversation list, pickers, context chips and notices.
 import * as assert from 'node:assert/strict';
-import { init, STATUS } from './harness/hostMessages';
+import { assistantMessage, init, STATUS, userMessage } from './harness/hostMessages';
 import { useWebview } from './harness/useWebview';
 
 describe('webview panel chrome', () => {
@@ -71,6 +71,20 @@ describe('webview panel chrome', () => {
     await view.deliver({ type: 'status', status: { ...STATUS, providerId: 'openai', providerLabel: 'OpenAI-compatible', model: 'gpt-4o-mini', device: undefined } });
     assert.equal(await page.locator('#status-model').textContent(), 'OpenAI-compatible · gpt-4o-mini');
     assert.equal(await page.locator('#status-device').isVisible(), false);
+  });
+
+  it('names where each answer came from and where the next message goes', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    const remote = { ...assistantMessage('a1', 'From afar.'), providerId: 'openai', model: 'gpt-4o-mini', endpoint: 'api.example.com' };
+    const local = { ...assistantMessage('a2', 'From here.'), providerId: 'local', endpoint: 'this computer' };
+    await view.deliver(init([userMessage('u1', 'Hi'), remote, userMessage('u2', 'Again'), local], { status: { ...STATUS, endpoint: 'api.example.com' } }));
+    assert.equal(await page.locator('.message[data-id="a1"] .message-endpoint').textContent(), 'gpt-4o-mini · from api.example.com');
+    assert.equal(await page.locator('.message[data-id="a2"] .message-endpoint').textContent(), 'on this computer');
+    assert.equal(await page.locator('.message[data-id="u1"] .message-endpoint').count(), 0, 'only answers carry an origin');
+    assert.equal(await page.locator('#status-endpoint').textContent(), '→ api.example.com');
+    await view.deliver({ type: 'status', status: { ...STATUS, endpoint: 'this computer' } });
+    assert.equal(await page.locator('#status-endpoint').textContent(), 'on this computer');
   });
 
   it('attaches and removes context chips', async () => {
