@@ -5,9 +5,12 @@
 // With a 'shared' KV layout the present outputs are bound to the past inputs' own buffers; with
 // 'appended' the graph returns only the new rows (kvRowsRewrite.ts), which are copied into them
 // (a graph that appends after the whole past buffer gets a mask that leaves its unused rows out).
+// With 'device' the present outputs stay on the GPU and are fed back as they are: per step only the
+// new token ids, the mask and the last position's logits cross between host and device.
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
+import { DeviceKvTrimmer } from './deviceKvTrim';
 import { EngineError } from './errors';
-import { type KvCache, type KvDataType, type KvLayout, compactKvCache, emptyKvCache, reserveKvCache, writeKvRows } from './kvCache';
+import { type KvCache, type KvDataType, type KvLayout, compactKvCache, disposeKvCache, emptyKvCache, reserveKvCache, sliceKvCache, writeKvRows } from './kvCache';
 import { type KvRowsPlacement, NEW_ROWS_SUFFIX } from './kvRowsRewrite';
 import type { GraphHints } from './modelFolder';
 
@@ -57,30 +60,83 @@ export interface ForwardResult {
   cache: KvCache;
 }
 
+/** Bytes the engine moved between host and device memory (counted on GPU devices only). */
+export interface TransferCounts {
+  toDevice: number;
+  toHost: number;
+}
+
 export class DecoderSession {
   readonly kvLayout: KvLayout;
+  /** What this decoder's runs copied between host and device, as the engine fed and fetched it. */
+  readonly transferred: TransferCounts = { toDevice: 0, toHost: 0 };
+  /** Device tensors this decoder produced; disposed ones drop out when listed. */
+  private readonly deviceTensors = new Set<Tensor>();
+  private readonly trimmer: DeviceKvTrimmer | undefined;
 
-  /** `kvLayout` defaults to 'packed'; a graph that returns new rows always runs 'appended', and only it can. */
+  /**
+   * `kvLayout` defaults to 'packed'; a graph that returns new rows always runs 'appended', and only
+   * it can. `device` is the execution provider the session runs on ('device' layout: its trims too).
+   */
   constructor(
     readonly session: InferenceSession,
     readonly io: GraphIo,
     kvLayout: KvLayout = 'packed',
     private readonly runOptions: InferenceSession.RunOptions = {},
+    readonly device: string = 'cpu',
   ) {
     if (io.kvOutputs !== 'newRows' && kvLayout === 'appended') throw new RangeError('the appended KV layout needs a graph that returns new rows');
+    if (kvLayout === 'device' && (device === 'cpu' || io.kvOutputs === 'newRows')) throw new RangeError('the device KV layout needs a GPU session whose graph returns the whole cache');
     this.kvLayout = io.kvOutputs === 'newRows' ? 'appended' : kvLayout;
+    if (this.kvLayout === 'device') this.trimmer = new DeviceKvTrimmer(device, io.layers.length * 2, io.kvType);
+  }
+
+  /** The device tensors of this decoder's caches that are still alive (not disposed). */
+  liveDeviceTensors(): Tensor[] {
+    for (const tensor of this.deviceTensors) if (tensor.location !== 'gpu-buffer') this.deviceTensors.delete(tensor);
+    return [...this.deviceTensors];
+  }
+
+  /**
+   * The first `length` tokens of a cache; the source must not be used afterwards. Host layouts
+   * trim in place; a device cache is sliced on the device (deviceKvTrim.ts) and the source disposed.
+   */
+  async trim(cache: KvCache, length: number): Promise<KvCache> {
+    if (cache.layout !== 'device' || length === cache.length) return sliceKvCache(cache, length);
+    if (length > cache.length) throw new RangeError(`cannot slice a ${cache.length}-token KV cache to ${length}`);
+    if (length === 0 || !this.trimmer) {
+      disposeKvCache(cache);
+      return this.emptyCache();
+    }
+    const names = [...cache.tensors.keys()];
+    const sliced = await this.trimmer.trim([...cache.tensors.values()], length);
+    disposeKvCache(cache);
+    const tensors = new Map<string, Tensor>();
+    names.forEach((name, i) => tensors.set(name, this.owned(sliced[i] as Tensor)));
+    return { length, layout: 'device', capacity: length, tensors };
+  }
+
+  /** Releases what this decoder made itself (the trim session); the inference session is the caller's. */
+  async dispose(): Promise<void> {
+    await this.trimmer?.release();
   }
 
   static describe(session: InferenceSession, hints: GraphHints, file: string): GraphIo {
     return describeGraph(session, hints, file);
   }
 
+  /** Most tokens per forward pass where longer passes were found to compute wrong (longPassesWork). */
+  passLimit: number | undefined;
+
   /** Prompt tokens to feed per forward pass: bounds the memory a long prompt's prefill needs. */
   get prefillChunk(): number {
-    if (this.io.logitsToKeep) return PREFILL_CHUNK;
-    const perToken = (this.io.vocabSize ?? 151_936) * 4;
-    const fit = 2 ** Math.floor(Math.log2(FULL_LOGITS_BUDGET_BYTES / perToken));
-    return Math.max(MIN_PREFILL_CHUNK, Math.min(PREFILL_CHUNK, fit));
+    let chunk = PREFILL_CHUNK;
+    if (!this.io.logitsToKeep) {
+      const perToken = (this.io.vocabSize ?? 151_936) * 4;
+      const fit = 2 ** Math.floor(Math.log2(FULL_LOGITS_BUDGET_BYTES / perToken));
+      chunk = Math.max(MIN_PREFILL_CHUNK, Math.min(PREFILL_CHUNK, fit));
+    }
+    return Math.min(chunk, this.passLimit ?? chunk);
   }
 
   emptyCache(): KvCache {
@@ -121,7 +177,7 @@ export class DecoderSession {
     }
     if (io.logitsToKeep) feeds[io.logitsToKeep] = new Tensor('int64', BigInt64Array.from([1n]), []);
 
-    if (past.layout !== 'packed') {
+    if (past.layout === 'shared' || past.layout === 'appended') {
       const appended = past.layout === 'appended';
       const fetches: Record<string, Tensor | null> = { [io.logits]: null };
       for (const layer of io.layers) {
@@ -146,13 +202,29 @@ export class DecoderSession {
     }
 
     for (const [name, tensor] of past.tensors) feeds[name] = tensor;
+    this.count(feeds, 'toDevice');
     const out = await this.session.run(feeds, this.runOptions);
+    this.count(out, 'toHost');
     const tensors = new Map<string, Tensor>();
     for (const layer of io.layers) {
-      tensors.set(layer.pastKey, out[layer.presentKey] as Tensor);
-      tensors.set(layer.pastValue, out[layer.presentValue] as Tensor);
+      tensors.set(layer.pastKey, this.owned(out[layer.presentKey] as Tensor));
+      tensors.set(layer.pastValue, this.owned(out[layer.presentValue] as Tensor));
     }
-    return { logits: lastRow(out[io.logits] as Tensor), cache: { length: total, layout: 'packed', capacity: total, tensors } };
+    // The superseded device tensors are released now, not when V8 gets round to their handles:
+    // over a long answer that would hold one whole cache per step on the device.
+    if (past.layout === 'device') disposeKvCache(past);
+    return { logits: lastRow(out[io.logits] as Tensor), cache: { length: total, layout: past.layout, capacity: total, tensors } };
+  }
+
+  private owned(tensor: Tensor): Tensor {
+    if (tensor.location === 'gpu-buffer') this.deviceTensors.add(tensor);
+    return tensor;
+  }
+
+  /** Adds the host-side tensors of a run's feeds or outputs to the transfer count (GPU devices only). */
+  private count(tensors: Readonly<Record<string, Tensor>>, direction: keyof TransferCounts): void {
+    if (this.device === 'cpu') return;
+    for (const tensor of Object.values(tensors)) if (tensor.location === 'cpu') this.transferred[direction] += (tensor.data as ArrayBufferView).byteLength;
   }
 }
 
@@ -200,14 +272,33 @@ export async function appendedKvWorks(session: InferenceSession, io: GraphIo): P
   }
 }
 
-function sameLogits(expected: Float32Array, actual: Float32Array): boolean {
+/** Tokens per pass that a GPU decoder falls back to when longer passes compute wrong. */
+export const SHORT_PASS_TOKENS = 16;
+
+/**
+ * Whether one 64-token pass gives the logits of the same tokens fed 16 at a time. On SwiftShader,
+ * onnxruntime 1.30's WebGPU GroupQueryAttention computed passes of 32 tokens or more wrong
+ * (logits off by ~1, and a wrong cache after them) while shorter passes and decoding matched the
+ * CPU to 1e-5; a GPU decoder that fails this feeds prompts SHORT_PASS_TOKENS at a time.
+ */
+export async function longPassesWork(decoder: DecoderSession): Promise<boolean> {
+  const ids = Array.from({ length: 4 * SHORT_PASS_TOKENS }, (_, i) => (i * 37 + 11) % 251);
+  const whole = await decoder.forward(ids, decoder.emptyCache());
+  let step: ForwardResult = { logits: new Float32Array(0), cache: decoder.emptyCache() };
+  for (let at = 0; at < ids.length; at += SHORT_PASS_TOKENS) step = await decoder.forward(ids.slice(at, at + SHORT_PASS_TOKENS), step.cache);
+  disposeKvCache(whole.cache);
+  disposeKvCache(step.cache);
+  return sameLogits(whole.logits, step.logits, 1e-3);
+}
+
+function sameLogits(expected: Float32Array, actual: Float32Array, tolerance = 1e-4): boolean {
   let scale = 0;
   let diff = 0;
   for (let i = 0; i < expected.length; i++) {
     scale = Math.max(scale, Math.abs(expected[i] as number));
     diff = Math.max(diff, Math.abs((expected[i] as number) - (actual[i] as number)));
   }
-  return expected.length === actual.length && Number.isFinite(diff) && diff <= 1e-4 * Math.max(1, scale);
+  return expected.length === actual.length && Number.isFinite(diff) && diff <= tolerance * Math.max(1, scale);
 }
 
 function cacheTensor(cache: KvCache, name: string): Tensor {

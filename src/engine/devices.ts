@@ -64,8 +64,19 @@ export interface OpenedSession<T> {
   threads: number;
 }
 
+/**
+ * Devices whose outputs onnxruntime-node can keep on the device ('gpu-buffer'), so the KV cache
+ * stays there between tokens. Only WebGPU has that binding in onnxruntime-node 1.30; the other
+ * GPU providers get their cache copied through the host each step.
+ */
+export const DEVICE_RESIDENT_KV: ReadonlySet<ConcreteDevice> = new Set(['webgpu']);
+
+export type CreateSession = (model: string | Uint8Array, options: InferenceSession.SessionOptions) => Promise<InferenceSession>;
+
 export interface OpenSessionOptions<T> {
   requested: Device;
+  /** Devices to try instead of `requested`'s candidates (a fallback after a device failed). */
+  candidates?: readonly ConcreteDevice[];
   threads: number;
   /** Let idle intra-op threads spin (slightly lower latency on an otherwise idle machine). */
   allowSpinning?: boolean;
@@ -77,6 +88,10 @@ export interface OpenSessionOptions<T> {
   load?(path: string, device: ConcreteDevice): Uint8Array | undefined;
   /** Optional smoke test on a GPU session; throwing moves on to the next device. */
   check?(session: InferenceSession, device: ConcreteDevice): Promise<void>;
+  /** Outputs to leave on this device (DEVICE_RESIDENT_KV devices only): the present KV cache. */
+  outputsOnDevice?(device: ConcreteDevice): readonly string[];
+  /** Makes the session (default InferenceSession.create); tests put a failing provider here. */
+  createSession?: CreateSession;
 }
 
 /**
@@ -94,7 +109,10 @@ export function sessionOptionsFor(
   intraOpNumThreads: number,
   options: Pick<OpenSessionOptions<unknown>, 'allowSpinning' | 'profileFilePrefix'>,
   externalDataFolder?: string,
+  outputsOnDevice: readonly string[] = [],
 ): InferenceSession.SessionOptions {
+  const onDevice = DEVICE_RESIDENT_KV.has(device) && outputsOnDevice.length > 0;
+  const preferredOutputLocation = onDevice ? { preferredOutputLocation: Object.fromEntries(outputsOnDevice.map((name) => [name, 'gpu-buffer' as const])) } : {};
   const externalData = externalDataFolder ? { model_external_initializers_file_folder_path: externalDataFolder } : {};
   // Worker threads that spin for work at full speed fight the editor for the cores (measured
   // with one of two cores busy: 21.0 tok/s against 28.4 sleeping). By default a worker spins
@@ -123,6 +141,7 @@ export function sessionOptionsFor(
     enableMemPattern: false,
     extra: { session: { ...spinning, ...externalData } },
     logSeverityLevel: 3,
+    ...preferredOutputLocation,
     ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
   };
 }
@@ -130,7 +149,8 @@ export function sessionOptionsFor(
 export async function openSession<T>(options: OpenSessionOptions<T>, signal?: AbortSignal): Promise<OpenedSession<T>> {
   const skipped: SkippedDevice[] = [];
   const intraOpNumThreads = options.threads > 0 ? options.threads : physicalCores();
-  const candidates = deviceCandidates(options.requested);
+  const candidates = options.candidates ?? deviceCandidates(options.requested);
+  const create: CreateSession = options.createSession ?? ((model, sessionOptions) => (typeof model === 'string' ? InferenceSession.create(model, sessionOptions) : InferenceSession.create(model, sessionOptions)));
   for (const device of candidates) {
     throwIfAborted(signal);
     const unavailable = unavailableReason(device);
@@ -143,8 +163,8 @@ export async function openSession<T>(options: OpenSessionOptions<T>, signal?: Ab
     try {
       const bytes = options.load?.(prepared.path, device);
       // From bytes, onnxruntime resolves external weight files against this folder (not the working directory).
-      const sessionOptions = sessionOptionsFor(device, intraOpNumThreads, options, bytes ? dirname(prepared.path) : undefined);
-      session = bytes ? await InferenceSession.create(bytes, sessionOptions) : await InferenceSession.create(prepared.path, sessionOptions);
+      const sessionOptions = sessionOptionsFor(device, intraOpNumThreads, options, bytes ? dirname(prepared.path) : undefined, options.outputsOnDevice?.(device));
+      session = await create(bytes ?? prepared.path, sessionOptions);
       if (device !== 'cpu' && options.check) await options.check(session, device);
       return { session, device, skipped, prepared, threads: intraOpNumThreads };
     } catch (err) {
@@ -153,8 +173,8 @@ export async function openSession<T>(options: OpenSessionOptions<T>, signal?: Ab
       skipped.push({ device, reason: failureReason(device, errorMessage(err)) });
     }
   }
-  // Unreachable: candidates always end in 'cpu', which returns or throws.
-  throw new Error('no device could be tried');
+  // Only reachable with explicit candidates that leave out the CPU.
+  throw new Error(`no device worked: ${skipped.map((s) => s.reason).join('; ')}`);
 }
 
 const PROVIDER_NAMES: Record<ConcreteDevice, string> = {
@@ -165,13 +185,17 @@ const PROVIDER_NAMES: Record<ConcreteDevice, string> = {
   webgpu: 'WebGPU',
 };
 
+/** What a CUDA failure to load lacks, and where to get it (README: "CUDA"). */
+export const CUDA_HINT =
+  ' (missing: onnxruntime\'s CUDA provider, libonnxruntime_providers_cuda.so and libonnxruntime_providers_shared.so beside onnxruntime-node\'s' +
+  ' libonnxruntime.so, which its install script downloads from NuGet only on request, plus the CUDA 12 runtime, cuBLAS and cuDNN 9 on the library path;' +
+  ' see "CUDA" in Hearth\'s README)';
+
 /** A one-line reason without onnxruntime's source paths, e.g. "WebGPU: Failed to get a WebGPU adapter: ...". */
 export function failureReason(device: ConcreteDevice, message: string): string {
   const line = (message.split('\n').find((l) => l.trim()) ?? message).trim();
   const at = line.search(/Failed to|Could not|not (?:found|available|supported)/i);
   let reason = (at > 0 ? line.slice(at) : line).slice(0, 200);
-  if (device === 'cuda' && /shared library/i.test(reason)) {
-    reason += ' (the CUDA 12 provider libraries are not installed)';
-  }
+  if (device === 'cuda' && /shared library|providers_cuda|libcu|cudnn/i.test(reason)) reason += CUDA_HINT;
   return `${PROVIDER_NAMES[device]}: ${reason}`;
 }

@@ -25,6 +25,7 @@ const KV_LAYOUT_NOTES: Record<KvLayout, string> = {
   appended: 'KV cache kept in place, new rows appended',
   shared: 'KV cache updated in place',
   packed: 'KV cache copied per step',
+  device: 'KV cache kept on the device',
 };
 
 export function serveEngine(connection: MessageConnection): void {

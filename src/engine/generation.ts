@@ -1,11 +1,13 @@
 // The generation loop of one answer: fit the prompt to the context window, reuse the
 // conversation's cached prefix, prefill the rest, then sample token by token until EOS, a stop
 // string, the token limit or cancellation (checked between steps, so it lands within a token).
+// A device that fails mid-answer hands over to the fallback one (GenerationContext.recover), which
+// recomputes the cache of what was already fed and continues the same answer.
 import type { GenerationRequest, GenerationResult, GenerationUsage } from '../protocol/engine';
 import { fitToContext } from './contextBudget';
 import { EngineError } from './errors';
 import type { DecoderSession } from './decoderSession';
-import { type KvCache, sliceKvCache } from './kvCache';
+import { type KvCache, disposeKvCache } from './kvCache';
 import { type PrefixCache, commonPrefixLength } from './prefixCache';
 import { createRandom, randomSeed } from './prng';
 import { type SamplingDefaults, applyRepetitionPenalty, resolveSampling, sampleToken } from './sampler';
@@ -26,6 +28,18 @@ export interface GenerationContext {
   samplingDefaults: SamplingDefaults;
   device: string;
   defaultMaxNewTokens: number;
+  /**
+   * Called when a forward pass fails: a decoder on the next device to continue on (this context's
+   * decoder and prefix cache are replaced by then), or undefined to fail the answer.
+   */
+  recover?: (err: unknown) => Promise<DecoderReplacement | undefined>;
+}
+
+export interface DecoderReplacement {
+  decoder: DecoderSession;
+  device: string;
+  /** Shown with the answer, e.g. why the GPU was left. */
+  notice: string;
 }
 
 export async function* generateAnswer(
@@ -59,22 +73,49 @@ export async function* generateAnswer(
 
   // Reuse the longest common prefix with this conversation's cache; at least one prompt
   // token must be fed to get logits.
+  let decoder = ctx.decoder;
+  let device = ctx.device;
   let cached = request.conversationId ? ctx.prefixCache.take(request.conversationId) : undefined;
   let reused = 0;
-  let kv: KvCache = ctx.decoder.emptyCache();
-  if (cached) {
-    reused = Math.min(commonPrefixLength(cached.ids, promptIds), promptIds.length - 1, cached.kv.length);
-    // Even with nothing reused, shared buffers are kept and overwritten rather than reallocated.
-    kv = sliceKvCache(cached.kv, reused);
-    // Its buffers now belong to `kv`: drop the reference rather than keep a dead cache of tens of
-    // MB alive for the whole answer.
-    cached = undefined;
-  }
-  // Room for the whole prompt and the start of the answer at once, rather than growing per chunk.
-  kv = ctx.decoder.reserve(kv, promptIds.length + 1);
+  let kv: KvCache = decoder.emptyCache();
   /** The tokens `kv` covers; saved with it for the next turn. */
-  const kvIds = promptIds.slice(0, reused);
+  const kvIds: number[] = [];
   let keepCache = true;
+  const notices: string[] = [];
+
+  /** One forward pass over `ids` after `kv`; the logits of its last position. */
+  const pass = async (ids: number[]): Promise<Float32Array> => {
+    try {
+      const out = await decoder.forward(ids, kv);
+      kv = out.cache;
+      kvIds.push(...ids);
+      return out.logits;
+    } catch (err) {
+      const replacement = ctx.recover ? await ctx.recover(err) : undefined;
+      if (!replacement) throw err;
+      // The failed device's cache is dropped (releasing it may fail too on a lost device).
+      try {
+        disposeKvCache(kv);
+      } catch {
+        // nothing more to free
+      }
+      ({ decoder, device } = replacement);
+      notices.push(replacement.notice);
+      // Recompute what the lost cache covered, then this pass: the answer goes on as it was.
+      const all = [...kvIds, ...ids];
+      kvIds.length = 0;
+      kv = decoder.reserve(decoder.emptyCache(), all.length + 1);
+      let logits: Float32Array = new Float32Array(0);
+      for (let at = 0; at < all.length; at += decoder.prefillChunk) {
+        const chunk = all.slice(at, at + decoder.prefillChunk);
+        const out = await decoder.forward(chunk, kv);
+        kv = out.cache;
+        kvIds.push(...chunk);
+        logits = out.logits;
+      }
+      return logits;
+    }
+  };
 
   const generated: number[] = [];
   const seen = new Set(promptIds);
@@ -84,17 +125,26 @@ export async function* generateAnswer(
   let prefillMs = 0;
 
   try {
+    if (cached) {
+      reused = Math.min(commonPrefixLength(cached.ids, promptIds), promptIds.length - 1, cached.kv.length);
+      // Even with nothing reused, shared buffers are kept and overwritten rather than reallocated.
+      kv = await decoder.trim(cached.kv, reused);
+      kvIds.push(...promptIds.slice(0, reused));
+      // Its buffers now belong to `kv`: drop the reference rather than keep a dead cache of tens of
+      // MB alive for the whole answer.
+      cached = undefined;
+    }
+    // Room for the whole prompt and the start of the answer at once, rather than growing per chunk.
+    kv = decoder.reserve(kv, promptIds.length + 1);
+
     let logits: Float32Array | undefined;
     const prefillStart = performance.now();
     // Long prompts are prefilled in chunks: bounded memory, and cancellation between chunks.
-    const chunkSize = ctx.decoder.prefillChunk;
-    for (let at = reused; at < promptIds.length; at += chunkSize) {
+    for (let at = reused; at < promptIds.length; at += decoder.prefillChunk) {
       if (signal?.aborted) break;
-      const chunk = promptIds.slice(at, at + chunkSize);
-      const out = await ctx.decoder.forward(chunk, kv);
-      kv = out.cache;
-      kvIds.push(...chunk);
-      logits = out.logits;
+      const chunk = promptIds.slice(at, Math.min(at + decoder.prefillChunk, promptIds.length));
+      logits = await pass(chunk);
+      for (const text of notices.splice(0)) yield { type: 'notice', text };
     }
     prefillMs = performance.now() - prefillStart;
 
@@ -121,10 +171,8 @@ export async function* generateAnswer(
         break;
       }
       if (signal?.aborted) break;
-      const out = await ctx.decoder.forward([token], kv);
-      kv = out.cache;
-      kvIds.push(token);
-      logits = out.logits;
+      logits = await pass([token]);
+      for (const text of notices.splice(0)) yield { type: 'notice', text };
     }
     if (signal?.aborted) finishReason = 'cancelled';
 
@@ -138,6 +186,9 @@ export async function* generateAnswer(
   } finally {
     if (request.conversationId && keepCache && kv.length === kvIds.length) {
       ctx.prefixCache.put(request.conversationId, { ids: kvIds, kv });
+    } else {
+      // Not kept (a failed answer, or an early return): its device memory goes back now.
+      disposeKvCache(kv);
     }
   }
 
@@ -152,7 +203,7 @@ export async function* generateAnswer(
         ...(firstTokenAt !== undefined ? { timeToFirstTokenMs: firstTokenAt - started } : {}),
         ...(generated.length > 1 && decodeSeconds > 0 ? { tokensPerSecond: (generated.length - 1) / decodeSeconds } : {}),
         prefillMs,
-        device: ctx.device,
+        device,
       },
       droppedMessages: fitted.dropped,
     },

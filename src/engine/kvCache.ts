@@ -10,10 +10,15 @@
 // standard attention) runs a graph rewritten to return only the new rows (kvRowsRewrite.ts), which
 // the engine copies in. Rows at or past `length` are unused, which also makes trimming a cached
 // prefix free.
+//
+// 'device' (a GPU that can keep outputs on itself): like 'packed', each pass returns new tensors,
+// but they stay on the device ('gpu-buffer') and are fed back as they are; the host never sees
+// them. Their data cannot be read (getData() aborts the process), only disposed, and trimming one
+// takes a run on the device (deviceKvTrim.ts).
 import { Tensor } from 'onnxruntime-node';
 
 export type KvDataType = 'float32' | 'float16';
-export type KvLayout = 'packed' | 'shared' | 'appended';
+export type KvLayout = 'packed' | 'shared' | 'appended' | 'device';
 
 export interface KvCache {
   /** Tokens the cache covers. */
@@ -49,7 +54,7 @@ export function grownCapacity(needed: number): number {
  * The source must not be used afterwards. Packed caches are returned as they are (onnxruntime sizes their next tensors).
  */
 export function reserveKvCache(cache: KvCache, needed: number): KvCache {
-  if (cache.layout === 'packed' || needed <= cache.capacity) return cache;
+  if (cache.layout === 'packed' || cache.layout === 'device' || needed <= cache.capacity) return cache;
   return withCapacity(cache, grownCapacity(needed));
 }
 
@@ -61,7 +66,7 @@ export function reserveKvCache(cache: KvCache, needed: number): KvCache {
  */
 export function compactKvCache(cache: KvCache, needed: number): KvCache {
   const capacity = grownCapacity(needed);
-  if (cache.layout === 'packed' || cache.capacity <= capacity) return cache;
+  if (cache.layout === 'packed' || cache.layout === 'device' || cache.capacity <= capacity) return cache;
   return withCapacity(cache, capacity);
 }
 
@@ -88,6 +93,7 @@ function withCapacity(cache: KvCache, capacity: number): KvCache {
 export function sliceKvCache(cache: KvCache, length: number): KvCache {
   if (length === cache.length) return cache;
   if (length > cache.length) throw new RangeError(`cannot slice a ${cache.length}-token KV cache to ${length}`);
+  if (cache.layout === 'device') throw new RangeError('a device-resident KV cache is trimmed on the device (DecoderSession.trim)');
   // Preallocated rows: the rows past `length` are simply no longer read.
   if (cache.layout !== 'packed') return { ...cache, length };
   const tensors = new Map<string, Tensor>();
@@ -126,4 +132,13 @@ export function writeKvRows(target: Tensor, rows: Tensor, at: number): void {
 
 function bytesOf(data: ArrayBufferView): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * Releases a cache's device tensors (their memory goes back to onnxruntime's device allocator at
+ * once rather than whenever V8 collects the handles). Host tensors are left to the garbage collector:
+ * a trimmed packed cache may share their buffers.
+ */
+export function disposeKvCache(cache: KvCache): void {
+  for (const tensor of cache.tensors.values()) if (tensor.location === 'gpu-buffer') tensor.dispose();
 }

@@ -1,11 +1,14 @@
 // Loads a model folder onto a device and serves answers from it, one at a time (answers share
-// the session and the prefix cache, so they are queued rather than run concurrently).
+// the session and the prefix cache, so they are queued rather than run concurrently). A GPU that
+// fails mid-answer is given up for the next device in line, and the answer goes on there.
 import type { ChatMessage } from '../protocol/chat';
-import type { Device, Dtype, GenerationRequest, Int4Compute, LoadedModelInfo } from '../protocol/engine';
-import { DecoderSession, type GraphIo, appendedKvWorks, detectKvLayout } from './decoderSession';
-import { openSession } from './devices';
+import type { Device, Dtype, GenerationRequest, Int4Compute, LoadedModelInfo, SkippedDevice } from '../protocol/engine';
+import { describeAdapter } from './adapterInfo';
+import { DecoderSession, type GraphIo, SHORT_PASS_TOKENS, appendedKvWorks, detectKvLayout, longPassesWork } from './decoderSession';
+import { type ConcreteDevice, type CreateSession, DEVICE_RESIDENT_KV, type OpenedSession, deviceCandidates, failureReason, openSession } from './devices';
 import { EngineError, errorMessage, throwIfAborted } from './errors';
-import { type GenerationEvent, generateAnswer } from './generation';
+import { type DecoderReplacement, type GenerationEvent, generateAnswer } from './generation';
+import { type KvLayout, disposeKvCache } from './kvCache';
 import { INT4_ACCURACY_LEVEL, withMatMulNBitsAccuracy } from './int4Compute';
 import { type KvRowsGraphNames, type KvRowsPlacement, withNewKvRowOutputs } from './kvRowsRewrite';
 import { type ModelFolder, readModelFolder } from './modelFolder';
@@ -34,12 +37,16 @@ export interface LoadModelOptions {
   profileFilePrefix?: string;
   /** How int4 (MatMulNBits) weights are multiplied (default 'model': as exported). */
   int4Compute?: Int4Compute;
+  /** Makes onnxruntime sessions (default InferenceSession.create); tests put failing providers here. */
+  createSession?: CreateSession;
 }
 
 export interface LoadedModel {
+  /** Changes when a failed device was given up for the next one. */
   readonly info: LoadedModelInfo;
   readonly folder: ModelFolder;
   readonly text: TextCodec;
+  /** The decoder that runs now (replaced after a device failure). */
   readonly decoder: DecoderSession;
   /** Streams one answer; the last event is always `done` unless it throws an EngineError. */
   generate(request: GenerationRequest, signal?: AbortSignal): AsyncIterable<GenerationEvent>;
@@ -67,15 +74,31 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
     inputIds: folder.graph.inputNames?.input_ids ?? 'input_ids',
     attentionMask: folder.graph.inputNames?.attention_mask ?? 'attention_mask',
   };
-  const open = (device: Device, rewriteKv: boolean) =>
+  // The present outputs a device-resident KV cache keeps on the GPU (named from the config, as
+  // onnxruntime wants them when the session is made).
+  const presentOutputs: string[] = [];
+  for (let i = 0; i < (folder.graph.numLayers ?? 0); i++) {
+    presentOutputs.push(
+      (folder.graph.outputNames?.['present_key_names'] ?? 'present.%d.key').replace('%d', String(i)),
+      (folder.graph.outputNames?.['present_value_names'] ?? 'present.%d.value').replace('%d', String(i)),
+    );
+  }
+  /** How a GPU session keeps its cache: on the device where onnxruntime-node can, else copied per step. */
+  const gpuKvLayout = (device: ConcreteDevice, io: GraphIo): 'device' | 'packed' =>
+    DEVICE_RESIDENT_KV.has(device) && presentOutputs.length > 0 && io.kvOutputs === 'present' ? 'device' : 'packed';
+
+  const open = (candidates: readonly ConcreteDevice[], rewriteKv: boolean): Promise<OpenedSession<{ file: string; dtype: string }>> =>
     openSession(
       {
-        requested: device,
+        requested,
+        candidates,
         threads: options.threads ?? 0,
         allowSpinning: options.allowSpinning ?? false,
         profileFilePrefix: options.profileFilePrefix,
+        createSession: options.createSession,
+        outputsOnDevice: () => presentOutputs,
         load: (path, candidate) => {
-          // New-rows KV outputs on the CPU only: on a GPU the cache crosses the bus either way.
+          // New-rows KV outputs on the CPU only: on a GPU the cache stays on the device instead.
           const patched = patchedGraph(path, file, int4Compute, rewriteKv && candidate === 'cpu' ? kvNames : undefined);
           int4MatMulsChanged = patched.int4MatMulsChanged;
           kvRowsAfter = patched.kvRowsAfter ?? 'filled';
@@ -87,9 +110,13 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
           return variant;
         },
         // A GPU session can open and still fail on its first run: try one token before trusting it.
-        check: async (session) => {
-          const probe = new DecoderSession(session, DecoderSession.describe(session, folder.graph, file));
-          await probe.forward([0], probe.reserve(probe.emptyCache(), 1));
+        check: async (session, device) => {
+          const io = DecoderSession.describe(session, folder.graph, file);
+          const probe = new DecoderSession(session, io, gpuKvLayout(device, io), {}, device);
+          const out = await probe.forward([0], probe.emptyCache());
+          disposeKvCache(out.cache);
+          await probe.dispose();
+          if (!out.logits.every(Number.isFinite)) throw new Error('Failed its smoke test: the logits of a first token are not finite numbers');
         },
       },
       signal,
@@ -103,66 +130,101 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
       );
     });
 
-  let opened = await open(requested, kvCache === 'auto').catch((err: unknown) => {
-    if (kvCache !== 'auto') throw err;
-    // onnxruntime may have refused the rewritten graph: load the model as exported (a damaged
-    // model fails again, with its own error).
-    return open(requested, false);
-  });
-  let decoder: DecoderSession;
-  try {
-    throwIfAborted(signal);
-    let io: GraphIo = { ...DecoderSession.describe(opened.session, folder.graph, file), kvRowsAfter };
-    if (io.kvOutputs === 'newRows' && !(await appendedKvWorks(opened.session, io))) {
-      // The rewritten graph does not reproduce a whole-prompt pass: load the model as exported.
+  /** Opens the first working device of `candidates` and its decoder; devices passed over are added to `skipped`. */
+  const openDecoder = async (candidates: readonly ConcreteDevice[], skipped: SkippedDevice[]): Promise<{ opened: OpenedSession<{ file: string; dtype: string }>; decoder: DecoderSession }> => {
+    let opened = await open(candidates, kvCache === 'auto').catch((err: unknown) => {
+      if (kvCache !== 'auto') throw err;
+      // onnxruntime may have refused the rewritten graph: load the model as exported (a damaged
+      // model fails again, with its own error).
+      return open(candidates, false);
+    });
+    try {
+      throwIfAborted(signal);
+      let io: GraphIo = { ...DecoderSession.describe(opened.session, folder.graph, file), kvRowsAfter };
+      if (io.kvOutputs === 'newRows' && !(await appendedKvWorks(opened.session, io))) {
+        // The rewritten graph does not reproduce a whole-prompt pass: load the model as exported.
+        await opened.session.release();
+        const before = opened.skipped;
+        opened = { ...(await open(['cpu'], false)), skipped: before };
+        io = DecoderSession.describe(opened.session, folder.graph, file);
+      }
+      // In-place KV buffers on the CPU; on a GPU the cache stays on the device where it can.
+      let kvLayout: KvLayout = gpuKvLayout(opened.device, io);
+      if (opened.device === 'cpu') kvLayout = kvCache !== 'packed' ? await detectKvLayout(opened.session, io) : 'packed';
+      const decoder = new DecoderSession(opened.session, io, kvLayout, {}, opened.device);
+      if (opened.device !== 'cpu' && !(await longPassesWork(decoder))) decoder.passLimit = SHORT_PASS_TOKENS;
+      throwIfAborted(signal);
+      skipped.push(...opened.skipped);
+      return { opened, decoder };
+    } catch (err) {
       await opened.session.release();
-      const skipped = opened.skipped;
-      opened = { ...(await open('cpu', false)), skipped };
-      io = DecoderSession.describe(opened.session, folder.graph, file);
+      throw err;
     }
-    // In-place KV buffers on the CPU only: on a GPU the cache crosses the bus each step either way.
-    const kvLayout = opened.device === 'cpu' && kvCache !== 'packed' ? await detectKvLayout(opened.session, io) : 'packed';
-    decoder = new DecoderSession(opened.session, io, kvLayout);
-    throwIfAborted(signal);
-  } catch (err) {
-    await opened.session.release();
-    throw err;
-  }
-
-  const info: LoadedModelInfo = {
-    modelId: folder.modelId,
-    modelPath: dir,
-    layout: folder.layout,
-    modelFile: opened.prepared.file,
-    dtype: opened.prepared.dtype,
-    device: opened.device,
-    requestedDevice: requested,
-    skippedDevices: opened.skipped,
-    contextWindow: folder.contextWindow,
-    threads: opened.threads,
-    threadSpinning: options.allowSpinning ?? false,
-    int4Compute: int4MatMulsChanged > 0 ? int4Compute : 'model',
-    int4MatMulsChanged,
-    loadMs: performance.now() - started,
   };
+
+  const skippedDevices: SkippedDevice[] = [];
+  let current = await openDecoder(deviceCandidates(requested), skippedDevices);
+  const infoOf = (opened: OpenedSession<{ file: string; dtype: string }>): LoadedModelInfo => {
+    const adapter = describeAdapter(opened.device);
+    return {
+      modelId: folder.modelId,
+      modelPath: dir,
+      layout: folder.layout,
+      modelFile: opened.prepared.file,
+      dtype: opened.prepared.dtype,
+      device: opened.device,
+      ...(adapter ? { adapter } : {}),
+      requestedDevice: requested,
+      skippedDevices: [...skippedDevices],
+      contextWindow: folder.contextWindow,
+      threads: opened.threads,
+      threadSpinning: options.allowSpinning ?? false,
+      int4Compute: int4MatMulsChanged > 0 ? int4Compute : 'model',
+      int4MatMulsChanged,
+      loadMs: performance.now() - started,
+    };
+  };
+  let info = infoOf(current.opened);
   const prefixCache = new PrefixCache(options.prefixCacheSize ?? 4);
   const generationContext = {
-    decoder,
+    decoder: current.decoder,
     text,
     prefixCache,
     contextWindow: folder.contextWindow,
     samplingDefaults: folder.generationDefaults,
-    device: opened.device,
+    device: current.opened.device,
     defaultMaxNewTokens: options.defaultMaxNewTokens ?? 1024,
+    /** A GPU failed mid-answer: give it up for the next candidate (the CPU last) and go on there. */
+    recover: async (err: unknown): Promise<DecoderReplacement | undefined> => {
+      const failed = current.opened.device;
+      if (failed === 'cpu' || disposed) return undefined;
+      const reason = `${failureReason(failed, errorMessage(err))} (failed mid-answer)`;
+      // Every cached conversation lives on the failed device.
+      prefixCache.clear();
+      await current.decoder.dispose().catch(() => undefined);
+      await current.opened.session.release().catch(() => undefined);
+      skippedDevices.push({ device: failed, reason });
+      const candidates = deviceCandidates(requested);
+      const rest = candidates.slice(candidates.indexOf(failed) + 1);
+      current = await openDecoder(rest.length > 0 ? rest : ['cpu'], skippedDevices);
+      info = infoOf(current.opened);
+      generationContext.decoder = current.decoder;
+      generationContext.device = current.opened.device;
+      return { decoder: current.decoder, device: current.opened.device, notice: `${reason}; the answer goes on on ${current.opened.device}.` };
+    },
   };
   let queue: Promise<void> = Promise.resolve();
   let disposed = false;
 
   return {
-    info,
+    get info() {
+      return info;
+    },
     folder,
     text,
-    decoder,
+    get decoder() {
+      return current.decoder;
+    },
     async *generate(request, generateSignal) {
       if (disposed) throw new EngineError('badRequest', 'The model was unloaded.', 'Send the message again.');
       // Wait for the answer before this one; this answer's end releases the next.
@@ -180,9 +242,10 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
     clearPrefixCache: () => prefixCache.clear(),
     async dispose() {
       disposed = true;
-      prefixCache.clear();
       await queue;
-      await opened.session.release();
+      prefixCache.clear();
+      await current.decoder.dispose();
+      await current.opened.session.release();
     },
   };
 }

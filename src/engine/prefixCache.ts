@@ -1,6 +1,7 @@
 // Per-conversation KV caches kept between turns, least recently used evicted first. The next
 // turn re-tokenizes its whole prompt and reuses the cache up to the longest common prefix.
-import type { KvCache } from './kvCache';
+// A cache dropped here (evicted, replaced, cleared) has its device memory released at once.
+import { type KvCache, disposeKvCache } from './kvCache';
 
 export interface CachedPrefix {
   /** The tokens whose keys/values `kv` holds, in order. */
@@ -21,16 +22,20 @@ export class PrefixCache {
   }
 
   put(conversationId: string, entry: CachedPrefix): void {
+    const previous = this.entries.get(conversationId);
+    if (previous && previous.kv !== entry.kv) disposeKvCache(previous.kv);
     this.entries.delete(conversationId);
     this.entries.set(conversationId, entry);
     while (this.entries.size > this.maxConversations) {
-      const oldest = this.entries.keys().next().value;
+      const oldest = this.entries.entries().next().value;
       if (oldest === undefined) break;
-      this.entries.delete(oldest);
+      this.entries.delete(oldest[0]);
+      disposeKvCache(oldest[1].kv);
     }
   }
 
   clear(): void {
+    for (const entry of this.entries.values()) disposeKvCache(entry.kv);
     this.entries.clear();
   }
 

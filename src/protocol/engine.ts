@@ -53,6 +53,8 @@ export const LoadedModelInfoSchema = z.object({
   dtype: z.string(),
   /** The device that runs the model, e.g. 'cpu'. */
   device: z.string(),
+  /** The GPU behind it, as far as it can be told, e.g. 'SwiftShader (software) / Vulkan' (WebGPU only). */
+  adapter: z.string().optional(),
   requestedDevice: DeviceSchema,
   /** Devices tried before `device` and why each was not used. */
   skippedDevices: z.array(SkippedDeviceSchema),
