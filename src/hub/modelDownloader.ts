@@ -3,7 +3,7 @@
 // (resuming partial files), verify each, and write the manifest last.
 import { mkdir, rm, statfs } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type PlannedFile, guessVariant, planFiles, type VariantSpec } from './downloadPlan';
 import { type DownloadProgress, formatBytes, ProgressMeter } from './downloadProgress';
 import { downloadFile } from './fileDownload';
@@ -67,7 +67,7 @@ export async function downloadModel(
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
 
   const dir = modelDir(options.modelsDir, request.repo, commit);
-  await mkdir(dirname(dir), { recursive: true });
+  await mkdir(options.modelsDir, { recursive: true });
   const release = await lockFolder(
     dir,
     {
@@ -81,7 +81,7 @@ export async function downloadModel(
     const existing = await readManifest(dir);
     if (existing && existing.weights === variant.weights) {
       onProgress({ phase: 'done', bytes: totalBytes, totalBytes, bytesPerSecond: 0 });
-      return { dir, manifest: existing, diskBytes: await diskUse(dir) };
+      return { id: basename(dir), dir, manifest: existing, diskBytes: await diskUse(dir) };
     }
     await mkdir(dir, { recursive: true });
     const done = await Promise.all(files.map((f) => bytesOnDisk(dir, f)));
@@ -117,7 +117,7 @@ export async function downloadModel(
     await rm(join(dir, PARTS_DIR), { recursive: true, force: true });
     await writeManifest(dir, manifest);
     meter.emit(true, 'done');
-    return { dir, manifest, diskBytes: await diskUse(dir) };
+    return { id: basename(dir), dir, manifest, diskBytes: await diskUse(dir) };
   } finally {
     await release().catch(() => undefined);
   }

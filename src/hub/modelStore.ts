@@ -1,9 +1,10 @@
-// The models folder: one folder per repository and commit (<owner>--<name>/<commit>/), a manifest
+// The models folder: one folder per repository and commit (<owner>--<name>@<commit12>; the folder's
+// name is what the status line shows as the model), a manifest
 // written last (a folder without one is an unfinished download), partial files under .parts/ and
 // files that failed their hash under .quarantine/.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -26,18 +27,27 @@ export const ManifestSchema = z.object({
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 export interface InstalledModel {
+  id: string;
   dir: string;
   manifest: Manifest;
   /** Bytes on disk, partial files included. */
   diskBytes: number;
 }
 
-export function repoFolderName(repo: string): string {
-  return repo.replace('/', '--');
+/** The installed model's id: its folder's name. */
+export function modelId(repo: string, commit: string): string {
+  return `${repo.replace('/', '--')}@${commit.slice(0, 12)}`;
 }
 
 export function modelDir(modelsDir: string, repo: string, commit: string): string {
-  return join(modelsDir, repoFolderName(repo), commit);
+  return join(modelsDir, modelId(repo, commit));
+}
+
+/** The folder of an installed model id, when it names one (ids come from conversation files: never a path). */
+export async function installedDir(modelsDir: string, id: string): Promise<string | undefined> {
+  if (!/^[\w.-]+--[\w.-]+@[0-9a-f]{12}$/.test(id)) return undefined;
+  const dir = join(modelsDir, id);
+  return (await readManifest(dir)) ? dir : undefined;
 }
 
 export function partPath(dir: string, localPath: string): string {
@@ -75,21 +85,16 @@ export async function diskUse(path: string): Promise<number> {
 export async function listInstalled(modelsDir: string): Promise<InstalledModel[]> {
   if (!existsSync(modelsDir)) return [];
   const found: InstalledModel[] = [];
-  for (const repoDir of await readdir(modelsDir)) {
-    if (repoDir.startsWith('.')) continue;
-    const repoPath = join(modelsDir, repoDir);
-    if (!(await stat(repoPath)).isDirectory()) continue;
-    for (const commit of await readdir(repoPath)) {
-      const dir = join(repoPath, commit);
-      const manifest = await readManifest(dir);
-      if (manifest) found.push({ dir, manifest, diskBytes: await diskUse(dir) });
-    }
+  for (const name of await readdir(modelsDir)) {
+    if (name.startsWith('.') || name.endsWith('.lock')) continue;
+    const dir = join(modelsDir, name);
+    const manifest = await readManifest(dir);
+    if (manifest) found.push({ id: name, dir, manifest, diskBytes: await diskUse(dir) });
   }
   return found.sort((a, b) => b.manifest.downloadedAt.localeCompare(a.manifest.downloadedAt));
 }
 
-/** Deletes a model folder (complete or not) and its repository folder once empty. */
+/** Deletes a model folder, complete or not. */
 export async function deleteModelDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
-  await rmdir(join(dir, '..')).catch(() => undefined); // only when empty
 }

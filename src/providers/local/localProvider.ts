@@ -38,6 +38,8 @@ export interface LocalProviderOptions {
   logger: EngineLogger;
   /** The model used when settings name none (e.g. the bundled demo model). */
   defaultModelPath?: string;
+  /** The folder of a conversation's chosen model (an installed model's id); undefined when it names none. */
+  resolveModel?(model: string): Promise<string | undefined>;
 }
 
 /** What the panel can show about the local engine. */
@@ -90,7 +92,7 @@ export class LocalProvider implements ChatProvider {
 
   /** Exact token count of these messages as the model will see them. */
   async countTokens(messages: ChatMessage[], signal?: AbortSignal): Promise<{ tokens: number; contextWindow: number }> {
-    return this.withEngine(async (client) => client.countTokens({ messages }, signal));
+    return this.withEngine(null, async (client) => client.countTokens({ messages }, signal));
   }
 
   async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
@@ -111,7 +113,7 @@ export class LocalProvider implements ChatProvider {
       queue.wake();
     };
     signal?.addEventListener('abort', onAbort);
-    const answer = this.withEngine(async (client) => {
+    const answer = this.withEngine(request.model, async (client) => {
       this.setStatus({ ...this.currentStatus, state: 'generating' });
       return client.chat(
         {
@@ -179,10 +181,13 @@ export class LocalProvider implements ChatProvider {
    * Runs `work` against a started engine with the configured model loaded; tracks idleness.
    * Loading is not cancelled with the request: the next request would only start it again.
    */
-  private async withEngine<T>(work: (client: EngineClient) => Promise<T>): Promise<T> {
+  /** `requestedModel`: the conversation's model (undefined: none chosen), or null for whichever model is loaded. */
+  private async withEngine<T>(requestedModel: string | undefined | null, work: (client: EngineClient) => Promise<T>): Promise<T> {
     if (this.disposed) throw new ProviderError('badRequest', 'The local provider has been disposed.');
     const settings = this.options.getSettings();
-    const modelPath = this.modelPath(settings);
+    // hearth.local.modelPath overrides the conversation's model; without either, the default model.
+    const chosen = !settings.modelPath.trim() && requestedModel ? await this.options.resolveModel?.(requestedModel) : undefined;
+    const modelPath = chosen ?? (requestedModel === null ? this.currentStatus.model?.modelPath : undefined) ?? this.modelPath(settings);
     if (!modelPath) {
       throw new ProviderError('badModel', 'No local model is set.', "Run 'Hearth: Select Model' to choose a model folder, or set hearth.local.modelPath.");
     }
