@@ -49,6 +49,27 @@ export type Scenario =
       kind: 'drop';
       /** Deltas sent before the socket is destroyed; default ["partial ", "answer "]. */
       chunks?: string[];
+    }
+  | {
+      /**
+       * Deltas, then an error inside the HTTP 200 stream, then `data: [DONE]`. `llama`: llama-server's
+       * `error: {code, message, type}` line; `data`: `data: {"error": {...}}`; `event`: `event: error` with a
+       * bare `data: {message}`.
+       */
+      kind: 'streamError';
+      style: 'llama' | 'data' | 'event';
+      chunks?: string[];
+      error?: { code?: number | string; message: string; type?: string };
+    }
+  | {
+      /** Accepts the request, then sends nothing more: no headers (`headers: false`) or only the 200 headers. */
+      kind: 'silent';
+      headers: boolean;
+    }
+  | {
+      /** Streams these deltas, then goes quiet with the connection open. */
+      kind: 'stall';
+      chunks?: string[];
     };
 
 export interface FakeServerOptions {
@@ -133,6 +154,21 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
         return;
       case 'drop':
         return streamThenDrop(res, body, s.chunks ?? ['partial ', 'answer ']);
+      case 'streamError':
+        return streamThenError(res, body, s);
+      case 'silent':
+        // Nothing more is written: the connection stays open until the client gives up or the server closes.
+        if (s.headers) {
+          startStream(res);
+          res.flushHeaders();
+        }
+        return;
+      case 'stall': {
+        const id = nextId();
+        startStream(res);
+        for (const c of s.chunks ?? ['partial ']) res.write(`data: ${chunkJson(id, body.model, { content: c }, null, body.includeUsage)}\n\n`);
+        return;
+      }
     }
   }
 
@@ -212,6 +248,17 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
     for (const c of chunks) res.write(`data: ${chunkJson(id, body.model, { content: c }, null, body.includeUsage)}\n\n`);
     // Destroy only after the chunks have left, so the client really sees partial text first.
     server.dropAfterFlush(res);
+  }
+
+  function streamThenError(res: ServerResponse, body: ChatBody, s: Extract<Scenario, { kind: 'streamError' }>): void {
+    const id = nextId();
+    const error = s.error ?? { code: 500, message: 'the model crashed while generating', type: 'server_error' };
+    startStream(res);
+    for (const c of s.chunks ?? ['partial ']) res.write(`data: ${chunkJson(id, body.model, { content: c }, null, body.includeUsage)}\n\n`);
+    if (s.style === 'llama') res.write(`error: ${JSON.stringify(error)}\n\n`);
+    else if (s.style === 'data') res.write(`data: ${JSON.stringify({ error })}\n\n`);
+    else res.write(`event: error\ndata: ${JSON.stringify({ message: error.message })}\n\n`);
+    res.end('data: [DONE]\n\n');
   }
 
   return fakeApiServer(server, `http://127.0.0.1:${server.port}/v1`, scenarios);

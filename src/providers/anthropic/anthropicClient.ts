@@ -3,6 +3,7 @@
 // comes only from the caller, nothing is logged or traced, and the SDK never retries on its own.
 import Anthropic from '@anthropic-ai/sdk';
 import type { FetchLike } from '../shared/remoteProviderOptions';
+import type { StreamTimeouts } from '../shared/streamWatchdog';
 
 export interface AnthropicSettings {
   /** e.g. https://api.anthropic.com, or an Anthropic-compatible proxy; the SDK appends /v1/messages. */
@@ -12,6 +13,8 @@ export interface AnthropicSettings {
   maxTokens: number;
   /** Time allowed for the whole request, stream included; default 10 minutes. */
   timeoutMs?: number;
+  /** Limits on a server that goes quiet (hearth.remote.*TimeoutSeconds). */
+  timeouts?: StreamTimeouts;
 }
 
 export const defaultAnthropicBaseUrl = 'https://api.anthropic.com';

@@ -1,16 +1,18 @@
 // A ChatProvider for Anthropic's Messages API (and Anthropic-compatible proxies), streaming through the official
 // @anthropic-ai/sdk. The SDK's retries are off: they would retry 429/5xx/529 silently and make Stop slow; every
 // failure is shown to the user as it is, with what to do about it.
-import type { Anthropic } from '@anthropic-ai/sdk';
+import { setTimeout as delay } from 'node:timers/promises';
+import { APIError, type Anthropic } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
 import type { Usage } from '../../protocol/chat';
 import type { AnswerMeter } from '../shared/answerMeter';
 import { keyAction, keyForRequest } from '../shared/keyOrigin';
 import { streamRemoteAnswer } from '../shared/remoteAnswer';
+import { defaultRetryPolicy, retryDelayMs, retryNotice } from '../shared/retryPolicy';
 import type { RemoteProviderOptions } from '../shared/remoteProviderOptions';
 import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type FinishReason, type ModelInfo } from '../types';
 import { createAnthropicClient, normalizeAnthropicBaseUrl, type AnthropicSettings } from './anthropicClient';
-import { setKeyAction, streamClosed, toAnthropicError, toAnthropicStreamError, type AnthropicErrorContext } from './anthropicErrors';
+import { displayUrl, setKeyAction, streamClosed, toAnthropicError, toAnthropicStreamError, type AnthropicErrorContext } from './anthropicErrors';
 import { toAnthropicPrompt } from './anthropicMessages';
 
 export type { AnthropicSettings } from './anthropicClient';
@@ -68,8 +70,10 @@ export class AnthropicProvider implements ChatProvider {
     const ctx: AnthropicErrorContext = { baseUrl: settings.baseUrl, model, apiKey, keyOrigin: origin };
     const outcome: StreamOutcome = { sawMessageStop: false };
     const fetchImpl = this.options.fetch;
+    const policy = this.options.retry ?? defaultRetryPolicy;
     yield* streamRemoteAnswer<RawMessageStreamEvent>(
       {
+        endpoint: displayUrl(settings.baseUrl),
         async *open(openSignal) {
           if (!apiKey) throw new ProviderError('auth', `No Anthropic API key is set for ${origin}.`, keyAction(ctx, setKeyAction));
           let client: Anthropic;
@@ -78,7 +82,18 @@ export class AnthropicProvider implements ChatProvider {
           } catch (err) {
             throw badBaseUrl(err);
           }
-          return await client.messages.create(buildParams(request, settings, model), { signal: openSignal });
+          const params = buildParams(request, settings, model);
+          for (let retry = 0; ; retry += 1) {
+            try {
+              return await client.messages.create(params, { signal: openSignal });
+            } catch (err) {
+              const failure = err instanceof APIError ? { status: err.status, headers: err.headers } : undefined;
+              const waitMs = failure ? retryDelayMs(failure, retry, policy) : undefined;
+              if (waitMs === undefined || failure?.status === undefined) throw err;
+              yield { type: 'notice', text: retryNotice(failure.status, waitMs, retry, policy) };
+              await delay(waitMs, undefined, { signal: openSignal });
+            }
+          }
         },
         read: (event) => readEvent(event, outcome),
         close: (meter) => closingEvents(outcome, meter, ctx),
@@ -86,6 +101,7 @@ export class AnthropicProvider implements ChatProvider {
         streamError: (err) => toAnthropicStreamError(err, ctx),
       },
       this.now,
+      settings.timeouts ?? {},
       signal,
     );
   }

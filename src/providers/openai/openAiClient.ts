@@ -2,6 +2,8 @@
 // (OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_LOG...): keys come only from the caller, and nothing is logged.
 import OpenAI from 'openai';
 import type { FetchLike } from '../shared/remoteProviderOptions';
+import type { StreamTimeouts } from '../shared/streamWatchdog';
+import { withSseErrorEvents } from '../shared/sseErrorEvents';
 
 export interface OpenAiSettings {
   /** e.g. https://api.openai.com/v1, http://127.0.0.1:11434/v1, https://RESOURCE.openai.azure.com/openai/v1 */
@@ -12,6 +14,8 @@ export interface OpenAiSettings {
   temperature?: number | null;
   /** Time allowed for the whole request, stream included; default 10 minutes. */
   timeoutMs?: number;
+  /** Limits on a server that goes quiet (hearth.remote.*TimeoutSeconds). */
+  timeouts?: StreamTimeouts;
 }
 
 const azureHost = /\.(?:openai\.azure\.com|cognitiveservices\.azure\.com|services\.ai\.azure\.com)$/i;
@@ -47,7 +51,8 @@ export function createOpenAiClient(settings: OpenAiSettings, apiKey: string | un
     maxRetries: 0,
     timeout: settings.timeoutMs ?? 10 * 60_000,
     logLevel: 'off',
-    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    // Errors sent inside the stream in llama-server's or other non-OpenAI forms become SDK errors too.
+    fetch: withSseErrorEvents(fetchImpl ?? ((input, init) => globalThis.fetch(input, init))),
     ...(azure && apiKey ? { defaultHeaders: { 'api-key': apiKey } } : {}),
     ...(apiVersion ? { defaultQuery: { 'api-version': apiVersion } } : {}),
   });

@@ -89,7 +89,9 @@ function fromApiError(err: APIError, ctx: ErrorContext, url: string): ProviderEr
     const quota = code === 'insufficient_quota' ? ' Check your plan and billing.' : '';
     return new ProviderError('rateLimit', `Rate limited by ${url} (429)${suffix}`, `${wait}${quota}`, status);
   }
-  if (code === 'context_length_exceeded' || ((status === 400 || status === 413 || status === undefined) && contextWording.test(body.text))) {
+  const type = typeof err.type === 'string' ? err.type : '';
+  const contextCodes = ['context_length_exceeded', 'exceed_context_size_error'];
+  if (contextCodes.includes(code) || contextCodes.includes(type) || ((status === 400 || status === 413 || status === undefined) && contextWording.test(body.text))) {
     return new ProviderError('contextTooLong', `The conversation is too long for '${ctx.model}'${suffix}`, 'Start a new conversation or shorten the message.', status);
   }
   if (status !== undefined && status >= 500) {
@@ -98,7 +100,11 @@ function fromApiError(err: APIError, ctx: ErrorContext, url: string): ProviderEr
   if (status === 400 || status === 422) {
     return new ProviderError('badRequest', `The API rejected the request (${status})${suffix}`, 'Check hearth.openai.model, maxTokens and temperature.', status);
   }
-  return new ProviderError(status === undefined ? 'server' : 'unknown', `The API answered ${status ?? 'an error'}${suffix}`, undefined, status);
+  if (status === undefined) {
+    // Sent inside the stream after HTTP 200: the server's own words, and the partial answer stays.
+    return new ProviderError('server', `${url} reported an error during the answer${suffix}`, 'The partial answer is kept. Try again; if it repeats, check the server\'s log.');
+  }
+  return new ProviderError('unknown', `The API answered ${status}${suffix}`, undefined, status);
 }
 
 /** The server's own words: `{error:{message}}`, Ollama's `{error:"..."}`, or a short excerpt of a non-JSON body. */

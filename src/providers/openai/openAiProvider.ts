@@ -1,10 +1,10 @@
 // A ChatProvider for any OpenAI-compatible Chat Completions API (OpenAI, Azure OpenAI, DeepSeek, Qwen/DashScope,
 // Moonshot, Ollama, LM Studio, vLLM, llama-server), streaming through the official openai SDK.
 //
-// Retries: the SDK's own retries are off (they would retry 5xx and dropped connections silently and make Stop
-// slow). We retry exactly once in three honest cases: a server that rejects `stream_options`, a model that wants
-// `max_completion_tokens` instead of `max_tokens`, and a 429 that asks for a wait of at most 2 s (announced with
-// a notice). Anything else is shown to the user as it is.
+// Retries: the SDK's own retries are off (they would retry silently and make Stop slow). Before the first token
+// we retry what says "later" (429, 5xx) as `retryPolicy` decides, announced with a notice, and once each for two
+// compatibility quirks: a server that rejects `stream_options`, a model that wants `max_completion_tokens`.
+// Nothing is re-sent once text has streamed.
 import { setTimeout as delay } from 'node:timers/promises';
 import { APIError, type OpenAI } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
@@ -15,20 +15,19 @@ import { keyForRequest } from '../shared/keyOrigin';
 import { streamRemoteAnswer } from '../shared/remoteAnswer';
 import type { RemoteProviderOptions } from '../shared/remoteProviderOptions';
 import { createOpenAiClient, type OpenAiSettings } from './openAiClient';
-import { connectionClosed, toProviderError, toStreamError, type ErrorContext } from './openAiErrors';
-import { parseRetryAfterMs } from '../shared/retryAfter';
+import { connectionClosed, displayUrl, toProviderError, toStreamError, type ErrorContext } from './openAiErrors';
+import { defaultRetryPolicy, retryDelayMs, retryNotice } from '../shared/retryPolicy';
 
 export type { OpenAiSettings } from './openAiClient';
 
 export type OpenAiProviderOptions = RemoteProviderOptions<OpenAiSettings>;
 
-const maxAutoRetryAfterMs = 2000;
-
 interface Attempt {
   params: ChatCompletionCreateParamsStreaming;
   retriedStreamOptions: boolean;
   retriedMaxTokens: boolean;
-  retriedRateLimit: boolean;
+  /** Retries of "later" statuses so far. */
+  retries: number;
 }
 
 export class OpenAiProvider implements ChatProvider {
@@ -70,6 +69,7 @@ export class OpenAiProvider implements ChatProvider {
     const outcome: StreamOutcome = {};
     yield* streamRemoteAnswer<ChatCompletionChunk>(
       {
+        endpoint: displayUrl(settings.baseUrl),
         open: (openSignal) => {
           let client: OpenAI;
           try {
@@ -85,6 +85,7 @@ export class OpenAiProvider implements ChatProvider {
         streamError: (err) => toStreamError(err, ctx),
       },
       this.now,
+      settings.timeouts ?? {},
       signal,
     );
   }
@@ -116,7 +117,8 @@ export class OpenAiProvider implements ChatProvider {
     baseUrl: string,
     signal: AbortSignal | undefined,
   ): AsyncGenerator<ChatEvent, Stream<ChatCompletionChunk>> {
-    const attempt: Attempt = { params, retriedStreamOptions: false, retriedMaxTokens: false, retriedRateLimit: false };
+    const attempt: Attempt = { params, retriedStreamOptions: false, retriedMaxTokens: false, retries: 0 };
+    const policy = this.options.retry ?? defaultRetryPolicy;
     for (;;) {
       try {
         return await client.chat.completions.create(attempt.params, { signal });
@@ -137,10 +139,11 @@ export class OpenAiProvider implements ChatProvider {
           attempt.retriedMaxTokens = true;
           continue;
         }
-        const waitMs = err.status === 429 && err.headers ? parseRetryAfterMs(err.headers) : undefined;
-        if (waitMs !== undefined && waitMs <= maxAutoRetryAfterMs && !attempt.retriedRateLimit) {
-          attempt.retriedRateLimit = true;
-          yield { type: 'notice', text: `Rate limited by the API; retrying in ${Math.max(1, Math.ceil(waitMs / 1000))} s.` };
+        const code = typeof err.code === 'string' ? err.code : undefined;
+        const waitMs = retryDelayMs({ status: err.status, headers: err.headers, ...(code ? { code } : {}) }, attempt.retries, policy);
+        if (waitMs !== undefined && err.status !== undefined) {
+          yield { type: 'notice', text: retryNotice(err.status, waitMs, attempt.retries, policy) };
+          attempt.retries += 1;
           await delay(waitMs, undefined, { signal });
           continue;
         }

@@ -3,8 +3,11 @@
 // A provider describes only what differs: how to open, how to read a chunk, how a complete answer ends.
 import { isAbortError, type ChatEvent, type ProviderError } from '../types';
 import { AnswerMeter } from './answerMeter';
+import { StreamWatchdog, timeoutError, type StreamTimeouts } from './streamWatchdog';
 
 export interface RemoteAnswer<Chunk> {
+  /** Where the request goes, as shown in messages (no credentials). */
+  endpoint: string;
   /** Creates the client and sends the request; may yield notices first (an announced retry). */
   open(signal: AbortSignal | undefined): AsyncGenerator<ChatEvent, AsyncIterable<Chunk>>;
   /** The answer text a chunk carries, if any; the provider records whatever else it says (usage, stop reason). */
@@ -17,26 +20,47 @@ export interface RemoteAnswer<Chunk> {
   streamError(err: unknown): ProviderError;
 }
 
-export async function* streamRemoteAnswer<Chunk>(answer: RemoteAnswer<Chunk>, now: () => number, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+export async function* streamRemoteAnswer<Chunk>(
+  answer: RemoteAnswer<Chunk>,
+  now: () => number,
+  timeouts: StreamTimeouts,
+  signal?: AbortSignal,
+): AsyncGenerator<ChatEvent> {
   if (signal?.aborted) {
     yield { type: 'finish', reason: 'cancelled' };
     return;
   }
-  const startedAt = now();
-  let stream: AsyncIterable<Chunk>;
+  const watchdog = new StreamWatchdog(timeouts, signal);
   try {
-    stream = yield* answer.open(signal);
+    yield* stream(answer, now, watchdog);
+  } finally {
+    watchdog.dispose();
+  }
+}
+
+async function* stream<Chunk>(answer: RemoteAnswer<Chunk>, now: () => number, watchdog: StreamWatchdog): AsyncGenerator<ChatEvent> {
+  const startedAt = now();
+  // Whoever aborted: the user (a stop, not an error) or the watchdog (an error that says which limit).
+  const ended = (): ProviderError | 'cancelled' | undefined => {
+    if (watchdog.expired) return timeoutError(watchdog.expired, answer.endpoint);
+    return watchdog.signal.aborted ? 'cancelled' : undefined;
+  };
+  let chunks: AsyncIterable<Chunk>;
+  try {
+    chunks = yield* answer.open(watchdog.signal);
   } catch (err) {
-    if (signal?.aborted || isAbortError(err)) {
+    const reason = ended() ?? (isAbortError(err) ? 'cancelled' : undefined);
+    if (reason === 'cancelled') {
       yield { type: 'finish', reason: 'cancelled' };
       return;
     }
-    throw answer.openError(err);
+    throw reason ?? answer.openError(err);
   }
 
   const meter = new AnswerMeter(startedAt, now);
   try {
-    for await (const chunk of stream) {
+    for await (const chunk of chunks) {
+      watchdog.progress();
       const text = answer.read(chunk);
       if (text) {
         meter.onDelta();
@@ -44,11 +68,13 @@ export async function* streamRemoteAnswer<Chunk>(answer: RemoteAnswer<Chunk>, no
       }
     }
   } catch (err) {
-    if (!(signal?.aborted || isAbortError(err))) throw answer.streamError(err);
+    if (!(watchdog.signal.aborted || isAbortError(err))) throw answer.streamError(err);
   }
   // The SDKs end the stream quietly when aborted, so the signal is the only witness.
-  if (signal?.aborted) {
+  const reason = ended();
+  if (reason !== undefined) {
     if (meter.sawText) yield { type: 'stats', stats: meter.stats() };
+    if (reason !== 'cancelled') throw reason;
     yield { type: 'finish', reason: 'cancelled' };
     return;
   }

@@ -1,5 +1,6 @@
 // What every remote API provider is built from: its settings, its key, and seams for tests.
 import type { KeyLookup } from './keyOrigin';
+import type { RetryPolicy } from './retryPolicy';
 
 export type FetchLike = typeof globalThis.fetch;
 
@@ -13,6 +14,8 @@ export interface RemoteProviderOptions<Settings> {
    * (whether that is an error is the provider's call). Never a key entered for another origin.
    */
   getApiKey: KeyLookup;
+  /** Retries before the first token (default `defaultRetryPolicy`; tests shorten the waits). */
+  retry?: RetryPolicy;
   /** A custom fetch (tests, proxies). */
   fetch?: FetchLike;
   now?: () => number;

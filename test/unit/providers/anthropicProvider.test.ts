@@ -4,7 +4,7 @@ import { AnthropicProvider, type AnthropicSettings } from '../../../src/provider
 import { startFakeAnthropicServer, type FakeAnthropicServer } from '../../support/fakeAnthropicServer';
 import { collect, finishOf } from '../../support/chatEvents';
 import { anthropicProviderId, registerAnthropicProvider } from '../../../src/providers/anthropic/registerAnthropicProvider';
-import { contractQuestion, describeRemoteProviderContract } from './remoteProviderContract';
+import { contractQuestion, describeRemoteProviderContract, fastRetries } from './remoteProviderContract';
 
 const apiKey = 'sk-ant-test-SECRET-0123456789';
 
@@ -18,7 +18,7 @@ describe('AnthropicProvider', () => {
   beforeEach(async () => {
     server = await startFakeAnthropicServer({ apiKey });
     settings = { baseUrl: server.baseUrl, model: 'claude-fake-1', maxTokens: 4096 };
-    provider = new AnthropicProvider({ getSettings: () => settings, getApiKey: async () => apiKey });
+    provider = new AnthropicProvider({ getSettings: () => settings, getApiKey: async () => apiKey, retry: fastRetries });
   });
   afterEach(async () => {
     await server.close();
@@ -86,13 +86,24 @@ describe('AnthropicProvider', () => {
     assert.equal(server.requests.length, 0);
   });
 
-  it('maps 529 overloaded to server, with no silent retry', async () => {
+  it('retries 529 overloaded before the first token, each retry announced, then says the server is overloaded', async () => {
+    const retrying = new AnthropicProvider({ getSettings: () => settings, getApiKey: async () => apiKey, retry: { maxRetries: 2, baseDelayMs: 1, maxWaitMs: 20_000 } });
     server.setScenario({ kind: 'status', status: 529 });
-    const { error } = await collect(provider.chat(question));
+    const { events, error } = await collect(retrying.chat(question));
     assert.equal(error?.kind, 'server');
     assert.equal(error?.status, 529);
     assert.match(error?.message ?? '', /overloaded/i);
-    assert.equal(server.requests.length, 1);
+    assert.equal(server.requests.length, 3, 'the first attempt and two retries');
+    assert.deepEqual(events.filter((e) => e.type === 'notice').map((e) => e.type === 'notice' && e.text), [
+      'The server answered 529; retrying in 1 s (1 of 2).',
+      'The server answered 529; retrying in 1 s (2 of 2).',
+    ]);
+
+    server.setScenario({ kind: 'ok' });
+    server.queueScenarios({ kind: 'status', status: 529 });
+    const recovered = await collect(retrying.chat(question));
+    assert.equal(recovered.error, undefined, 'an overload that passes is invisible but for the notice');
+    assert.match(recovered.text, /fake/);
   });
 
   it('maps "prompt is too long" (400) to contextTooLong', async () => {

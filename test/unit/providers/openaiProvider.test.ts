@@ -4,7 +4,7 @@ import { OpenAiProvider, type OpenAiSettings } from '../../../src/providers/open
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fakeOpenAiServer';
 import { collect, finishOf } from '../../support/chatEvents';
 import { openAiProviderId, registerOpenAiProvider } from '../../../src/providers/openai/registerOpenAiProvider';
-import { contractQuestion, describeRemoteProviderContract } from './remoteProviderContract';
+import { contractQuestion, describeRemoteProviderContract, fastRetries } from './remoteProviderContract';
 
 const apiKey = 'sk-test-SECRET-0123456789';
 
@@ -18,7 +18,7 @@ describe('OpenAiProvider', () => {
   beforeEach(async () => {
     server = await startFakeOpenAiServer({ apiKey });
     settings = { baseUrl: server.baseUrl, model: 'fake-model' };
-    provider = new OpenAiProvider({ getSettings: () => settings, getApiKey: async () => apiKey });
+    provider = new OpenAiProvider({ getSettings: () => settings, getApiKey: async () => apiKey, retry: fastRetries });
   });
   afterEach(async () => {
     await server.close();
@@ -69,12 +69,71 @@ describe('OpenAiProvider', () => {
     assert.match(error?.action ?? '', /new conversation/);
   });
 
-  it('maps 500 to server', async () => {
+  it('retries 5xx before the first token with a growing backoff, announced, then maps 500 to server', async () => {
+    const waits: number[] = [];
+    const retrying = new OpenAiProvider({ getSettings: () => settings, getApiKey: async () => apiKey, retry: { maxRetries: 3, baseDelayMs: 1, maxWaitMs: 20_000 } });
     server.setScenario({ kind: 'status', status: 500 });
-    const { error } = await collect(provider.chat(question));
+    const { events, error } = await collect(retrying.chat(question), (e) => {
+      if (e.type === 'notice') waits.push(Number(/retrying in (\d+) s/.exec(e.text)?.[1]));
+    });
     assert.equal(error?.kind, 'server');
     assert.equal(error?.status, 500);
-    assert.equal(server.requests.length, 1, 'no silent retries');
+    assert.equal(server.requests.length, 4, 'the first attempt and three retries');
+    assert.equal(events.filter((e) => e.type === 'notice').length, 3, 'no silent retries');
+    assert.deepEqual(waits, [1, 1, 1]);
+  });
+
+  it('never retries after text has streamed, and never an insufficient_quota 429', async () => {
+    const retrying = new OpenAiProvider({ getSettings: () => settings, getApiKey: async () => apiKey, retry: { maxRetries: 3, baseDelayMs: 1, maxWaitMs: 20_000 } });
+    server.setScenario({ kind: 'drop', chunks: ['partial '] });
+    const dropped = await collect(retrying.chat(question));
+    assert.equal(dropped.error?.kind, 'network');
+    assert.equal(server.requests.length, 1);
+    server.setScenario({ kind: 'status', status: 429, code: 'insufficient_quota', message: 'You exceeded your current quota.' });
+    const quota = await collect(retrying.chat(question));
+    assert.equal(quota.error?.kind, 'rateLimit');
+    assert.match(quota.error?.action ?? '', /billing/);
+    assert.equal(server.requests.length, 2);
+  });
+
+  it("shows a server's error sent inside the stream, in each of its forms, keeping the partial answer", async () => {
+    for (const style of ['llama', 'data', 'event'] as const) {
+      server.setScenario({ kind: 'streamError', style, chunks: ['partial '], error: { code: 500, message: 'the model crashed while generating', type: 'server_error' } });
+      const { text, error } = await collect(provider.chat(question));
+      assert.equal(text, 'partial ', style);
+      assert.equal(error?.kind, 'server', style);
+      assert.match(error?.message ?? '', /the model crashed while generating/, `${style}: the server's own words, not "connection closed"`);
+      assert.match(error?.action ?? '', /partial answer is kept/, style);
+    }
+  });
+
+  it("maps llama-server's context overflow inside the stream to contextTooLong", async () => {
+    server.setScenario({
+      kind: 'streamError',
+      style: 'llama',
+      chunks: [],
+      error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error' },
+    });
+    const { error } = await collect(provider.chat(question));
+    assert.equal(error?.kind, 'contextTooLong');
+    assert.match(error?.message ?? '', /exceeds the available context size/);
+    assert.match(error?.action ?? '', /new conversation/);
+  });
+
+  it('ends a request the server accepted and never answered, and one that went quiet midway', async () => {
+    const watched = new OpenAiProvider({ getSettings: () => ({ ...settings, timeouts: { firstChunkMs: 50, idleMs: 50 } }), getApiKey: async () => apiKey });
+    for (const headers of [false, true]) {
+      server.setScenario({ kind: 'silent', headers });
+      const { error } = await collect(watched.chat(question));
+      assert.equal(error?.kind, 'network', `headers: ${headers}`);
+      assert.match(error?.message ?? '', /accepted the request but sent nothing/);
+    }
+    server.setScenario({ kind: 'stall', chunks: ['half an '] });
+    const stalled = await collect(watched.chat(question));
+    assert.equal(stalled.text, 'half an ');
+    assert.match(stalled.error?.message ?? '', /stopped sending in the middle of the answer/);
+    const disconnects = await server.waitForDisconnect(3);
+    assert.equal(disconnects.clientDisconnected, true, 'each quiet request was closed, not left hanging');
   });
 
   it('maps a non-JSON error body to server with a short excerpt', async () => {

@@ -1,22 +1,46 @@
 import * as assert from 'node:assert/strict';
 import { type RemoteAnswer, streamRemoteAnswer } from '../../../src/providers/shared/remoteAnswer';
+import type { StreamTimeouts } from '../../../src/providers/shared/streamWatchdog';
 import { type ChatEvent, ProviderError } from '../../../src/providers/types';
 
 type Chunk = { text?: string; end?: boolean };
 
 /** A scripted answer: chunks to stream, an optional failure after them, and a record of what was asked. */
-function scripted(chunks: Chunk[], options: { openFails?: Error; failAfter?: Error; onChunk?: (c: Chunk) => void } = {}): RemoteAnswer<Chunk> & { ended: boolean } {
+interface ScriptOptions {
+  openFails?: Error;
+  failAfter?: Error;
+  onChunk?: (c: Chunk) => void;
+  /** Never answer the request: wait until aborted, as a silent server does. */
+  hangOnOpen?: boolean;
+  /** After the chunks, wait until aborted, as a server that went quiet mid-answer does. */
+  hangAfter?: boolean;
+  /** Wait this long before each chunk. */
+  gapMs?: number;
+}
+
+/** Resolves never; rejects with an AbortError when the signal aborts (what fetch does). */
+function untilAborted(signal: AbortSignal | undefined): Promise<never> {
+  const abortError = () => Object.assign(new Error('aborted'), { name: 'AbortError' });
+  if (signal?.aborted) return Promise.reject(abortError());
+  return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(abortError())));
+}
+
+function scripted(chunks: Chunk[], options: ScriptOptions = {}): RemoteAnswer<Chunk> & { ended: boolean } {
   const state = { ended: false };
   return Object.assign(state, {
-    async *open(): AsyncGenerator<ChatEvent, AsyncIterable<Chunk>> {
+    endpoint: 'https://api.example.test/v1',
+    async *open(signal: AbortSignal | undefined): AsyncGenerator<ChatEvent, AsyncIterable<Chunk>> {
       yield { type: 'notice', text: 'opening' } as ChatEvent;
       if (options.openFails) throw options.openFails;
+      if (options.hangOnOpen) await untilAborted(signal);
       return (async function* () {
         for (const c of chunks) {
+          if (options.gapMs) await new Promise((resolve) => setTimeout(resolve, options.gapMs));
           options.onChunk?.(c);
           yield c;
         }
         if (options.failAfter) throw options.failAfter;
+        if (options.hangAfter) await untilAborted(signal);
       })();
     },
     read(c: Chunk) {
@@ -32,11 +56,11 @@ function scripted(chunks: Chunk[], options: { openFails?: Error; failAfter?: Err
   });
 }
 
-async function run(answer: RemoteAnswer<Chunk>, signal?: AbortSignal): Promise<{ events: ChatEvent[]; error?: ProviderError }> {
+async function run(answer: RemoteAnswer<Chunk>, signal?: AbortSignal, timeouts: StreamTimeouts = {}): Promise<{ events: ChatEvent[]; error?: ProviderError }> {
   const events: ChatEvent[] = [];
   let clock = 0;
   try {
-    for await (const e of streamRemoteAnswer(answer, () => (clock += 10), signal)) events.push(e);
+    for await (const e of streamRemoteAnswer(answer, () => (clock += 10), timeouts, signal)) events.push(e);
   } catch (err) {
     assert.ok(err instanceof ProviderError, String(err));
     return { events, error: err };
@@ -92,5 +116,32 @@ describe('streamRemoteAnswer (the life of a remote answer)', () => {
     assert.deepEqual(kinds(events), ['notice', 'delta:one', 'delta:two', 'stats', 'finish:cancelled']);
     const stats = events.find((e) => e.type === 'stats');
     assert.equal(stats?.type === 'stats' && stats.stats.timeToFirstTokenMs, 10);
+  });
+
+  it('ends a request the server accepted but never answered, with the first-chunk limit named', async () => {
+    const { events, error } = await run(scripted([{ text: 'never' }], { hangOnOpen: true }), undefined, { firstChunkMs: 30, idleMs: 10_000 });
+    assert.deepEqual(kinds(events), ['notice']);
+    assert.equal(error?.kind, 'network');
+    assert.match(error?.message ?? '', /api\.example\.test.*accepted the request but sent nothing/);
+    assert.match(error?.action ?? '', /hearth\.remote\.firstTokenTimeoutSeconds/);
+  });
+
+  it('ends an answer whose server went quiet midway, keeping the text and naming the idle limit', async () => {
+    const { events, error } = await run(scripted([{ text: 'partial' }], { hangAfter: true }), undefined, { firstChunkMs: 10_000, idleMs: 30 });
+    assert.deepEqual(kinds(events), ['notice', 'delta:partial', 'stats']);
+    assert.match(error?.message ?? '', /stopped sending in the middle of the answer/);
+    assert.match(error?.action ?? '', /partial answer is kept.*hearth\.remote\.idleTimeoutSeconds/);
+  });
+
+  it('lets a steady stream run past the idle limit in total, and Stop still wins over the watchdog', async () => {
+    const steady = scripted([{ text: 'a' }, { text: 'b' }, { text: 'c' }, { text: 'd' }, { end: true }], { gapMs: 5 });
+    const { events, error } = await run(steady, undefined, { firstChunkMs: 1000, idleMs: 1000 });
+    assert.equal(error, undefined);
+    assert.deepEqual(kinds(events), ['notice', 'delta:a', 'delta:b', 'delta:c', 'delta:d', 'finish:stop']);
+
+    const controller = new AbortController();
+    const stopped = await run(scripted([{ text: 'x' }], { hangAfter: true, onChunk: () => queueMicrotask(() => controller.abort()) }), controller.signal, { idleMs: 10_000 });
+    assert.equal(stopped.error, undefined, 'a Stop is not a timeout');
+    assert.deepEqual(kinds(stopped.events), ['notice', 'delta:x', 'stats', 'finish:cancelled']);
   });
 });

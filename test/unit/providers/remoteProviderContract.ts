@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ProviderRegistry } from '../../../src/providers/registry';
 import type { FetchLike, RemoteProviderOptions } from '../../../src/providers/shared/remoteProviderOptions';
+import type { RetryPolicy } from '../../../src/providers/shared/retryPolicy';
 import type { ChatProvider, ChatRequest } from '../../../src/providers/types';
 import { collect, finishOf } from '../../support/chatEvents';
 import type { FakeApiServer, RecordedRequest } from '../../support/recordingHttpServer';
@@ -52,6 +53,9 @@ export const contractQuestion: ChatRequest = {
 };
 const question = contractQuestion;
 
+/** The real policy's retries with millisecond waits, so tests of failures that are retried stay fast. */
+export const fastRetries: RetryPolicy = { maxRetries: 3, baseDelayMs: 1, maxWaitMs: 20_000 };
+
 const repoRoot = resolve(__dirname, '..', '..', '..');
 
 export function describeRemoteProviderContract<Settings>(name: string, h: RemoteProviderHarness<Settings>): void {
@@ -59,7 +63,7 @@ export function describeRemoteProviderContract<Settings>(name: string, h: Remote
     let server: FakeApiServer<ContractScenario>;
     let baseUrl: string;
     let provider: ChatProvider;
-    const create = (apiKey: string | undefined, fetch?: FetchLike): ChatProvider => h.create({ getSettings: () => h.settings(baseUrl), getApiKey: async () => apiKey, fetch });
+    const create = (apiKey: string | undefined, fetch?: FetchLike): ChatProvider => h.create({ getSettings: () => h.settings(baseUrl), getApiKey: async () => apiKey, fetch, retry: fastRetries });
     const setting = (key: string): string => `hearth.${h.namespace}.${key}`;
 
     beforeEach(async () => {
