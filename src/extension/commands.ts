@@ -68,25 +68,27 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
     register('hearth.selectModel', async () => {
       const providerId = controller.current.providerId ?? hub.defaultProviderId();
-      if (providerId === 'local') {
-        const folders = await vscode.window.showOpenDialog({
-          canSelectFolders: true,
-          canSelectFiles: false,
-          title: 'Hearth: choose a local ONNX model folder',
-          openLabel: 'Use this model',
-        });
-        if (!folders?.[0]) return;
-        await vscode.workspace.getConfiguration('hearth').update('local.modelPath', folders[0].fsPath, vscode.ConfigurationTarget.Global);
-        return;
+      // Installed models, the demo model, Download Model… and Use a folder on disk… (src/extension/localModelPicker.ts).
+      if (providerId === 'local') return vscode.commands.executeCommand('hearth.selectLocalModel');
+      let models: string[] = [];
+      let unlisted = '';
+      try {
+        models = await hub.listModels(providerId);
+      } catch (err) {
+        // Shown, not swallowed: the user can still type a name, knowing why there is no list.
+        unlisted = err instanceof Error ? err.message : String(err);
+        void vscode.window.showWarningMessage(`Hearth: could not list the models of ${hub.label(providerId)}: ${unlisted}`);
       }
-      const models = await hub.listModels(providerId);
-      if (!models.length && providerId === vscodeLmProviderId) {
+      if (!models.length && !unlisted && providerId === vscodeLmProviderId) {
         void vscode.window.showWarningMessage('Hearth: VS Code has no chat models. Install and sign in to a chat model extension (e.g. GitHub Copilot Chat).');
         return;
       }
       const model = models.length
         ? (await vscode.window.showQuickPick(models, { title: 'Hearth: choose a model' }))
-        : await vscode.window.showInputBox({ title: 'Hearth: model name', prompt: `The model name the API expects, e.g. ${hub.configuredModel(providerId) ?? 'gpt-4o-mini'}` });
+        : await vscode.window.showInputBox({
+            title: 'Hearth: model name',
+            prompt: `${unlisted ? `No model list (${unlisted}). ` : ''}The model name the API expects, e.g. ${hub.configuredModel(providerId) ?? 'gpt-4o-mini'}`,
+          });
       if (!model) return;
       await controller.selectModel(model);
     }),

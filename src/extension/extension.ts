@@ -2,6 +2,7 @@
 // start on first use, so opening VS Code costs next to nothing.
 import * as vscode from 'vscode';
 import { ChatController } from '../chat/chatController';
+import { installedDir } from '../hub/modelStore';
 import type { HostToWebview } from '../protocol/webviewMessages';
 import { ApiKeys } from './apiKeys';
 import { ChatViewProvider } from './chatViewProvider';
@@ -9,6 +10,8 @@ import { registerCommands } from './commands';
 import { exportConversationToFile } from './exportConversation';
 import { createMessageRouter } from './messageRouter';
 import { ProposalDocuments } from './proposalDocuments';
+import { modelsDir } from './hubSettings';
+import { registerModelDownloads } from './modelDownloads';
 import { ProviderHub } from './providerHub';
 import { readSettings } from './settings';
 import { openConversationStore } from './storeAdapter';
@@ -25,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   const log = vscode.window.createOutputChannel('Hearth', { log: true });
   // A key saved before keys were bound to origins moves to the origin of the user's own settings.
   const keys: ApiKeys = new ApiKeys(context.secrets, (id): string | undefined => hub.endpointUrl(id));
-  const hub = new ProviderHub(context.extensionUri, keys, log);
+  const hub = new ProviderHub(context.extensionUri, keys, log, (id) => installedDir(modelsDir(context), id));
   const proposals = new ProposalDocuments();
   let view: ChatViewProvider | undefined;
   const store = openConversationStore(context.globalStorageUri.fsPath, log, (text) =>
@@ -69,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
     vscode.workspace.registerTextDocumentContentProvider(ProposalDocuments.scheme, proposals),
     ...registerCommands({ controller, view, keys, hub, proposals, exportConversation }),
+    ...registerModelDownloads({ context, controller, keys, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('hearth')) return;
       hub.settingsChanged(e);

@@ -21,10 +21,13 @@ export class ProviderHub implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     keys: ApiKeys,
     private readonly log: vscode.LogOutputChannel,
+    /** The folder of an installed model a conversation chose (see src/extension/modelDownloads.ts). */
+    resolveLocalModel?: (id: string) => Promise<string | undefined>,
   ) {
     registerLocalProvider(this.registry, {
       engineHostPath: vscode.Uri.joinPath(extensionUri, 'dist', 'engineHost.js').fsPath,
       defaultModelPath: this.demoModelPath(),
+      ...(resolveLocalModel ? { resolveModel: resolveLocalModel } : {}),
       getSettings: () => readSettings().local,
       logger: {
         info: (m) => log.info(`[engine] ${m}`),
