@@ -1,12 +1,12 @@
 // The chat's state machine: one open conversation, at most one answer streaming. It turns panel
 // actions into provider calls, posts deltas (never the whole conversation) and saves as it goes.
 // No vscode import: the extension supplies the view, providers, settings and the store.
-import type { AnswerStats, Attachment, Conversation, ConversationSummary, ErrorInfo, StoredMessage } from '../protocol/chat';
+import type { AnswerStats, Attachment, ChatMessage, Conversation, ConversationSummary, ErrorInfo, StoredMessage } from '../protocol/chat';
 import type { ContextChip, HostToWebview, ProviderOption, Status } from '../protocol/webviewMessages';
 import { ProviderError, isAbortError, type ChatProvider } from '../providers/types';
 import { newId } from './ids';
 import { settleInterruptedAnswers } from './interruptedAnswers';
-import { buildPrompt, titleFrom } from './prompt';
+import { buildPrompt, continueInstruction, titleFrom } from './prompt';
 
 /** What the controller needs from the conversation store. */
 export interface ConversationRepository {
@@ -133,6 +133,20 @@ export class ChatController {
     this.truncateFrom(index);
     await this.deps.store.save(this.conversation);
     await this.startAnswer();
+  }
+
+  /** Continues an answer cut at the token limit: the new text is appended to the same message. */
+  async continueAnswer(messageId: string): Promise<void> {
+    if (this.isGenerating) return this.notice('warning', 'An answer is still being written. Stop it first (Escape or the Stop button).');
+    const messages = this.conversation.messages;
+    const index = messages.findIndex((m) => m.id === messageId);
+    const answer = messages[index];
+    if (!answer || answer.role !== 'assistant' || answer.status !== 'truncated' || index !== messages.length - 1) {
+      return this.notice('warning', 'Only the last answer, when it was cut at the length limit, can be continued.');
+    }
+    // The panel drops the message and gets it back as streaming, with its text so far.
+    this.truncateFrom(index);
+    await this.startAnswer(answer);
   }
 
   /** Replaces a user message (and everything after it) with an edited one and resends. */
@@ -304,16 +318,17 @@ export class ChatController {
     }
   }
 
-  private async startAnswer(): Promise<void> {
+  /** Streams a new answer, or more of `continuing` (an answer cut at the token limit) into the same message. */
+  private async startAnswer(continuing?: StoredMessage): Promise<void> {
     const conversation = this.conversation;
     const providerId = this.providerId();
     const model = this.model();
     const endpoint = this.deps.settings().endpointFor(providerId);
+    const prompt = buildPrompt(this.deps.settings().systemPrompt, conversation.messages);
+    if (continuing) prompt.push({ role: 'assistant', content: continuing.content }, { role: 'user', content: continueInstruction });
+    const { error: _settled, ...kept } = continuing ?? { id: newId(), role: 'assistant', content: '', createdAt: Date.now() };
     const answer: StoredMessage = {
-      id: newId(),
-      role: 'assistant',
-      content: '',
-      createdAt: Date.now(),
+      ...kept,
       status: 'streaming',
       providerId,
       ...(model ? { model } : {}),
@@ -328,7 +343,7 @@ export class ChatController {
     const done = new Promise<void>((resolve) => (finish = resolve));
     this.generation = { conversationId: conversation.id, messageId: answer.id, abort, done };
     try {
-      await this.stream(conversation, answer, providerId, model, abort.signal);
+      await this.stream(conversation, answer, prompt, providerId, model, abort.signal);
     } finally {
       this.generation = undefined;
       conversation.updatedAt = Date.now();
@@ -357,13 +372,13 @@ export class ChatController {
   private async stream(
     conversation: Conversation,
     answer: StoredMessage,
+    messages: ChatMessage[],
     providerId: string,
     model: string | undefined,
     signal: AbortSignal,
   ): Promise<void> {
     try {
       const provider = await this.deps.getProvider(providerId);
-      const messages = buildPrompt(this.deps.settings().systemPrompt, conversation.messages.slice(0, -1));
       const events = provider.chat({ conversationId: conversation.id, messages, ...(model ? { model } : {}) }, signal);
       for await (const event of events) {
         switch (event.type) {
@@ -383,6 +398,8 @@ export class ChatController {
             break;
           case 'finish':
             if (event.reason === 'cancelled') answer.status = 'stopped';
+            // Not complete: the model had more to say. The panel offers Continue.
+            else if (event.reason === 'length') answer.status = 'truncated';
             break;
         }
       }

@@ -29,6 +29,9 @@ export function buildPrompt(systemPrompt: string, messages: readonly StoredMessa
   return prompt;
 }
 
+/** What the model is asked after the cut text of its own answer, so that it goes on instead of restarting. */
+export const continueInstruction = 'Your previous answer was cut off at the length limit. Continue it exactly where it stopped, without repeating anything or adding a preamble.';
+
 /** A conversation's title: the first line of its first message, shortened. */
 export function titleFrom(text: string): string {
   const line = text.trim().split(/\r?\n/, 1)[0]?.replace(/\s+/g, ' ') ?? '';

@@ -29,6 +29,8 @@ export function createMessageRouter(deps: RouterDeps): (message: WebviewToHost) 
         return controller.newChat();
       case 'regenerate':
         return controller.regenerate(message.messageId);
+      case 'continue':
+        return controller.continueAnswer(message.messageId);
       case 'editAndResend':
         return controller.editAndResend(message.messageId, message.text);
       case 'selectConversation':

@@ -7,11 +7,11 @@ import type { VscodeLmSettings } from './vscodeLmProvider';
 
 // The provider modules declare the settings they read; importing only their types loads nothing.
 export type LocalSettings = LocalProviderSettings;
-export type OpenAiSettings = Required<Pick<OpenAiProviderSettings, 'baseUrl' | 'model'>> & {
+export type OpenAiSettings = Required<Pick<OpenAiProviderSettings, 'baseUrl' | 'model' | 'timeouts'>> & {
   maxTokens: number | null;
   temperature: number | null;
 };
-export type AnthropicSettings = Pick<AnthropicProviderSettings, 'baseUrl' | 'model' | 'maxTokens'>;
+export type AnthropicSettings = Required<Pick<AnthropicProviderSettings, 'baseUrl' | 'model' | 'maxTokens' | 'timeouts'>>;
 export type { VscodeLmSettings };
 
 export interface HearthSettings {
@@ -46,19 +46,25 @@ export function readSettings(): HearthSettings {
   const c = vscode.workspace.getConfiguration('hearth');
   const userOnly = new Set<string>([...userOnlySettings, ...(vscode.workspace.isTrusted ? [] : trustedWorkspaceSettings)]);
   const get = <T>(key: string, fallback: T): T => (userOnly.has(key) ? userValue<T>(c, key) : c.get<T>(key)) ?? fallback;
+  const timeouts = {
+    firstChunkMs: get('remote.firstTokenTimeoutSeconds', 180) * 1000,
+    idleMs: get('remote.idleTimeoutSeconds', 60) * 1000,
+  };
   return {
     provider: get('provider', 'local'),
     systemPrompt: get('systemPrompt', ''),
     openai: {
       baseUrl: get('openai.baseUrl', 'https://api.openai.com/v1'),
       model: get('openai.model', 'gpt-4o-mini'),
-      maxTokens: get<number | null>('openai.maxTokens', null),
+      maxTokens: get<number | null>('openai.maxTokens', 8192),
       temperature: get<number | null>('openai.temperature', null),
+      timeouts,
     },
     anthropic: {
       baseUrl: get('anthropic.baseUrl', 'https://api.anthropic.com'),
       model: get('anthropic.model', 'claude-sonnet-5-5'),
       maxTokens: get('anthropic.maxTokens', 4096),
+      timeouts,
     },
     vscodeLm: {
       model: get('vscodeLm.model', ''),

@@ -48,7 +48,8 @@ export const AnswerStatsSchema = z.object({
 });
 export type AnswerStats = z.infer<typeof AnswerStatsSchema>;
 
-export const MessageStatusSchema = z.enum(['complete', 'streaming', 'stopped', 'error']);
+/** `truncated`: the model or server hit its token limit; the answer can be continued. */
+export const MessageStatusSchema = z.enum(['complete', 'streaming', 'stopped', 'truncated', 'error']);
 export type MessageStatus = z.infer<typeof MessageStatusSchema>;
 
 /** Editor context the user attached to a message (selection, file, problems). */

@@ -32,6 +32,8 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop') }),
   z.object({ type: z.literal('newChat') }),
   z.object({ type: z.literal('regenerate'), messageId: Id }),
+  /** Continue an answer cut at the token limit, in the same message. */
+  z.object({ type: z.literal('continue'), messageId: Id }),
   z.object({ type: z.literal('editAndResend'), messageId: Id, text: Text.min(1) }),
   z.object({ type: z.literal('openLink'), url: z.string().max(8192) }),
   z.object({ type: z.literal('copyText'), text: Text }),

@@ -106,6 +106,7 @@ export class App {
         this.messages.done(message.messageId, message.status, message.error);
         if (message.status === 'complete') this.live.announce('Answer complete');
         else if (message.status === 'stopped') this.live.announce('Answer stopped');
+        else if (message.status === 'truncated') this.live.announce('Answer cut at the length limit; Continue goes on');
         else if (message.error) this.live.announce(`Error: ${message.error.message}${message.error.action ? `. ${message.error.action}` : ''}`);
         break;
       case 'generating':

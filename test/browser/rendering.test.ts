@@ -1,6 +1,6 @@
 // Rendering of conversations and streamed answers, and the message/code-block actions.
 import * as assert from 'node:assert/strict';
-import { assistantMessage, init, userMessage } from './harness/hostMessages';
+import { assistantMessage, init, streamedAnswer, userMessage } from './harness/hostMessages';
 import { useWebview } from './harness/useWebview';
 import type { WebviewPage } from './harness/webviewPage';
 
@@ -228,6 +228,22 @@ describe('webview rendering', () => {
     });
     await view.deliver({ type: 'messagesTruncated', fromMessageId: 'u1' }, { type: 'messageAdded', message: userMessage('u3', 'first, edited') });
     assert.deepEqual(await page.locator('#messages .message').evaluateAll((els) => els.map((e) => e.getAttribute('data-id'))), ['u3']);
+  });
+
+  it('offers Continue only on an answer cut at the length limit, and on the one that just got cut', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await view.deliver(init([userMessage('u1', 'first'), assistantMessage('a1', 'one'), userMessage('u2', 'long story'), assistantMessage('a2', 'Once upon', 'truncated')]));
+    await page.locator('.message[data-id="a1"]').hover();
+    assert.equal(await page.locator('.message[data-id="a1"] [data-action="continue"]').isVisible(), false, 'a complete answer has no Continue');
+    await page.locator('.message[data-id="a2"]').hover();
+    assert.match((await page.locator('.message[data-id="a2"]').textContent()) ?? '', /Once upon/);
+    assert.deepEqual(await view.expectPost('continue', () => page.locator('.message[data-id="a2"] [data-action="continue"]').click()), { type: 'continue', messageId: 'a2' });
+
+    await view.deliver(...streamedAnswer('a3', 'Another tale', 4).slice(0, -1), { type: 'messageDone', messageId: 'a3', status: 'truncated' });
+    await page.locator('.message[data-id="a3"]').hover();
+    assert.equal(await page.locator('.message[data-id="a3"]').getAttribute('data-status'), 'truncated');
+    assert.equal(await page.locator('.message[data-id="a3"] [data-action="continue"]').isVisible(), true, 'shown as soon as the answer is cut, with no re-render');
   });
 
   it('keeps the DOM bounded for a 200-message conversation and rebuilds messages scrolled into view', async () => {

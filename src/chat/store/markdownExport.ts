@@ -17,6 +17,7 @@ function messageBlocks(message: StoredMessage): string[] {
   for (const attachment of message.attachments ?? []) out.push(attachmentBlock(attachment));
   if (message.content.trim()) out.push(message.content.trimEnd());
   if (message.status === 'stopped') out.push('> *Stopped before the answer finished.*');
+  if (message.status === 'truncated') out.push('> *Cut at the length limit.*');
   if (message.error) {
     const action = message.error.action ? ` ${oneLine(message.error.action)}` : '';
     out.push(`> **Error (${message.error.kind}):** ${oneLine(message.error.message)}${action}`);

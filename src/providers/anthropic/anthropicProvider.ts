@@ -39,21 +39,27 @@ export class AnthropicProvider implements ChatProvider {
     this.now = options.now ?? (() => performance.now());
   }
 
+  /** The API's models; throws a ProviderError that says why when they cannot be listed (the picker shows it). */
   async models(signal?: AbortSignal): Promise<ModelInfo[]> {
+    const settings = this.options.getSettings();
+    let key: Awaited<ReturnType<typeof keyForRequest>>;
     try {
-      const settings = this.options.getSettings();
-      const { apiKey } = await keyForRequest(normalizeAnthropicBaseUrl(settings.baseUrl), this.options.getApiKey);
-      if (!apiKey) return [];
-      const client = createAnthropicClient(settings, apiKey, this.options.fetch);
+      key = await keyForRequest(normalizeAnthropicBaseUrl(settings.baseUrl), this.options.getApiKey);
+    } catch (err) {
+      throw badBaseUrl(err);
+    }
+    const ctx: AnthropicErrorContext = { baseUrl: settings.baseUrl, model: settings.model, apiKey: key.apiKey, keyOrigin: key.origin };
+    if (!key.apiKey) throw new ProviderError('auth', `No Anthropic API key is set for ${key.origin}.`, keyAction(ctx, setKeyAction));
+    try {
+      const client = createAnthropicClient(settings, key.apiKey, this.options.fetch);
       const page = await client.models.list({ limit: 100 }, { signal });
       return page.data.map((m) => ({
         id: m.id,
         ...(m.display_name ? { label: m.display_name } : {}),
         ...(m.max_input_tokens ? { contextWindow: m.max_input_tokens } : {}),
       }));
-    } catch {
-      // No key yet, a proxy without /v1/models, or offline: the picker then offers free text.
-      return [];
+    } catch (err) {
+      throw toAnthropicError(err, ctx);
     }
   }
 

@@ -46,16 +46,18 @@ export class OpenAiProvider implements ChatProvider {
     this.now = options.now ?? (() => performance.now());
   }
 
+  /** The server's models; throws a ProviderError that says why when they cannot be listed (the picker shows it). */
   async models(signal?: AbortSignal): Promise<ModelInfo[]> {
+    const settings = this.options.getSettings();
+    const { origin, apiKey } = await keyForRequest(settings.baseUrl, this.options.getApiKey).catch((err: unknown) => {
+      throw badBaseUrl(err);
+    });
     try {
-      const settings = this.options.getSettings();
-      const { apiKey } = await keyForRequest(settings.baseUrl, this.options.getApiKey);
       const client = createOpenAiClient(settings, apiKey, this.options.fetch);
       const page = await client.models.list({ signal });
       return page.data.map((m) => ({ id: m.id })).sort((a, b) => a.id.localeCompare(b.id));
-    } catch {
-      // Many compatible servers have no /models, or need a key we lack: the picker then offers free text.
-      return [];
+    } catch (err) {
+      throw toProviderError(err, { baseUrl: settings.baseUrl, model: settings.model, apiKey, keyOrigin: origin });
     }
   }
 

@@ -261,6 +261,9 @@ export class MessageList {
       case 'regenerate':
         if (!this.generating) this.options.post({ type: 'regenerate', messageId: entry.message.id });
         break;
+      case 'continue':
+        if (!this.generating) this.options.post({ type: 'continue', messageId: entry.message.id });
+        break;
       case 'edit':
         this.startEditing(entry);
         break;

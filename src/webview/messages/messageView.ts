@@ -93,7 +93,11 @@ function errorView(error: ErrorInfo): HTMLElement {
 
 function actionsView(role: ShownRole): HTMLElement {
   const actions = [button('Copy', 'message-action', 'Copy message', { 'data-action': 'copy' })];
-  if (role === 'assistant') actions.push(button('Regenerate', 'message-action', 'Regenerate this answer', { 'data-action': 'regenerate' }));
+  if (role === 'assistant') {
+    actions.push(button('Regenerate', 'message-action', 'Regenerate this answer', { 'data-action': 'regenerate' }));
+    // Shown by the stylesheet only while the message is `truncated`, so a status change needs no re-render.
+    actions.unshift(button('Continue', 'message-action message-continue', 'Continue this answer where it was cut off', { 'data-action': 'continue' }));
+  }
   if (role === 'user') actions.push(button('Edit', 'message-action', 'Edit and resend this message', { 'data-action': 'edit' }));
   return h('div', { class: 'message-actions' }, ...actions);
 }

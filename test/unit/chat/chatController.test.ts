@@ -70,7 +70,9 @@ function setup(provider: ChatProvider) {
     providers: () => [{ id: 'fake', label: 'Fake', kind: 'remote' }],
     getProvider: async () => provider,
     settings: () => ({ providerId: 'fake', systemPrompt: 'Be brief.', modelFor: () => 'm1', endpointFor: (id) => `${id}.example` }),
-    post: (m) => {
+    post: (sent) => {
+      // A copy, as postMessage gives the real webview: the controller keeps changing the objects it posted.
+      const m = structuredClone(sent);
       posted.push(m);
       for (const w of waiters.splice(0)) (w.match(m) ? w.resolve(m) : waiters.push(w));
     },
@@ -183,6 +185,44 @@ describe('ChatController', () => {
     assert.deepEqual(controller.current.messages.map((m) => m.content), ['q', 'answer 2']);
     assert.ok(posted.some((m) => m.type === 'messagesTruncated' && m.fromMessageId === firstAnswer.id));
     assert.deepEqual(provider.requests[1]?.messages, provider.requests[0]?.messages);
+  });
+
+  it('marks an answer cut at the token limit as truncated, and Continue appends to the same message', async () => {
+    const scripts = [
+      async function* () {
+        yield { type: 'delta', text: 'The first half' } as ChatEvent;
+        yield { type: 'finish', reason: 'length' } as ChatEvent;
+      },
+      async function* () {
+        yield { type: 'delta', text: ' and the rest.' } as ChatEvent;
+        yield { type: 'finish', reason: 'stop' } as ChatEvent;
+      },
+    ];
+    const provider = new ScriptedProvider(() => (scripts.shift() ?? answer('unexpected'))());
+    const { controller, posted, store } = setup(provider);
+    await controller.send('Write a long story');
+    const cut = controller.current.messages[1];
+    assert.equal(cut?.status, 'truncated', 'not stored as complete');
+    assert.equal(store.saved.get(controller.current.id)?.messages[1]?.status, 'truncated');
+    const done = posted.filter((m) => m.type === 'messageDone').at(-1);
+    assert.equal(done?.type === 'messageDone' && done.status, 'truncated');
+
+    await controller.continueAnswer(cut.id);
+    const [continued] = controller.current.messages.slice(1);
+    assert.equal(controller.current.messages.length, 2, 'no new message: the same one goes on');
+    assert.equal(continued?.id, cut.id);
+    assert.equal(continued?.content, 'The first half and the rest.');
+    assert.equal(continued?.status, 'complete');
+    // The model sees its own cut text and is asked to go on from there.
+    assert.deepEqual(provider.requests[1]?.messages.slice(-3).map((m) => m.role), ['user', 'assistant', 'user']);
+    assert.equal(provider.requests[1]?.messages.at(-2)?.content, 'The first half');
+    assert.match(provider.requests[1]?.messages.at(-1)?.content ?? '', /Continue it exactly where it stopped/);
+    const readded = posted.filter((m) => m.type === 'messageAdded' && m.message.id === cut.id).at(-1);
+    assert.equal(readded?.type === 'messageAdded' && readded.message.content, 'The first half', 'the panel gets it back with its text so far');
+
+    await controller.continueAnswer(cut.id);
+    assert.equal(provider.requests.length, 2, 'a complete answer is not continued');
+    assert.ok(posted.some((m) => m.type === 'notice' && /can be continued/.test(m.text)));
   });
 
   it('edit-and-resend replaces the message and everything after it', async () => {

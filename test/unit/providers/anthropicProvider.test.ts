@@ -158,15 +158,16 @@ describe('AnthropicProvider', () => {
     assert.equal(server.requests[0]?.path, '/v1/messages');
   });
 
-  it('lists models with names and context windows, and returns [] when it cannot', async () => {
+  it('lists models with names and context windows, and says why when it cannot', async () => {
     assert.deepEqual(await provider.models(), [
       { id: 'claude-fake-1', label: 'Claude claude-fake-1', contextWindow: 200000 },
       { id: 'claude-fake-mini', label: 'Claude claude-fake-mini', contextWindow: 200000 },
     ]);
     const keyless = new AnthropicProvider({ getSettings: () => settings, getApiKey: async () => undefined });
-    assert.deepEqual(await keyless.models(), []);
+    await assert.rejects(keyless.models(), (err: ProviderError) => err.kind === 'auth' && /No Anthropic API key is set/.test(err.message));
+    server.setScenario({ kind: 'status', status: 401 });
     settings = { ...settings, baseUrl: 'http://127.0.0.1:1' };
-    assert.deepEqual(await provider.models(), []);
+    await assert.rejects(provider.models(), (err: ProviderError) => err.kind === 'network' && /Could not reach http:\/\/127\.0\.0\.1:1/.test(err.message));
   });
 
 });

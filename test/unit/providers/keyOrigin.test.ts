@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { AnthropicProvider } from '../../../src/providers/anthropic/anthropicProvider';
 import { OpenAiProvider, type OpenAiSettings } from '../../../src/providers/openai/openAiProvider';
 import { isLoopbackHost, keyAction, keyForRequest, keyOrigin, mayCarryKey } from '../../../src/providers/shared/keyOrigin';
+import type { ProviderError } from '../../../src/providers/types';
 import { collect } from '../../support/chatEvents';
 import { startFakeAnthropicServer, type FakeAnthropicServer } from '../../support/fakeAnthropicServer';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fakeOpenAiServer';
@@ -88,8 +89,7 @@ describe('providers send a key only to its origin', () => {
     assert.equal(away.error?.kind, 'auth');
     assert.match(away.error?.action ?? '', new RegExp(`No API key is stored for ${keyOrigin(elsewhere.baseUrl).replace(/[.]/g, '\\.')}`));
 
-    const listed = await provider.models();
-    assert.deepEqual(listed, [], 'the model list of the other origin needs its own key too');
+    await assert.rejects(provider.models(), (err: ProviderError) => err.kind === 'auth' && err.action?.includes(keyOrigin(elsewhere.baseUrl)) === true, 'the model list of the other origin needs its own key too');
     assert.ok(elsewhere.requests.every((r) => !JSON.stringify(r.headers).includes(key)));
   });
 });

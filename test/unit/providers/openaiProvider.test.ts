@@ -121,13 +121,16 @@ describe('OpenAiProvider', () => {
   });
 
   it('ends a request the server accepted and never answered, and one that went quiet midway', async () => {
-    const watched = new OpenAiProvider({ getSettings: () => ({ ...settings, timeouts: { firstChunkMs: 50, idleMs: 50 } }), getApiKey: async () => apiKey });
+    let timeouts = { firstChunkMs: 100, idleMs: 100 };
+    const watched = new OpenAiProvider({ getSettings: () => ({ ...settings, timeouts }), getApiKey: async () => apiKey });
     for (const headers of [false, true]) {
       server.setScenario({ kind: 'silent', headers });
       const { error } = await collect(watched.chat(question));
       assert.equal(error?.kind, 'network', `headers: ${headers}`);
       assert.match(error?.message ?? '', /accepted the request but sent nothing/);
     }
+    // A first chunk that must arrive, however busy this machine is: only the idle limit is short.
+    timeouts = { firstChunkMs: 10_000, idleMs: 100 };
     server.setScenario({ kind: 'stall', chunks: ['half an '] });
     const stalled = await collect(watched.chat(question));
     assert.equal(stalled.text, 'half an ');

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { ProviderRegistry } from '../../../src/providers/registry';
 import type { FetchLike, RemoteProviderOptions } from '../../../src/providers/shared/remoteProviderOptions';
 import type { RetryPolicy } from '../../../src/providers/shared/retryPolicy';
-import type { ChatProvider, ChatRequest } from '../../../src/providers/types';
+import type { ChatProvider, ChatRequest, ProviderError } from '../../../src/providers/types';
 import { collect, finishOf } from '../../support/chatEvents';
 import type { FakeApiServer, RecordedRequest } from '../../support/recordingHttpServer';
 import { defaultAnswerChunks } from '../../support/fakeOpenAiServer';
@@ -167,9 +167,11 @@ export function describeRemoteProviderContract<Settings>(name: string, h: Remote
       assert.equal(server.requests.length, 0);
     });
 
-    it('lists no models, rather than failing, when the server cannot be reached', async () => {
+    it('says why the model list could not be fetched, rather than showing an empty list', async () => {
+      const wrong = create(h.wrongKey);
+      await assert.rejects(wrong.models(), (err: ProviderError) => err.kind === 'auth' && !err.message.includes(h.wrongKey));
       baseUrl = 'http://127.0.0.1:1';
-      assert.deepEqual(await provider.models(), []);
+      await assert.rejects(provider.models(), (err: ProviderError) => err.kind === 'network' && /Could not reach/.test(err.message) && err.action?.includes(setting('baseUrl')) === true);
     });
 
     it('sends every request through an injected fetch', async () => {
