@@ -3,7 +3,7 @@
 // Hugging Face token, kept in SecretStorage bound to the hub's origin.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_ENDPOINT } from '../hub/modelDownloader';
+import { DEFAULT_ENDPOINT } from '../hub/hubFetch';
 import type { ApiKeys } from './apiKeys';
 
 /** The SecretStorage name the token goes under (with the hub origin, through ApiKeys). */

@@ -8,8 +8,7 @@ import { catalog, fitsMemory, requiredMemoryBytes, variantFor } from '../hub/cat
 import type { CatalogEntry } from '../hub/catalogSchema';
 import { formatBytes, formatEta } from '../hub/downloadProgress';
 import { HubError } from '../hub/hubError';
-import { searchModels } from '../hub/hubSearch';
-import { type DownloadRequest, downloadModel } from '../hub/modelDownloader';
+import type { DownloadRequest } from '../hub/modelDownloader';
 import { type InstalledModel, listInstalled } from '../hub/modelStore';
 import type { ApiKeys } from './apiKeys';
 import { HUB_TOKEN_ID, hubEndpoint, hubToken, modelsDir } from './hubSettings';
@@ -76,6 +75,8 @@ async function pickSearchHit(deps: ModelDownloadDeps, initial?: string): Promise
   const query = initial ?? (await vscode.window.showInputBox({ title: 'Hearth: search Hugging Face', prompt: 'Words in the model name, e.g. qwen instruct' }));
   if (!query?.trim()) return undefined;
   const token = await hubToken(deps.keys);
+  // Loaded on first use, like the providers' SDKs: activation stays cheap.
+  const { searchModels } = await import('../hub/hubSearch');
   const hits = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Hearth: searching Hugging Face…' }, () =>
     searchModels(query.trim(), { endpoint: hubEndpoint(), ...optional('token', token) }),
   );
@@ -101,14 +102,19 @@ async function useFolder(controller: ChatController): Promise<void> {
   if ((controller.current.providerId ?? readSettings().provider) !== 'local') await controller.selectProvider('local');
 }
 
+/** Downloads under way; hearth.cancelModelDownloads (used by the tests, where notifications have no Cancel button) stops them. */
+const running = new Set<AbortController>();
+
 /** Runs one download under a progress notification; resolves with the installed model, or undefined after an error the user was shown. */
 async function runDownload(deps: ModelDownloadDeps, request: DownloadRequest, name: string): Promise<InstalledModel | undefined> {
   const endpoint = hubEndpoint();
+  const { downloadModel } = await import('../hub/modelDownloader');
+  const abort = new AbortController();
+  running.add(abort);
   try {
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Hearth: downloading ${name}`, cancellable: true },
       async (progress, token) => {
-        const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         let reported = 0;
         return downloadModel(
@@ -135,6 +141,8 @@ async function runDownload(deps: ModelDownloadDeps, request: DownloadRequest, na
   } catch (e) {
     await reportFailure(deps, e, name);
     return undefined;
+  } finally {
+    running.delete(abort);
   }
 }
 
@@ -204,6 +212,7 @@ export function registerModelDownloads(deps: ModelDownloadDeps): vscode.Disposab
   return [
     vscode.commands.registerCommand('hearth.downloadModel', (arg?: DownloadArg) => download(arg)),
     vscode.commands.registerCommand('hearth.selectLocalModel', () => pickLocalModel(controller, modelsDir(context))),
+    vscode.commands.registerCommand('hearth.cancelModelDownloads', () => running.forEach((a) => a.abort())),
     vscode.commands.registerCommand('hearth.setHubToken', async (arg?: unknown) => {
       const endpoint = hubEndpoint();
       const token =

@@ -4,6 +4,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseRetryAfterMs } from '../providers/shared/retryAfter';
 import { cancelled, HubError, isAbort } from './hubError';
 
+export const DEFAULT_ENDPOINT = 'https://huggingface.co';
+
 export interface HubFetchOptions {
   endpoint: string;
   token?: string;

@@ -13,7 +13,7 @@ import { hubFetch } from './hubFetch';
 import { type InstalledModel, diskUse, modelDir, PARTS_DIR, partPath, quarantineDir, readManifest, writeManifest } from './modelStore';
 import { listRepoFiles, resolveCommit } from './repoListing';
 
-export const DEFAULT_ENDPOINT = 'https://huggingface.co';
+export { DEFAULT_ENDPOINT } from './hubFetch';
 
 export interface DownloadRequest {
   repo: string;

@@ -66,7 +66,7 @@ export function repoFromFolder(id: string, dir: string, options: { commit?: stri
       if (statSync(full).isDirectory()) walk(full);
       else {
         const rel = relative(dir, full).split(sep).join('/');
-        if (rel.startsWith('.') || rel === 'manifest.json') continue;
+        if (rel.startsWith('.')) continue;
         const content = readFileSync(full);
         const path = (options.prefix ?? '') + (options.rename?.[rel] ?? rel);
         files.set(path, { content, lfs: path.endsWith('.onnx') || path.includes('.onnx') || content.length > 10_000 });
