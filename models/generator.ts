@@ -47,7 +47,7 @@ const optionsSchema = z.object({
   shape: z.enum(['tiny', 'demo', 'qwen2.5-0.5b']),
   layout: z.enum(['transformersjs', 'genai']),
   attention: z.enum(['standard', 'gqa']),
-  dtypes: z.array(z.enum(['fp32', 'q4'])).min(1).optional(),
+  dtypes: z.array(z.enum(['fp32', 'q4', 'fp16'])).min(1).optional(),
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   externalData: z.boolean().optional(),
   inlineWeights: z.boolean().optional(),

@@ -2,6 +2,9 @@
 // is wired in. Two attention variants:
 //  - standard: opset-17 ops only; rotary from position_ids, causal+padding mask from attention_mask.
 //  - gqa: com.microsoft GroupQueryAttention with built-in rotary; positions from attention_mask.
+// dtype fp16 gives the interface of an fp16 export (float16 KV cache in and out, float16 logits)
+// around fp32 weights and math, cast at the edges: what the engine sees of such a model, runnable
+// on onnxruntime's CPU provider and on a GPU without shader-f16.
 import { attr, GraphBuilder } from './onnx/graphBuilder';
 import { DataType, type ModelProto } from './onnx/onnxModel';
 import type { TensorStore } from './onnx/tensorStore';
@@ -9,7 +12,7 @@ import { quantizeQ4, Q4_BLOCK } from './quantize';
 import { rotaryTables, weightName, type WeightSource } from './weights';
 
 export type Attention = 'standard' | 'gqa';
-export type Dtype = 'fp32' | 'q4';
+export type Dtype = 'fp32' | 'q4' | 'fp16';
 
 export interface DecoderGraphOptions {
   attention: Attention;
@@ -27,6 +30,15 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
   const groups = s.numHeads / s.numKvHeads;
   const half = s.headDim / 2;
   const gqa = options.attention === 'gqa';
+  const half16 = options.dtype === 'fp16';
+  const kvType = half16 ? DataType.FLOAT16 : DataType.FLOAT;
+  /** A float16 graph input as float32, or the input itself. */
+  const fromEdge = (name: string): string => (half16 ? g.op('Cast', [name], { to: attr.int(DataType.FLOAT) }) : name);
+  /** Writes float32 `value` to graph output `name` (cast to float16 for fp16). */
+  const toEdge = (value: string, name: string, scope?: string): void => {
+    if (half16) g.opN('Cast', [value], { to: attr.int(DataType.FLOAT16) }, { outputs: [name], ...(scope ? { scope } : {}) });
+    else g.opN('Identity', [value], {}, { outputs: [name], ...(scope ? { scope } : {}) });
+  };
 
   // A [*, in] x weight -> [*, out] projection, fp32 MatMul or 4-bit MatMulNBits.
   const linear = (x: string, name: string, scope: string): string => {
@@ -65,8 +77,8 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
   const positionIds = gqa ? '' : g.input('position_ids', DataType.INT64, ['batch_size', 'sequence_length']);
   const pastShape = ['batch_size', s.numKvHeads, 'past_sequence_length', s.headDim];
   for (let i = 0; i < s.numLayers; i++) {
-    g.input(`past_key_values.${i}.key`, DataType.FLOAT, pastShape);
-    g.input(`past_key_values.${i}.value`, DataType.FLOAT, pastShape);
+    g.input(`past_key_values.${i}.key`, kvType, pastShape);
+    g.input(`past_key_values.${i}.value`, kvType, pastShape);
   }
   const logitsToKeep = options.logitsToKeepInput ? g.input('num_logits_to_keep', DataType.INT64) : '';
 
@@ -113,16 +125,17 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
     return g.op('Add', [g.op('Mul', [x, cos4], {}, { scope }), g.op('Mul', [rotated, sin4], {}, { scope })], {}, { scope });
   };
 
-  g.output('logits', DataType.FLOAT, ['batch_size', options.logitsToKeepInput ? 'logits_length' : 'sequence_length', s.vocabSize]);
+  g.output('logits', kvType, ['batch_size', options.logitsToKeepInput ? 'logits_length' : 'sequence_length', s.vocabSize]);
   let hidden = g.op('Gather', [weightAsIs(weightName.embed), inputIds], { axis: attr.int(0) });
 
   for (let i = 0; i < s.numLayers; i++) {
     const n = weightName.layer(i);
     const scope = `layers.${i}`;
-    const pastKey = `past_key_values.${i}.key`;
-    const pastValue = `past_key_values.${i}.value`;
-    const presentKey = `present.${i}.key`;
-    const presentValue = `present.${i}.value`;
+    const pastKey = fromEdge(`past_key_values.${i}.key`);
+    const pastValue = fromEdge(`past_key_values.${i}.value`);
+    // fp16: the float32 present is cast to the float16 output.
+    const presentKey = half16 ? `${scope}/present_key_f32` : `present.${i}.key`;
+    const presentValue = half16 ? `${scope}/present_value_f32` : `present.${i}.value`;
     const x = rmsNorm(hidden, n.inputNorm, scope);
     const q = g.op('Add', [linear(x, n.q, scope), weightAsIs(n.qBias)], {}, { scope });
     const k = g.op('Add', [linear(x, n.k, scope), weightAsIs(n.kBias)], {}, { scope });
@@ -158,8 +171,12 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
       const ctx = g.op('Transpose', [ctx5], { perm: attr.ints([0, 3, 1, 2, 4]) }, { scope }); // [b, s, kvh, groups, d]
       context = g.op('Reshape', [ctx, g.constInt64([0, 0, s.numHeads * s.headDim])], {}, { scope });
     }
-    g.output(presentKey, DataType.FLOAT, ['batch_size', s.numKvHeads, 'total_sequence_length', s.headDim]);
-    g.output(presentValue, DataType.FLOAT, ['batch_size', s.numKvHeads, 'total_sequence_length', s.headDim]);
+    if (half16) {
+      toEdge(presentKey, `present.${i}.key`, scope);
+      toEdge(presentValue, `present.${i}.value`, scope);
+    }
+    g.output(`present.${i}.key`, kvType, ['batch_size', s.numKvHeads, 'total_sequence_length', s.headDim]);
+    g.output(`present.${i}.value`, kvType, ['batch_size', s.numKvHeads, 'total_sequence_length', s.headDim]);
     hidden = g.op('Add', [hidden, linear(context, n.o, scope)], {}, { scope });
 
     const y = rmsNorm(hidden, n.postNorm, scope);
@@ -175,7 +192,7 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
     hidden = g.op('Slice', [hidden, start, g.constInt64([Number.MAX_SAFE_INTEGER]), g.constInt64([1])]);
   }
   const normed = rmsNorm(hidden, weightName.finalNorm, 'final');
-  g.opN('Identity', [linear(normed, weightName.lmHead, 'lm_head')], {}, { outputs: ['logits'] });
+  toEdge(linear(normed, weightName.lmHead, 'lm_head'), 'logits');
 
   const opsetImports = [{ domain: '', version: 17 }];
   if (gqa || options.dtype === 'q4') opsetImports.push({ domain: 'com.microsoft', version: 1 });

@@ -13,6 +13,10 @@ export const TEST_MODELS = {
   'tiny-gqa-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'gqa', dtypes: ['fp32', 'q4'] },
   'tiny-standard-genai': { shape: 'tiny', layout: 'genai', attention: 'standard', dtypes: ['fp32'] },
   'tiny-gqa-genai': { shape: 'tiny', layout: 'genai', attention: 'gqa', dtypes: ['q4'] },
+  // fp16: float16 KV cache and logits (qwen2Graph.ts); the GPU tier's models and auto dtype's choices.
+  'tiny-gqa-tjs-fp16': { shape: 'tiny', layout: 'transformersjs', attention: 'gqa', dtypes: ['q4', 'fp16'] },
+  'tiny-standard-tjs-fp16': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp16'] },
+  'tiny-gqa-genai-fp16': { shape: 'tiny', layout: 'genai', attention: 'gqa', dtypes: ['fp16'] },
   'demo-tjs': { shape: 'demo', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'] },
   'demo-genai': { shape: 'demo', layout: 'genai', attention: 'gqa', dtypes: ['fp32'] },
   'bench-q4-gqa': { shape: 'qwen2.5-0.5b', layout: 'transformersjs', attention: 'gqa', dtypes: ['q4'] },

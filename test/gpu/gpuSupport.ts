@@ -1,0 +1,31 @@
+// Shared by the GPU tier: models loaded on WebGPU (failing loudly when there is no adapter) and
+// comparisons with the CPU.
+import * as assert from 'node:assert/strict';
+import { loadModel, type LoadedModel, type LoadModelOptions } from '../../src/engine';
+
+/** The tier runs under scripts/runGpuTests.ts, which sets up SwiftShader; run directly it would test nothing. */
+export function requireGpuTier(): void {
+  if (process.env['HEARTH_GPU_TIER'] !== '1') throw new Error('Run the GPU tier with `npm run test:gpu` (scripts/runGpuTests.ts sets up SwiftShader).');
+}
+
+/** A model on WebGPU; throws with onnxruntime's reasons when it landed anywhere else. */
+export async function loadOnWebGpu(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  requireGpuTier();
+  const model = await loadModel(dir, { threads: 1, ...options, device: 'webgpu' });
+  if (model.info.device !== 'webgpu') {
+    await model.dispose();
+    const reasons = model.info.skippedDevices.map((s) => s.reason).join('; ');
+    assert.fail(`No WebGPU adapter through SwiftShader (VK_ICD_FILENAMES=${process.env['VK_ICD_FILENAMES'] ?? ''}): ${reasons}`);
+  }
+  return model;
+}
+
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+}
+
+/** Token ids below the tiny models' 512-token vocabulary. */
+export const promptIds = (length: number): number[] => Array.from({ length }, (_, i) => (i * 37 + 11) % 500);
