@@ -197,5 +197,8 @@ export function failureReason(device: ConcreteDevice, message: string): string {
   const at = line.search(/Failed to|Could not|not (?:found|available|supported)/i);
   let reason = (at > 0 ? line.slice(at) : line).slice(0, 200);
   if (device === 'cuda' && /shared library|providers_cuda|libcu|cudnn/i.test(reason)) reason += CUDA_HINT;
+  if (/requires f16 but the device does not support it/.test(message)) {
+    reason = 'this adapter lacks shader-f16, which a float16 model needs (hearth.local.dtype fp32 or q4 runs on it)';
+  }
   return `${PROVIDER_NAMES[device]}: ${reason}`;
 }

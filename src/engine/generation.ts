@@ -91,14 +91,16 @@ export async function* generateAnswer(
       kvIds.push(...ids);
       return out.logits;
     } catch (err) {
-      const replacement = ctx.recover ? await ctx.recover(err) : undefined;
-      if (!replacement) throw err;
-      // The failed device's cache is dropped (releasing it may fail too on a lost device).
+      if (!ctx.recover) throw err;
+      // The failed device's cache is released before its session is (a device tensor released
+      // after its session aborts the process); on a lost device that may fail too.
       try {
         disposeKvCache(kv);
       } catch {
         // nothing more to free
       }
+      const replacement = await ctx.recover(err);
+      if (!replacement) throw err;
       ({ decoder, device } = replacement);
       notices.push(replacement.notice);
       // Recompute what the lost cache covered, then this pass: the answer goes on as it was.
