@@ -9,7 +9,9 @@ import type { CatalogEntry } from '../hub/catalogSchema';
 import { formatBytes, formatEta } from '../hub/downloadProgress';
 import { HubError } from '../hub/hubError';
 import type { DownloadRequest } from '../hub/modelDownloader';
-import { type InstalledModel, listInstalled } from '../hub/modelStore';
+import { memoryRefusal } from '../hub/memoryCheck';
+import { type InstalledModel, installedDir, listInstalled, readManifest } from '../hub/modelStore';
+import { ProviderError } from '../providers/types';
 import type { ApiKeys } from './apiKeys';
 import { HUB_TOKEN_ID, hubEndpoint, hubToken, modelsDir } from './hubSettings';
 import { pickLocalModel } from './localModelPicker';
@@ -170,6 +172,18 @@ async function useInstalled(controller: ChatController, installed: InstalledMode
   const override = readSettings().local.modelPath.trim();
   const note = override ? ` hearth.local.modelPath (${override}) still overrides it: clear that setting to use it.` : ' It answers in this conversation.';
   void vscode.window.showInformationMessage(`Hearth: ${name} is ready (${formatBytes(installed.diskBytes)}).${note}`);
+}
+
+/**
+ * The folder of the installed model a conversation chose, for the local provider; throws (before the
+ * engine loads anything) when the model cannot fit in this machine's memory.
+ */
+export async function resolveInstalledModel(context: vscode.ExtensionContext, id: string): Promise<string | undefined> {
+  const dir = await installedDir(modelsDir(context), id);
+  const manifest = dir && (await readManifest(dir));
+  const refusal = manifest && memoryRefusal(manifest, totalmem());
+  if (refusal) throw new ProviderError('badModel', refusal, 'Pick a smaller model with Hearth: Select Model, or Hearth: Download Model….');
+  return dir;
 }
 
 export function registerModelDownloads(deps: ModelDownloadDeps): vscode.Disposable[] {

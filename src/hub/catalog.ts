@@ -1,5 +1,6 @@
 // The curated catalog (models/catalog.json, bundled) and what fits this machine.
 import catalogJson from '../../models/catalog.json';
+import { requiredMemory } from './memoryCheck';
 import { type Catalog, type CatalogEntry, type CatalogVariant, CatalogSchema } from './catalogSchema';
 
 let parsed: Catalog | undefined;
@@ -24,7 +25,7 @@ export function variantFor(entry: CatalogEntry, device: 'cpu' | 'gpu'): CatalogV
 
 /** Memory a variant needs to run: its weights, the runtime's working set and a KV cache for a few thousand tokens. */
 export function requiredMemoryBytes(variant: CatalogVariant): number {
-  return Math.round(variant.approxBytes * 1.2) + 768 * 1024 * 1024;
+  return requiredMemory(variant.approxBytes);
 }
 
 export type Fit = 'fits' | 'tight' | 'too-big';
