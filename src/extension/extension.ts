@@ -2,7 +2,6 @@
 // start on first use, so opening VS Code costs next to nothing.
 import * as vscode from 'vscode';
 import { ChatController } from '../chat/chatController';
-import { installedDir } from '../hub/modelStore';
 import type { HostToWebview } from '../protocol/webviewMessages';
 import { ApiKeys } from './apiKeys';
 import { ChatViewProvider } from './chatViewProvider';
