@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { ProviderOption, Status } from '../protocol/webviewMessages';
 import { anthropicProviderId, registerAnthropicProvider } from '../providers/anthropic/registerAnthropicProvider';
+import { deviceStatus } from '../providers/local/deviceStatus';
 import type { LocalProvider } from '../providers/local/localProvider';
 import { localProviderId, registerLocalProvider } from '../providers/local/registerLocalProvider';
 import { openAiProviderId, registerOpenAiProvider } from '../providers/openai/registerOpenAiProvider';
@@ -123,15 +124,10 @@ export class ProviderHub implements vscode.Disposable {
     const local = (await this.registry.get(id)) as LocalProvider;
     const model = local.status.model;
     if (!model) return {};
-    const skipped = model.skippedDevices.map((s) => `${s.device}: ${s.reason}`).join('; ');
-    const int4 = model.int4Compute === 'model' ? '' : `, int4 weights multiplied in ${model.int4Compute}`;
-    const threads = model.device === 'cpu' ? `${model.threads} CPU threads${model.threadSpinning ? ' (spinning)' : ''}${int4}` : '';
-    const deviceNote = [threads, skipped ? `Skipped ${skipped}` : ''].filter(Boolean).join('. ');
     const usage = local.status.lastUsage;
     return {
       model: model.modelId,
-      device: model.device,
-      ...(deviceNote ? { deviceNote } : {}),
+      ...deviceStatus(model),
       contextWindow: model.contextWindow,
       ...(usage ? { contextUsed: usage.promptTokens + usage.completionTokens } : {}),
     };

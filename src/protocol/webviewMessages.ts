@@ -68,6 +68,8 @@ export const StatusSchema = z.object({
   endpoint: z.string().optional(),
   models: z.array(z.string()).optional(),
   device: z.string().optional(),
+  /** Shown beside the device: its GPU adapter, the weight variant, a device given up. */
+  deviceDetail: z.string().optional(),
   deviceNote: z.string().optional(),
   contextUsed: z.number().int().nonnegative().optional(),
   contextWindow: z.number().int().positive().optional(),

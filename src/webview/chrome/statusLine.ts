@@ -17,7 +17,7 @@ export class StatusLine {
     this.endpoint.textContent = status.endpoint ? (status.endpoint === 'this computer' ? 'on this computer' : `→ ${status.endpoint}`) : '';
     this.endpoint.hidden = !status.endpoint;
     this.endpoint.title = status.endpoint ? `Your messages go to ${status.endpoint}` : '';
-    this.device.textContent = status.device ?? '';
+    this.device.textContent = status.device && status.deviceDetail ? `${status.device} · ${status.deviceDetail}` : (status.device ?? '');
     this.device.hidden = !status.device;
     if (status.deviceNote) this.device.title = status.deviceNote;
     else this.device.removeAttribute('title');

@@ -1,0 +1,48 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeAdapter } from '../../../src/engine/adapterInfo';
+import { CUDA_HINT, failureReason } from '../../../src/engine/devices';
+
+describe('describeAdapter', () => {
+  let drm: string;
+  before(() => {
+    drm = mkdtempSync(join(tmpdir(), 'hearth-drm-'));
+    mkdirSync(join(drm, 'card0', 'device'), { recursive: true });
+    writeFileSync(join(drm, 'card0', 'device', 'vendor'), '0x10de\n');
+    mkdirSync(join(drm, 'card0-DP-1'));
+  });
+  after(() => rmSync(drm, { recursive: true, force: true }));
+
+  it('names SwiftShader from the Vulkan driver file, and the backend per platform', () => {
+    const icdFiles = '/usr/lib/chromium/vk_swiftshader_icd.json';
+    assert.equal(describeAdapter('webgpu', { platform: 'linux', icdFiles, drmDir: drm }), 'SwiftShader (software) / Vulkan');
+    assert.equal(describeAdapter('webgpu', { platform: 'darwin', drmDir: drm }), 'Metal');
+    assert.equal(describeAdapter('webgpu', { platform: 'win32', drmDir: drm }), 'D3D12');
+  });
+
+  it('falls back to the PCI vendor of the display devices on Linux', () => {
+    assert.equal(describeAdapter('webgpu', { platform: 'linux', drmDir: drm }), 'NVIDIA GPU / Vulkan');
+    assert.equal(describeAdapter('webgpu', { platform: 'linux', drmDir: join(drm, 'missing') }), 'Vulkan');
+  });
+
+  it('says nothing for devices other than WebGPU', () => {
+    assert.equal(describeAdapter('cpu', { platform: 'linux', drmDir: drm }), undefined);
+  });
+});
+
+describe('failureReason for GPU providers', () => {
+  it('says what CUDA lacks and where to read how to get it', () => {
+    const raw = 'onnxruntime_pybind_state_common.cc:26 OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library libonnxruntime_providers_cuda.so';
+    const reason = failureReason('cuda', raw);
+    assert.ok(reason.startsWith('CUDA: Failed to load shared library'), reason);
+    assert.ok(reason.endsWith(CUDA_HINT));
+    assert.match(reason, /libonnxruntime_providers_cuda\.so.*cuDNN 9.*README/);
+  });
+
+  it('explains a GPU without shader-f16 for a float16 model', () => {
+    const raw = "Non-zero status code returned while running Cast node. Name:'Cast_154' Status Message: shader_helper.cc:416 GenerateSourceCode Program Cast requires f16 but the device does not support it.";
+    assert.equal(failureReason('webgpu', raw), 'WebGPU: this adapter lacks shader-f16, which a float16 model needs (hearth.local.dtype fp32 or q4 runs on it)');
+  });
+});
