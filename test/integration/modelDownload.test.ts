@@ -56,6 +56,8 @@ describe('Hearth: Download Model…', function () {
     printTranscriptIfFailed(this.currentTest, chat?.transcript);
   });
   after(async () => {
+    // New chats keep the conversation's model: the next suites must not inherit the one downloaded here.
+    await vscode.commands.executeCommand('hearth.selectProvider', 'local');
     await chat?.close();
     await hub?.close();
     rmSync(modelsDir, { recursive: true, force: true });
