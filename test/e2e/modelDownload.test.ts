@@ -1,5 +1,6 @@
 // Download Model… in a real VS Code and browser: the command palette, the catalog quick pick, the
-// progress notification and its Cancel, a second download that resumes, and the answer in the panel.
+// progress notification and its Cancel, a second download that resumes, and the answer in the panel,
+// after a window reload too.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
@@ -7,6 +8,7 @@ import type { FrameLocator } from 'playwright-core';
 import { freshVsix } from '../../scripts/lib/freshVsix';
 import { ensureModel } from '../../models/testModels';
 import { type FakeHub, repoFromFolder, startFakeHub } from '../support/fakeHub';
+import { showHearth } from './support/activityBar';
 import { openHearthView, openWorkbench, reportFailure, type Workbench } from './support/workbench';
 
 const patient = expect.configure({ timeout: 30_000 });
@@ -75,5 +77,22 @@ describe('Download Model… in VS Code (e2e)', function () {
     const answer = view.locator('#messages .message[data-role="assistant"]').last();
     await expect(answer).toHaveAttribute('data-status', 'complete', { timeout: 90_000 });
     await expect(answer.locator('.message-body')).toContainText('Hearth');
+    await expect(view.locator('#model')).toHaveValue(/^onnx-community--Qwen2\.5-0\.5B-Instruct@[0-9a-f]{12}$/);
+  });
+
+  it('still answers with the downloaded model after a window reload, without downloading again', async function () {
+    this.timeout(180_000);
+    const blobs = hub.cdn.requests.length;
+    await workbench.page.reload();
+    await expect(workbench.page.locator('.monaco-workbench')).toBeVisible({ timeout: 60_000 });
+    view = await showHearth(workbench.page);
+    await patient(view.locator('#model')).toHaveValue(/^onnx-community--Qwen2\.5-0\.5B-Instruct@[0-9a-f]{12}$/);
+    const prompt = view.locator('#prompt');
+    await prompt.fill('And after a reload?');
+    await prompt.press('Enter');
+    const answer = view.locator('#messages .message[data-role="assistant"]').last();
+    await expect(answer).toHaveAttribute('data-status', 'complete', { timeout: 90_000 });
+    await expect(answer.locator('.message-body')).toContainText('Hearth');
+    assert.equal(hub.cdn.requests.length, blobs, 'nothing was downloaded again');
   });
 });
