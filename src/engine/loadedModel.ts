@@ -30,7 +30,8 @@ export interface LoadModelOptions {
   /**
    * KV cache layout (kvCache.ts). 'auto' (default): on the CPU, 'appended' for a graph that can be
    * rewritten to return new rows (GroupQueryAttention or standard attention), else 'shared' when
-   * the graph allows it, else 'packed'. 'shared' and 'packed' skip the rewrite; for comparisons.
+   * the graph allows it, else 'packed'; on WebGPU, kept on the device. 'shared' and 'packed' skip
+   * the rewrite, and 'packed' copies a GPU's cache through the host each step; for comparisons.
    */
   kvCache?: 'auto' | 'shared' | 'packed';
   /** Profile every run with onnxruntime; the JSON file is written on dispose (benchmarks only). */
@@ -85,7 +86,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
   }
   /** How a GPU session keeps its cache: on the device where onnxruntime-node can, else copied per step. */
   const gpuKvLayout = (device: ConcreteDevice, io: GraphIo): 'device' | 'packed' =>
-    DEVICE_RESIDENT_KV.has(device) && presentOutputs.length > 0 && io.kvOutputs === 'present' ? 'device' : 'packed';
+    DEVICE_RESIDENT_KV.has(device) && kvCache !== 'packed' && presentOutputs.length > 0 && io.kvOutputs === 'present' ? 'device' : 'packed';
 
   const open = (candidates: readonly ConcreteDevice[], rewriteKv: boolean): Promise<OpenedSession<{ file: string; dtype: string }>> =>
     openSession(
@@ -96,7 +97,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
         allowSpinning: options.allowSpinning ?? false,
         profileFilePrefix: options.profileFilePrefix,
         createSession: options.createSession,
-        outputsOnDevice: () => presentOutputs,
+        outputsOnDevice: () => (kvCache === 'packed' ? [] : presentOutputs),
         load: (path, candidate) => {
           // New-rows KV outputs on the CPU only: on a GPU the cache stays on the device instead.
           const patched = patchedGraph(path, file, int4Compute, rewriteKv && candidate === 'cpu' ? kvNames : undefined);
