@@ -9,7 +9,7 @@ import { registerCommands } from './commands';
 import { exportConversationToFile } from './exportConversation';
 import { createMessageRouter } from './messageRouter';
 import { ProposalDocuments } from './proposalDocuments';
-import { registerModelDownloads, resolveInstalledModel } from './modelDownloads';
+import { installedModelIds, registerModelDownloads, resolveInstalledModel } from './modelDownloads';
 import { ProviderHub } from './providerHub';
 import { readSettings } from './settings';
 import { openConversationStore } from './storeAdapter';
@@ -26,7 +26,10 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   const log = vscode.window.createOutputChannel('Hearth', { log: true });
   // A key saved before keys were bound to origins moves to the origin of the user's own settings.
   const keys: ApiKeys = new ApiKeys(context.secrets, (id): string | undefined => hub.endpointUrl(id));
-  const hub = new ProviderHub(context.extensionUri, keys, log, (id) => resolveInstalledModel(context, id));
+  const hub = new ProviderHub(context.extensionUri, keys, log, {
+    resolve: (id) => resolveInstalledModel(context, id),
+    installed: () => installedModelIds(context),
+  });
   const proposals = new ProposalDocuments();
   let view: ChatViewProvider | undefined;
   const store = openConversationStore(context.globalStorageUri.fsPath, log, (text) =>

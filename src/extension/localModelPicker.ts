@@ -57,6 +57,7 @@ export async function pickLocalModel(controller: ChatController, modelsDir: stri
       if (answer !== 'Delete') return pick.show();
       await deleteModelDir(m.dir);
       if (m.id === controller.current.model) await controller.selectProvider('local');
+      await controller.settingsChanged(); // the panel's model picker forgets it
       await refresh();
       pick.show();
     });

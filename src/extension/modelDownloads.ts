@@ -169,6 +169,7 @@ async function reportFailure(deps: ModelDownloadDeps, e: unknown, name: string):
 async function useInstalled(controller: ChatController, installed: InstalledModel, name: string): Promise<void> {
   if ((controller.current.providerId ?? readSettings().provider) !== 'local') await controller.selectProvider('local');
   await controller.selectModel(installed.id);
+  await controller.settingsChanged(); // the panel's model picker lists the new model
   const override = readSettings().local.modelPath.trim();
   const note = override ? ` hearth.local.modelPath (${override}) still overrides it: clear that setting to use it.` : ' It answers in this conversation.';
   void vscode.window.showInformationMessage(`Hearth: ${name} is ready (${formatBytes(installed.diskBytes)}).${note}`);
@@ -184,6 +185,11 @@ export async function resolveInstalledModel(context: vscode.ExtensionContext, id
   const refusal = manifest && memoryRefusal(manifest, totalmem());
   if (refusal) throw new ProviderError('badModel', refusal, 'Pick a smaller model with Hearth: Select Model, or Hearth: Download Model….');
   return dir;
+}
+
+/** Ids of the downloaded models, for the panel's model picker (unreadable folder: none). */
+export async function installedModelIds(context: vscode.ExtensionContext): Promise<string[]> {
+  return (await listInstalled(modelsDir(context)).catch(() => [])).map((m) => m.id);
 }
 
 export function registerModelDownloads(deps: ModelDownloadDeps): vscode.Disposable[] {

@@ -22,13 +22,13 @@ export class ProviderHub implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     keys: ApiKeys,
     private readonly log: vscode.LogOutputChannel,
-    /** The folder of an installed model a conversation chose (see src/extension/modelDownloads.ts). */
-    resolveLocalModel?: (id: string) => Promise<string | undefined>,
+    /** Downloaded models (src/extension/modelDownloads.ts): the folder of the one a conversation chose, and the ids to offer. */
+    private readonly localModels?: { resolve(id: string): Promise<string | undefined>; installed(): Promise<string[]> },
   ) {
     registerLocalProvider(this.registry, {
       engineHostPath: vscode.Uri.joinPath(extensionUri, 'dist', 'engineHost.js').fsPath,
       defaultModelPath: this.demoModelPath(),
-      ...(resolveLocalModel ? { resolveModel: resolveLocalModel } : {}),
+      ...(localModels ? { resolveModel: (id: string) => localModels.resolve(id) } : {}),
       getSettings: () => readSettings().local,
       logger: {
         info: (m) => log.info(`[engine] ${m}`),
@@ -120,12 +120,16 @@ export class ProviderHub implements vscode.Disposable {
 
   /** What the status line shows for a provider; the local engine is not started just to describe it. */
   async status(id: string): Promise<Partial<Status>> {
-    if (id !== localProviderId || !this.registry.isCreated(id)) return {};
+    if (id !== localProviderId) return {};
+    // The panel's model picker offers the downloaded models whether or not the engine runs.
+    const installed = this.localModels ? { models: await this.localModels.installed() } : {};
+    if (!this.registry.isCreated(id)) return installed;
     const local = (await this.registry.get(id)) as LocalProvider;
     const model = local.status.model;
-    if (!model) return {};
+    if (!model) return installed;
     const usage = local.status.lastUsage;
     return {
+      ...installed,
       model: model.modelId,
       ...deviceStatus(model),
       contextWindow: model.contextWindow,

@@ -83,6 +83,7 @@ describe('Hearth: Download Model…', function () {
   it('the downloaded model answers in the conversation', async () => {
     const installed = await vscode.commands.executeCommand<string | undefined>('hearth.downloadModel', ENTRY);
     assert.equal(installed, id, 'already installed: found, not downloaded again');
+    await chat.transcript.waitFor(is('status', (m) => m.status.model === id && (m.status.models ?? []).includes(id)));
     const turn = await startTurn(chat.transcript, 'Hello?');
     const done = await turn.done;
     assert.equal(done.status, 'complete', JSON.stringify(done));
