@@ -1,7 +1,7 @@
 // The chat's state machine: one open conversation, at most one answer streaming. It turns panel
 // actions into provider calls, posts deltas (never the whole conversation) and saves as it goes.
 // No vscode import: the extension supplies the view, providers, settings and the store.
-import type { AnswerStats, Attachment, ChatMessage, Conversation, ConversationSummary, ErrorInfo, StoredMessage } from '../protocol/chat';
+import type { AnswerStats, Attachment, ChatMessage, Conversation, ConversationSummary, ErrorInfo, Price, StoredMessage, Usage } from '../protocol/chat';
 import type { ContextChip, HostToWebview, ProviderOption, Status } from '../protocol/webviewMessages';
 import { ProviderError, isAbortError, type ChatProvider } from '../providers/types';
 import { newId } from './ids';
@@ -29,6 +29,8 @@ export interface ChatSettings {
   modelFor(providerId: string): string | undefined;
   /** Where a provider's answers come from (a host, or this computer), shown with each answer. */
   endpointFor(providerId: string): string;
+  /** What a provider charges per million tokens, where known (nothing on this computer). */
+  priceFor(providerId: string, model: string | undefined): Price | undefined;
 }
 
 export interface ChatControllerDeps {
@@ -38,7 +40,7 @@ export interface ChatControllerDeps {
   settings(): ChatSettings;
   post(message: HostToWebview): void;
   /** Provider-specific status (device, context window, model list). */
-  providerStatus?(providerId: string): Promise<Partial<Status>>;
+  providerStatus?(providerId: string, model: string | undefined): Promise<Partial<Status>>;
 }
 
 interface Generation {
@@ -59,6 +61,8 @@ export class ChatController {
   private chips: PendingChip[] = [];
   private lastStats: AnswerStats | undefined;
   private providerExtras: Partial<Status> = {};
+  /** The provider `providerExtras` describe: another provider's window or model list is never shown. */
+  private extrasFor: string | undefined;
   private restored: Promise<void> | undefined;
 
   constructor(private readonly deps: ChatControllerDeps) {
@@ -294,12 +298,13 @@ export class ChatController {
     const model = this.model();
     const endpoint = this.deps.settings().endpointFor(providerId);
     return {
-      ...this.providerExtras,
+      ...(this.extrasFor === providerId ? this.providerExtras : {}),
       providerId,
       providerLabel: option?.label ?? providerId,
       ...(model ? { model } : {}),
       endpoint,
       ...(this.lastStats ? { lastStats: this.lastStats } : {}),
+      ...conversationCost(this.conversation),
     };
   }
 
@@ -311,7 +316,12 @@ export class ChatController {
     if (!this.deps.providerStatus) return;
     try {
       // Merged, not replaced: a remote provider knows nothing of the device but its usage still counts.
-      this.providerExtras = { ...this.providerExtras, ...(await this.deps.providerStatus(this.providerId())) };
+      const providerId = this.providerId();
+      const fresh = await this.deps.providerStatus(providerId, this.model());
+      // A model list that failed before and works now must not keep its old error.
+      const { modelsError: _stale, ...kept } = this.extrasFor === providerId ? this.providerExtras : {};
+      this.providerExtras = { ...kept, ...fresh };
+      this.extrasFor = providerId;
       this.postStatus();
     } catch {
       // Status is decoration: a provider that cannot describe itself still chats.
@@ -346,6 +356,8 @@ export class ChatController {
       await this.stream(conversation, answer, prompt, providerId, model, abort.signal);
     } finally {
       this.generation = undefined;
+      const price = answer.usage ? this.deps.settings().priceFor(providerId, model) : undefined;
+      if (price && answer.usage) answer.stats = { ...answer.stats, cost: costOf(answer.usage, price) };
       conversation.updatedAt = Date.now();
       await this.deps.store.save(conversation).catch((err: unknown) => {
         this.notice('error', `Could not save the conversation: ${err instanceof Error ? err.message : String(err)}`);
@@ -360,6 +372,8 @@ export class ChatController {
       });
       this.deps.post({ type: 'generating', generating: false });
       if (answer.stats) this.lastStats = answer.stats;
+      if (this.extrasFor !== providerId) this.providerExtras = {};
+      this.extrasFor = providerId;
       if (answer.usage) this.providerExtras.contextUsed = answer.usage.promptTokens + answer.usage.completionTokens;
       if (answer.stats?.device) this.providerExtras.device = answer.stats.device;
       this.postStatus();
@@ -444,6 +458,20 @@ export class ChatController {
     const now = Date.now();
     return { version: 1, id: newId(), title: 'New chat', createdAt: now, updatedAt: now, messages: [] };
   }
+}
+
+function costOf(usage: Usage, price: Price): { amount: number; currency: string } {
+  return { amount: (usage.promptTokens * price.input + usage.completionTokens * price.output) / 1_000_000, currency: price.currency };
+}
+
+/** The sum of the answers' costs, one entry per currency. */
+function conversationCost(conversation: Conversation): Pick<Status, 'conversationCost'> {
+  const totals = new Map<string, number>();
+  for (const m of conversation.messages) {
+    const cost = m.stats?.cost;
+    if (cost) totals.set(cost.currency, (totals.get(cost.currency) ?? 0) + cost.amount);
+  }
+  return totals.size ? { conversationCost: [...totals].map(([currency, amount]) => ({ amount, currency })) } : {};
 }
 
 export function toErrorInfo(err: unknown): ErrorInfo {

@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     store,
     providers: () => hub.options(),
     getProvider: (id) => hub.get(id),
-    providerStatus: (id) => hub.status(id),
+    providerStatus: (id, model) => hub.status(id, model),
     settings: () => {
       const s = readSettings();
       return {
@@ -52,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
         systemPrompt: s.systemPrompt,
         modelFor: (id) => hub.configuredModel(id),
         endpointFor: (id) => hub.endpointLabel(id),
+        priceFor: (id) => hub.priceFor(id),
       };
     },
     post,

@@ -1,5 +1,6 @@
 // Owns the provider registry and feeds each provider its settings, keys and logger.
 import * as vscode from 'vscode';
+import type { Price } from '../protocol/chat';
 import type { ProviderOption, Status } from '../protocol/webviewMessages';
 import { anthropicProviderId, registerAnthropicProvider } from '../providers/anthropic/registerAnthropicProvider';
 import { deviceStatus } from '../providers/local/deviceStatus';
@@ -9,6 +10,7 @@ import { openAiProviderId, registerOpenAiProvider } from '../providers/openai/re
 import { ProviderRegistry } from '../providers/registry';
 import type { ChatProvider } from '../providers/types';
 import type { ApiKeys } from './apiKeys';
+import { EndpointProviders } from './endpointProviders';
 import { readSettings } from './settings';
 import { VscodeLmProvider, vscodeLmProviderId } from './vscodeLmProvider';
 
@@ -17,6 +19,9 @@ const keyedProviderIds: readonly string[] = [openAiProviderId, anthropicProvider
 
 export class ProviderHub implements vscode.Disposable {
   private readonly registry = new ProviderRegistry();
+  private readonly endpoints: EndpointProviders;
+  /** Model lists of remote providers, fetched at most every few minutes (the status line asks after each answer). */
+  private readonly modelLists = new Map<string, { at: number; result: Promise<{ models: string[]; error?: string }> }>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -44,6 +49,8 @@ export class ProviderHub implements vscode.Disposable {
       getSettings: () => readSettings().anthropic,
       getApiKey: (origin) => keys.get(anthropicProviderId, origin),
     });
+    this.endpoints = new EndpointProviders(this.registry, keys, log, (message) => void vscode.window.showWarningMessage(message));
+    void this.endpoints.sync(readSettings().endpoints);
     // Hosts without the language model API (older VS Code forks) simply do not offer this provider.
     if (typeof vscode.lm?.selectChatModels === 'function') {
       this.registry.register(
@@ -72,17 +79,23 @@ export class ProviderHub implements vscode.Disposable {
 
   /** Providers whose API key "Set API Key" manages. */
   keyedProviders(): ProviderOption[] {
-    return this.options().filter((p) => keyedProviderIds.includes(p.id));
+    return this.options().filter((p) => this.isKeyed(p.id));
   }
 
   /** The configured provider when it needs a key; undefined otherwise (the command then asks which one). */
   configuredKeyedProviderId(): string | undefined {
     const id = this.defaultProviderId();
-    return keyedProviderIds.includes(id) ? id : undefined;
+    return this.isKeyed(id) ? id : undefined;
+  }
+
+  private isKeyed(id: string): boolean {
+    return keyedProviderIds.includes(id) || this.endpoints.get(id) !== undefined;
   }
 
   /** Where a keyed provider sends requests (and its key): always the user's settings, never a workspace's. */
   endpointUrl(id: string): string | undefined {
+    const endpoint = this.endpoints.get(id);
+    if (endpoint) return endpoint.baseUrl;
     const settings = readSettings();
     if (id === openAiProviderId) return settings.openai.baseUrl;
     if (id === anthropicProviderId) return settings.anthropic.baseUrl;
@@ -101,7 +114,15 @@ export class ProviderHub implements vscode.Disposable {
     }
   }
 
+  /** Per million tokens: nothing for Hearth's own engine, what the user set for an endpoint, else unknown. */
+  priceFor(id: string): Price | undefined {
+    if (id === localProviderId) return { input: 0, output: 0, currency: 'USD' };
+    return this.endpoints.get(id)?.price;
+  }
+
   configuredModel(id: string): string | undefined {
+    const endpoint = this.endpoints.get(id);
+    if (endpoint) return endpoint.model;
     const settings = readSettings();
     if (id === openAiProviderId) return settings.openai.model;
     if (id === anthropicProviderId) return settings.anthropic.model;
@@ -113,13 +134,37 @@ export class ProviderHub implements vscode.Disposable {
     return this.registry.get(id);
   }
 
+  /** The provider's models, with those the user listed for an endpoint first; throws when the server cannot list them. */
   async listModels(id: string, signal?: AbortSignal): Promise<string[]> {
     const provider = await this.registry.get(id);
-    return (await provider.models(signal)).map((m) => m.id);
+    const configured = this.endpoints.get(id)?.models ?? [];
+    try {
+      return [...new Set([...configured, ...(await provider.models(signal)).map((m) => m.id)])];
+    } catch (err) {
+      if (configured.length) return configured;
+      throw err;
+    }
+  }
+
+  /** Model list (or why there is none) and context window of a remote provider, for the panel. */
+  private async remoteStatus(id: string, model: string | undefined): Promise<Partial<Status>> {
+    const cached = this.modelLists.get(id);
+    let list = cached && Date.now() - cached.at < 5 * 60_000 ? cached.result : undefined;
+    if (!list) {
+      list = this.listModels(id).then(
+        (models) => ({ models }),
+        (err: unknown) => ({ models: [], error: err instanceof Error ? err.message : String(err) }),
+      );
+      this.modelLists.set(id, { at: Date.now(), result: list });
+    }
+    const provider = await this.registry.get(id);
+    const [{ models, error }, contextWindow] = await Promise.all([list, provider.contextWindow?.(model ?? this.configuredModel(id)).catch(() => undefined)]);
+    return { models, ...(error ? { modelsError: error } : {}), ...(contextWindow ? { contextWindow } : {}) };
   }
 
   /** What the status line shows for a provider; the local engine is not started just to describe it. */
-  async status(id: string): Promise<Partial<Status>> {
+  async status(id: string, chosenModel?: string): Promise<Partial<Status>> {
+    if (id !== localProviderId && id !== vscodeLmProviderId && this.registry.has(id)) return this.remoteStatus(id, chosenModel);
     if (id !== localProviderId) return {};
     // The panel's model picker offers the downloaded models whether or not the engine runs.
     const installed = this.localModels ? { models: await this.localModels.installed() } : {};
@@ -153,6 +198,8 @@ export class ProviderHub implements vscode.Disposable {
   }
 
   settingsChanged(e: vscode.ConfigurationChangeEvent): void {
+    if (e.affectsConfiguration('hearth.endpoints')) void this.endpoints.sync(readSettings().endpoints);
+    if (['hearth.endpoints', 'hearth.openai', 'hearth.anthropic'].some((k) => e.affectsConfiguration(k))) this.modelLists.clear();
     // Model, device, dtype, threads (and their spinning) and int4 compute are fixed when the engine loads a model: start it afresh.
     const reload = ['modelPath', 'device', 'dtype', 'threads', 'threadSpinning', 'int4Compute'].some((k) => e.affectsConfiguration(`hearth.local.${k}`));
     if (reload && this.registry.isCreated(localProviderId)) {
@@ -162,10 +209,12 @@ export class ProviderHub implements vscode.Disposable {
   }
 
   keysChanged(): void {
-    // Keys are read at every request; nothing is cached.
+    // Keys are read at every request; only the model lists fetched with the old ones are forgotten.
+    this.modelLists.clear();
   }
 
   dispose(): void {
+    void this.endpoints.dispose();
     void this.registry.dispose();
   }
 }

@@ -17,6 +17,8 @@ export type { VscodeLmSettings };
 export interface HearthSettings {
   provider: string;
   systemPrompt: string;
+  /** `hearth.endpoints` as the user wrote it; validated by resolveEndpoints. */
+  endpoints: unknown;
   openai: OpenAiSettings;
   anthropic: AnthropicSettings;
   vscodeLm: VscodeLmSettings;
@@ -28,7 +30,7 @@ export interface HearthSettings {
  * them `application`/`machine`, so VS Code already ignores them in a workspace's settings; reading only the
  * user (and remote-machine) value here keeps that true whatever a VS Code fork or a future scope change does.
  */
-export const userOnlySettings = ['openai.baseUrl', 'anthropic.baseUrl', 'local.modelPath'] as const;
+export const userOnlySettings = ['openai.baseUrl', 'anthropic.baseUrl', 'local.modelPath', 'endpoints'] as const;
 
 /**
  * Settings a workspace may set only once the user trusts it (package.json `restrictedConfigurations`): a
@@ -53,6 +55,7 @@ export function readSettings(): HearthSettings {
   return {
     provider: get('provider', 'local'),
     systemPrompt: get('systemPrompt', ''),
+    endpoints: get<unknown>('endpoints', []),
     openai: {
       baseUrl: get('openai.baseUrl', 'https://api.openai.com/v1'),
       model: get('openai.model', 'gpt-4o-mini'),

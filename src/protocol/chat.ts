@@ -45,8 +45,17 @@ export const AnswerStatsSchema = z.object({
   timeToFirstTokenMs: z.number().nonnegative().optional(),
   tokensPerSecond: z.number().nonnegative().optional(),
   device: z.string().optional(),
+  /** What the answer cost, from the usage the server reported and the endpoint's prices (0 on this computer). */
+  cost: z.object({ amount: z.number().nonnegative(), currency: z.string().max(8) }).optional(),
 });
 export type AnswerStats = z.infer<typeof AnswerStatsSchema>;
+
+/** Per million tokens. */
+export interface Price {
+  input: number;
+  output: number;
+  currency: string;
+}
 
 /** `truncated`: the model or server hit its token limit; the answer can be continued. */
 export const MessageStatusSchema = z.enum(['complete', 'streaming', 'stopped', 'truncated', 'error']);

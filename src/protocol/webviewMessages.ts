@@ -67,6 +67,8 @@ export const StatusSchema = z.object({
   /** Where the next answer will come from: the API's host, or `this computer`. */
   endpoint: z.string().optional(),
   models: z.array(z.string()).optional(),
+  /** Why the provider's model list could not be fetched (the picker says so, and still takes a typed name). */
+  modelsError: z.string().optional(),
   device: z.string().optional(),
   /** Shown beside the device: its GPU adapter, the weight variant, a device given up. */
   deviceDetail: z.string().optional(),
@@ -74,6 +76,8 @@ export const StatusSchema = z.object({
   contextUsed: z.number().int().nonnegative().optional(),
   contextWindow: z.number().int().positive().optional(),
   lastStats: AnswerStatsSchema.optional(),
+  /** What the open conversation's answers cost so far, per currency. */
+  conversationCost: z.array(z.object({ amount: z.number().nonnegative(), currency: z.string() })).optional(),
 });
 export type Status = z.infer<typeof StatusSchema>;
 

@@ -31,6 +31,8 @@ export interface ChatProvider {
   readonly label: string;
   readonly kind: 'local' | 'remote';
   models(signal?: AbortSignal): Promise<ModelInfo[]>;
+  /** The model's context window in tokens, where it can be known; undefined when it cannot. */
+  contextWindow?(model: string | undefined, signal?: AbortSignal): Promise<number | undefined>;
   /** Streams the answer; throws `ProviderError` on failure. Aborting the signal ends it at once. */
   chat(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ChatEvent>;
   dispose?(): void | Promise<void>;

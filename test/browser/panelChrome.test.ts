@@ -76,15 +76,29 @@ describe('webview panel chrome', () => {
   it('names where each answer came from and where the next message goes', async () => {
     const { view } = fixture;
     const page = view.page;
-    const remote = { ...assistantMessage('a1', 'From afar.'), providerId: 'openai', model: 'gpt-4o-mini', endpoint: 'api.example.com' };
-    const local = { ...assistantMessage('a2', 'From here.'), providerId: 'local', endpoint: 'this computer' };
-    await view.deliver(init([userMessage('u1', 'Hi'), remote, userMessage('u2', 'Again'), local], { status: { ...STATUS, endpoint: 'api.example.com' } }));
-    assert.equal(await page.locator('.message[data-id="a1"] .message-endpoint').textContent(), 'gpt-4o-mini · from api.example.com');
-    assert.equal(await page.locator('.message[data-id="a2"] .message-endpoint').textContent(), 'on this computer');
+    const remote = { ...assistantMessage('a1', 'From afar.'), providerId: 'openai', model: 'gpt-4o-mini', endpoint: 'api.example.com', stats: { cost: { amount: 0.00314, currency: 'USD' } } };
+    const local = { ...assistantMessage('a2', 'From here.'), providerId: 'local', endpoint: 'this computer', stats: { cost: { amount: 0, currency: 'USD' } } };
+    const conversationCost = [{ amount: 0.00314, currency: 'USD' }, { amount: 0.5, currency: 'CNY' }];
+    await view.deliver(init([userMessage('u1', 'Hi'), remote, userMessage('u2', 'Again'), local], { status: { ...STATUS, endpoint: 'api.example.com', conversationCost } }));
+    assert.equal(await page.locator('.message[data-id="a1"] .message-endpoint').textContent(), 'gpt-4o-mini · from api.example.com · $0.0031');
+    assert.equal(await page.locator('.message[data-id="a2"] .message-endpoint').textContent(), 'on this computer · free');
+    assert.match((await page.locator('#status-speed').textContent()) ?? '', /this chat \$0\.0031 \+ CN¥0\.5/);
     assert.equal(await page.locator('.message[data-id="u1"] .message-endpoint').count(), 0, 'only answers carry an origin');
     assert.equal(await page.locator('#status-endpoint').textContent(), '→ api.example.com');
     await view.deliver({ type: 'status', status: { ...STATUS, endpoint: 'this computer' } });
     assert.equal(await page.locator('#status-endpoint').textContent(), 'on this computer');
+  });
+
+  it('says why a provider has no model list, and still takes a typed name', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await view.deliver(init([], { status: { ...STATUS, providerId: 'openai', providerLabel: 'OpenAI-compatible', models: [], modelsError: 'The API at https://api.example.com/v1 wants an API key (401).' } }));
+    assert.match((await page.locator('#model').getAttribute('title')) ?? '', /Could not list the models: .*wants an API key \(401\)/);
+    assert.equal(await page.locator('#model').getAttribute('placeholder'), 'Type a model name (no list: see tooltip)');
+    await page.locator('#model').fill('gpt-typed');
+    assert.deepEqual(await view.expectPost('selectModel', () => page.locator('#model').press('Enter')), { type: 'selectModel', model: 'gpt-typed' });
+    await view.deliver({ type: 'status', status: { ...STATUS, providerId: 'openai', providerLabel: 'OpenAI-compatible', models: ['a', 'b'] } });
+    assert.equal(await page.locator('#model').getAttribute('title'), 'Model', 'a list that works again drops the old reason');
   });
 
   it('attaches and removes context chips', async () => {

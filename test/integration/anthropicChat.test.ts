@@ -35,7 +35,7 @@ describe('chat with Anthropic', () => {
     const done = await turn.done;
     assert.equal(done.status, 'complete', JSON.stringify(done));
     assert.equal(turn.text(), defaultAnswerText(question));
-    const body = server.requests.at(-1)?.body as { model?: string; system?: unknown; messages?: Array<{ role: string }> };
+    const body = server.requests.filter((r) => r.path === '/v1/messages').at(-1)?.body as { model?: string; system?: unknown; messages?: Array<{ role: string }> };
     assert.equal(body.model, 'claude-fake-1');
     assert.ok(body.system, 'the system prompt goes to the system parameter');
     assert.deepEqual(body.messages?.map((m) => m.role), ['user']);

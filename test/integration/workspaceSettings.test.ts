@@ -43,8 +43,9 @@ async function writeWorkspaceSettings(values: Record<string, unknown> | undefine
   await read;
 }
 
-function keysIn(requests: Array<{ headers: unknown }>, key: string): number {
-  return requests.filter((r) => JSON.stringify(r.headers).includes(key)).length;
+/** Chat requests (not the model list the status line asks for) that carried the key. */
+function keysIn(requests: Array<{ path: string; headers: unknown }>, key: string): number {
+  return requests.filter((r) => /\/(?:chat\/completions|messages)$/.test(r.path) && JSON.stringify(r.headers).includes(key)).length;
 }
 
 describe(`workspace settings cannot redirect keys or model folders (${expectUntrusted ? 'Restricted Mode' : 'trusted window'})`, function () {
@@ -105,7 +106,7 @@ describe(`workspace settings cannot redirect keys or model folders (${expectUntr
     assert.equal(done.status, 'complete', JSON.stringify(done));
 
     assert.deepEqual(theirs.requests, [], "the workspace's server received nothing");
-    const [request] = await mine.waitForRequests(1);
+    const request = mine.requests.find((r) => r.path.endsWith('/chat/completions'));
     assert.equal(request?.headers.authorization, `Bearer ${openAiKey}`);
     const body = request?.body as { model?: string; messages?: Array<{ role: string; content: string }> };
     assert.equal(body.model, 'workspace-model', 'the workspace settings were read: its model name applies');

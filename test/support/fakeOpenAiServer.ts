@@ -77,6 +77,12 @@ export interface FakeServerOptions {
   apiKey?: string;
   /** Ids listed by `GET /v1/models`; default ["fake-model", "fake-model-mini"]. */
   models?: string[];
+  /** Extra fields of every `/models` entry, e.g. vLLM's `{ max_model_len: 4096 }`. */
+  modelFields?: Record<string, unknown>;
+  /** Answer llama-server's `GET /props` with this body. */
+  props?: unknown;
+  /** Answer Ollama's `POST /api/show` with this body. */
+  ollamaShow?: unknown;
   /** Initial scenario; default `{ kind: 'ok' }`. */
   scenario?: Scenario;
 }
@@ -126,7 +132,15 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
     }
     if (req.method === 'GET' && modelsPath.test(recorded.path)) {
       const ids = options.models ?? ['fake-model', 'fake-model-mini'];
-      sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) });
+      sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake', ...options.modelFields })) });
+      return;
+    }
+    if (req.method === 'GET' && recorded.path === '/props' && options.props !== undefined) {
+      sendJson(res, 200, options.props);
+      return;
+    }
+    if (req.method === 'POST' && recorded.path === '/api/show' && options.ollamaShow !== undefined) {
+      sendJson(res, 200, options.ollamaShow);
       return;
     }
     if (req.method !== 'POST' || !chatCompletionsPath.test(recorded.path)) {

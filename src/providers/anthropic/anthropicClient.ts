@@ -15,6 +15,8 @@ export interface AnthropicSettings {
   timeoutMs?: number;
   /** Limits on a server that goes quiet (hearth.remote.*TimeoutSeconds). */
   timeouts?: StreamTimeouts;
+  /** The model's context window when the user set it; otherwise read from the API's model list. */
+  contextWindow?: number;
 }
 
 export const defaultAnthropicBaseUrl = 'https://api.anthropic.com';

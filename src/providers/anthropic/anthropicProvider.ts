@@ -7,6 +7,7 @@ import type { MessageCreateParamsStreaming, RawMessageStreamEvent, StopReason } 
 import type { Usage } from '../../protocol/chat';
 import type { AnswerMeter } from '../shared/answerMeter';
 import { keyAction, keyForRequest } from '../shared/keyOrigin';
+import { answerReserve, droppedNotice, fitRemotePrompt } from '../shared/remoteBudget';
 import { streamRemoteAnswer } from '../shared/remoteAnswer';
 import { defaultRetryPolicy, retryDelayMs, retryNotice } from '../shared/retryPolicy';
 import type { RemoteProviderOptions } from '../shared/remoteProviderOptions';
@@ -63,6 +64,18 @@ export class AnthropicProvider implements ChatProvider {
     }
   }
 
+  /** From the user's setting, else the model's `max_input_tokens` in the API's model list. */
+  async contextWindow(model: string | undefined, signal?: AbortSignal): Promise<number | undefined> {
+    const settings = this.options.getSettings();
+    if (settings.contextWindow) return settings.contextWindow;
+    const name = model ?? settings.model;
+    try {
+      return (await this.models(signal)).find((m) => m.id === name)?.contextWindow;
+    } catch {
+      return undefined;
+    }
+  }
+
   async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
     const settings = this.options.getSettings();
     const model = request.model ?? settings.model;
@@ -73,6 +86,13 @@ export class AnthropicProvider implements ChatProvider {
       throw badBaseUrl(err);
     }
     const { origin, apiKey } = key;
+    // Asked only where the user set it: listing models before every question would cost a round trip.
+    const window = settings.contextWindow;
+    if (window) {
+      const fitted = fitRemotePrompt(request.messages, window, answerReserve(window, settings.maxTokens));
+      if (fitted.dropped) yield { type: 'notice', text: droppedNotice(fitted.dropped, model, window) };
+      request = { ...request, messages: fitted.messages };
+    }
     const ctx: AnthropicErrorContext = { baseUrl: settings.baseUrl, model, apiKey, keyOrigin: origin };
     const outcome: StreamOutcome = { sawMessageStop: false };
     const fetchImpl = this.options.fetch;

@@ -1,6 +1,7 @@
 // Builds an openai SDK client from Hearth's settings, shielded from the SDK's environment defaults
 // (OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_LOG...): keys come only from the caller, and nothing is logged.
 import OpenAI from 'openai';
+import type { ContextSource } from '../endpointPresets';
 import type { FetchLike } from '../shared/remoteProviderOptions';
 import type { StreamTimeouts } from '../shared/streamWatchdog';
 import { withSseErrorEvents } from '../shared/sseErrorEvents';
@@ -16,6 +17,11 @@ export interface OpenAiSettings {
   timeoutMs?: number;
   /** Limits on a server that goes quiet (hearth.remote.*TimeoutSeconds). */
   timeouts?: StreamTimeouts;
+  /** The model's context window when the user set it; otherwise asked of the server (`contextSource`). */
+  contextWindow?: number;
+  contextSource?: ContextSource;
+  /** The token-limit field the service wants (OpenAI itself: `max_completion_tokens`). */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
 }
 
 const azureHost = /\.(?:openai\.azure\.com|cognitiveservices\.azure\.com|services\.ai\.azure\.com)$/i;

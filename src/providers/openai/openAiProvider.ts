@@ -12,6 +12,8 @@ import type { Stream } from 'openai/streaming';
 import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type FinishReason, type ModelInfo } from '../types';
 import type { AnswerMeter } from '../shared/answerMeter';
 import { keyForRequest } from '../shared/keyOrigin';
+import { answerReserve, droppedNotice, fitRemotePrompt } from '../shared/remoteBudget';
+import { discoverContextWindow } from './contextWindow';
 import { streamRemoteAnswer } from '../shared/remoteAnswer';
 import type { RemoteProviderOptions } from '../shared/remoteProviderOptions';
 import { createOpenAiClient, type OpenAiSettings } from './openAiClient';
@@ -39,6 +41,8 @@ export class OpenAiProvider implements ChatProvider {
   private readonly noStreamOptions = new Set<string>();
   /** `baseUrl model` pairs that want `max_completion_tokens`. */
   private readonly wantsMaxCompletionTokens = new Set<string>();
+  /** Context windows the server reported, by `baseUrl model`; asked once per session. */
+  private readonly windows = new Map<string, Promise<number | undefined>>();
 
   constructor(private readonly options: OpenAiProviderOptions) {
     this.id = options.id ?? 'openai';
@@ -61,12 +65,40 @@ export class OpenAiProvider implements ChatProvider {
     }
   }
 
+  async contextWindow(model: string | undefined, signal?: AbortSignal): Promise<number | undefined> {
+    const settings = this.options.getSettings();
+    if (settings.contextWindow) return settings.contextWindow;
+    const name = model ?? settings.model;
+    const cacheKey = `${settings.baseUrl} ${name}`;
+    let known = this.windows.get(cacheKey);
+    if (!known) {
+      known = (async () => {
+        const { apiKey } = await keyForRequest(settings.baseUrl, this.options.getApiKey);
+        const fetchImpl = this.options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+        const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+        return discoverContextWindow({ baseUrl: settings.baseUrl, model: name, headers, fetch: fetchImpl, ...(settings.contextSource ? { source: settings.contextSource } : {}) }, signal);
+      })().catch(() => undefined);
+      this.windows.set(cacheKey, known);
+      // An unknown window is asked again next time (the server may have been starting).
+      void known.then((w) => (w === undefined ? this.windows.delete(cacheKey) : undefined));
+    }
+    return known;
+  }
+
   async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
     const settings = this.options.getSettings();
     const model = request.model ?? settings.model;
     const { origin, apiKey } = await keyForRequest(settings.baseUrl, this.options.getApiKey).catch((err: unknown) => {
       throw badBaseUrl(err);
     });
+    if (!model) throw new ProviderError('badModel', `No model is chosen for ${this.label}.`, 'Pick one in the panel\'s model picker (Hearth: Select Model), or set "model" for this endpoint in hearth.endpoints.');
+    const window = await this.contextWindow(model, signal);
+    let messages = request.messages;
+    if (window) {
+      const fitted = fitRemotePrompt(messages, window, answerReserve(window, request.maxTokens ?? settings.maxTokens ?? undefined));
+      messages = fitted.messages;
+      if (fitted.dropped) yield { type: 'notice', text: droppedNotice(fitted.dropped, model, window) };
+    }
     const ctx: ErrorContext = { baseUrl: settings.baseUrl, model, apiKey, keyOrigin: origin };
     const outcome: StreamOutcome = {};
     yield* streamRemoteAnswer<ChatCompletionChunk>(
@@ -79,7 +111,7 @@ export class OpenAiProvider implements ChatProvider {
           } catch (err) {
             throw badBaseUrl(err);
           }
-          return this.open(client, this.buildParams(request, settings, model), settings.baseUrl, openSignal);
+          return this.open(client, this.buildParams({ ...request, messages }, settings, model), settings.baseUrl, openSignal);
         },
         read: (chunk) => readChunk(chunk, outcome),
         close: (meter) => closingEvents(outcome, meter, ctx),
@@ -102,7 +134,7 @@ export class OpenAiProvider implements ChatProvider {
     };
     if (!this.noStreamOptions.has(settings.baseUrl)) params.stream_options = { include_usage: true };
     if (maxTokens !== undefined) {
-      if (this.wantsMaxCompletionTokens.has(`${settings.baseUrl} ${model}`) || isOpenAiItself(settings.baseUrl)) {
+      if (this.wantsMaxCompletionTokens.has(`${settings.baseUrl} ${model}`) || settings.maxTokensField === 'max_completion_tokens' || isOpenAiItself(settings.baseUrl)) {
         params.max_completion_tokens = maxTokens;
       } else {
         params.max_tokens = maxTokens;

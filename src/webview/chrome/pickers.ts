@@ -49,5 +49,9 @@ export class Pickers {
     this.currentModel = status.model ?? '';
     if (document.activeElement !== this.model) this.model.value = this.currentModel;
     this.modelOptions.replaceChildren(...(status.models ?? []).map((m) => h('option', { attrs: { value: m } })));
+    // Why there is no list (wrong key, server down): said where the list would be, and a typed name still works.
+    this.model.title = status.modelsError ? `Could not list the models: ${status.modelsError}` : 'Model';
+    this.model.placeholder = status.modelsError ? 'Type a model name (no list: see tooltip)' : 'Model';
+    this.model.classList.toggle('models-unlisted', status.modelsError !== undefined);
   }
 }

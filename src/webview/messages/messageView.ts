@@ -2,6 +2,7 @@
 // .message-body, an optional .message-error and the message's action buttons.
 import type { ErrorInfo, MessageStatus, StoredMessage } from '../../protocol/chat';
 import { button, h } from '../dom';
+import { formatCost } from '../chrome/formatCost';
 import { StreamingMarkdown } from '../markdown/streamingMarkdown';
 
 export type ShownRole = 'user' | 'assistant';
@@ -75,9 +76,10 @@ export function uncollapseMessage(element: HTMLElement): void {
 /** Where the answer came from, so an answer from an unexpected server cannot pass unnoticed. */
 function endpointView(message: ShownMessage): HTMLElement {
   const origin = message.endpoint === 'this computer' ? 'on this computer' : `from ${message.endpoint}`;
+  const cost = message.stats?.cost ? ` · ${formatCost(message.stats.cost)}` : '';
   return h('span', {
     class: 'message-endpoint',
-    text: message.model ? `${message.model} · ${origin}` : origin,
+    text: `${message.model ? `${message.model} · ${origin}` : origin}${cost}`,
     attrs: { title: `Answered ${origin}${message.model ? ` by ${message.model}` : ''}` },
   });
 }

@@ -69,7 +69,7 @@ function setup(provider: ChatProvider) {
     store,
     providers: () => [{ id: 'fake', label: 'Fake', kind: 'remote' }],
     getProvider: async () => provider,
-    settings: () => ({ providerId: 'fake', systemPrompt: 'Be brief.', modelFor: () => 'm1', endpointFor: (id) => `${id}.example` }),
+    settings: () => ({ providerId: 'fake', systemPrompt: 'Be brief.', modelFor: () => 'm1', endpointFor: (id) => `${id}.example`, priceFor: () => ({ input: 2, output: 10, currency: 'USD' }) }),
     post: (sent) => {
       // A copy, as postMessage gives the real webview: the controller keeps changing the objects it posted.
       const m = structuredClone(sent);
@@ -119,8 +119,11 @@ describe('ChatController', () => {
     assert.equal(provider.requests[0]?.model, 'm1');
     assert.equal(provider.requests[0]?.conversationId, controller.current.id);
     assert.equal(saved?.messages[1]?.endpoint, 'fake.example', 'the answer records where it came from');
+    // 10 prompt tokens at 2 per million and 2 answer tokens at 10 per million.
+    assert.deepEqual(saved?.messages[1]?.stats?.cost, { amount: (10 * 2 + 2 * 10) / 1e6, currency: 'USD' }, 'what the answer cost, from its usage');
     const status = posted.filter((m) => m.type === 'status').at(-1);
     assert.equal(status?.type === 'status' && status.status.endpoint, 'fake.example', 'the status line names the endpoint');
+    assert.deepEqual(status?.type === 'status' && status.status.conversationCost, [{ amount: 40 / 1e6, currency: 'USD' }], 'and what the conversation cost');
   });
 
   it('never posts the whole conversation while streaming', async () => {
@@ -198,7 +201,7 @@ describe('ChatController', () => {
         yield { type: 'finish', reason: 'stop' } as ChatEvent;
       },
     ];
-    const provider = new ScriptedProvider(() => (scripts.shift() ?? answer('unexpected'))());
+    const provider = new ScriptedProvider(() => (scripts.shift() ?? (() => answer('unexpected')))());
     const { controller, posted, store } = setup(provider);
     await controller.send('Write a long story');
     const cut = controller.current.messages[1];

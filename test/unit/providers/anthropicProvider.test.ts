@@ -1,6 +1,7 @@
 // The Anthropic provider against a local server that speaks the real Messages streaming wire format.
 import * as assert from 'node:assert/strict';
 import { AnthropicProvider, type AnthropicSettings } from '../../../src/providers/anthropic/anthropicProvider';
+import type { ProviderError } from '../../../src/providers/types';
 import { startFakeAnthropicServer, type FakeAnthropicServer } from '../../support/fakeAnthropicServer';
 import { collect, finishOf } from '../../support/chatEvents';
 import { anthropicProviderId, registerAnthropicProvider } from '../../../src/providers/anthropic/registerAnthropicProvider';
