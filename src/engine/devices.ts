@@ -1,9 +1,9 @@
 // Opens an onnxruntime session on the best device that works. onnxruntime-node has no automatic
 // fallback (a missing CUDA library or WebGPU adapter throws), so each provider is tried on its
 // own and the CPU is the last resort; every skipped device is reported with its reason.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import type { Device, SkippedDevice } from '../protocol/engine';
 import { errorMessage, throwIfAborted } from './errors';
@@ -34,6 +34,20 @@ export function unavailableReason(device: ConcreteDevice, platform: NodeJS.Platf
     return 'CUDA is only available on Linux and Windows x64';
   }
   return undefined;
+}
+
+/** Where onnxruntime-node keeps its native libraries for this platform (the CUDA provider goes there too). */
+export function onnxruntimeBinDir(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
+  return join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', platform, arch);
+}
+
+/**
+ * Why CUDA cannot load here when its provider library is not beside onnxruntime's own (the npm
+ * package leaves it out; trying it anyway only fails inside onnxruntime with a less helpful message).
+ */
+export function missingCudaLibrary(binDir: string = onnxruntimeBinDir(), platform: NodeJS.Platform = process.platform): string | undefined {
+  const file = platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  return existsSync(join(binDir, file)) ? undefined : `CUDA: ${file} is not in ${binDir}${CUDA_HINT}`;
 }
 
 /** Physical cores (onnxruntime runs best with one thread per core, not per hyperthread). */
@@ -153,7 +167,7 @@ export async function openSession<T>(options: OpenSessionOptions<T>, signal?: Ab
   const create: CreateSession = options.createSession ?? ((model, sessionOptions) => (typeof model === 'string' ? InferenceSession.create(model, sessionOptions) : InferenceSession.create(model, sessionOptions)));
   for (const device of candidates) {
     throwIfAborted(signal);
-    const unavailable = unavailableReason(device);
+    const unavailable = unavailableReason(device) ?? (device === 'cuda' ? missingCudaLibrary() : undefined);
     if (unavailable) {
       skipped.push({ device, reason: unavailable });
       continue;

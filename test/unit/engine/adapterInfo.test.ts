@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeAdapter } from '../../../src/engine/adapterInfo';
-import { CUDA_HINT, failureReason } from '../../../src/engine/devices';
+import { CUDA_HINT, failureReason, missingCudaLibrary, onnxruntimeBinDir } from '../../../src/engine/devices';
 
 describe('describeAdapter', () => {
   let drm: string;
@@ -44,5 +44,26 @@ describe('failureReason for GPU providers', () => {
   it('explains a GPU without shader-f16 for a float16 model', () => {
     const raw = "Non-zero status code returned while running Cast node. Name:'Cast_154' Status Message: shader_helper.cc:416 GenerateSourceCode Program Cast requires f16 but the device does not support it.";
     assert.equal(failureReason('webgpu', raw), 'WebGPU: this adapter lacks shader-f16, which a float16 model needs (hearth.local.dtype fp32 or q4 runs on it)');
+  });
+});
+
+describe('missingCudaLibrary', () => {
+  let bin: string;
+  before(() => (bin = mkdtempSync(join(tmpdir(), 'hearth-ortbin-'))));
+  after(() => rmSync(bin, { recursive: true, force: true }));
+
+  it('names the missing provider library, where it belongs and how to get it', () => {
+    const reason = missingCudaLibrary(bin, 'linux') ?? '';
+    assert.ok(reason.startsWith(`CUDA: libonnxruntime_providers_cuda.so is not in ${bin} (missing: `), reason);
+    assert.match(missingCudaLibrary(bin, 'win32') ?? '', /onnxruntime_providers_cuda\.dll/);
+  });
+
+  it('lets CUDA be tried once the library is there', () => {
+    writeFileSync(join(bin, 'libonnxruntime_providers_cuda.so'), '');
+    assert.equal(missingCudaLibrary(bin, 'linux'), undefined);
+  });
+
+  it('finds onnxruntime-node\'s own library folder', () => {
+    assert.ok(existsSync(join(onnxruntimeBinDir(), process.platform === 'win32' ? 'onnxruntime.dll' : process.platform === 'darwin' ? 'libonnxruntime.1.dylib' : 'libonnxruntime.so.1')));
   });
 });
