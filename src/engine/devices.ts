@@ -37,15 +37,21 @@ export function unavailableReason(device: ConcreteDevice, platform: NodeJS.Platf
 }
 
 /** Where onnxruntime-node keeps its native libraries for this platform (the CUDA provider goes there too). */
-export function onnxruntimeBinDir(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
-  return join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', platform, arch);
+export function onnxruntimeBinDir(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string | undefined {
+  try {
+    return join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', platform, arch);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Why CUDA cannot load here when its provider library is not beside onnxruntime's own (the npm
  * package leaves it out; trying it anyway only fails inside onnxruntime with a less helpful message).
  */
-export function missingCudaLibrary(binDir: string = onnxruntimeBinDir(), platform: NodeJS.Platform = process.platform): string | undefined {
+export function missingCudaLibrary(binDir: string | undefined = onnxruntimeBinDir(), platform: NodeJS.Platform = process.platform): string | undefined {
+  // Not found where it should be: let onnxruntime try, and say what it says.
+  if (binDir === undefined) return undefined;
   const file = platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
   return existsSync(join(binDir, file)) ? undefined : `CUDA: ${file} is not in ${binDir}${CUDA_HINT}`;
 }
