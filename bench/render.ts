@@ -8,12 +8,17 @@
 // 2. The same for a naive renderer that re-renders the whole message on every delta (shorter
 //    windows: it is slow).
 // 3. Builds a 200-message conversation and counts DOM elements.
+// 4. Streams each shape of a single 200 KB block that never closes (bench/render/singleBlocks.ts)
+//    and prints its late/early cost per character and the longest main-thread task; the median
+//    over `--rounds N` (default 1). `--single-only` runs just these.
 import type { CDPSession, Page } from 'playwright-core';
-import { launchBrowser } from '../test/browser/harness/browser';
+import { launchBrowser, type LaunchedBrowser } from '../test/browser/harness/browser';
 import { buildWebview, bundleSnippet } from '../test/browser/harness/buildWebview';
 import { assistantMessage, init, userMessage } from '../test/browser/harness/hostMessages';
-import { startServer } from '../test/browser/harness/server';
+import { startServer, type TestServer } from '../test/browser/harness/server';
 import { WebviewPage } from '../test/browser/harness/webviewPage';
+import { measureSingleBlock, type SingleBlockResult } from './render/singleBlockBench';
+import { SINGLE_BLOCKS } from './render/singleBlocks';
 
 const TOKENS = 20_000;
 const WINDOW = 1_000;
@@ -113,7 +118,64 @@ async function settle(page: Page): Promise<void> {
   for (let i = 0; i < 4; i++) await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined))));
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+interface SingleBlockSummary {
+  singleBlockWorstRatio: number;
+  longestTaskMs: number;
+}
+
+/** Every single-block case, `rounds` times (cases interleaved), medians per case. */
+async function runSingleBlocks(browser: LaunchedBrowser, server: TestServer, rounds: number): Promise<SingleBlockSummary> {
+  const results = new Map<string, SingleBlockResult[]>();
+  const texts = Object.entries(SINGLE_BLOCKS).map(([name, make]) => [name, make()] as const);
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, text] of texts) {
+      const result = await measureSingleBlock(browser, server, text);
+      results.set(name, [...(results.get(name) ?? []), result]);
+      console.log(
+        `round ${round + 1} ${name.padEnd(22)} late/early ${result.lateOverEarly.toFixed(2)}  ` +
+          `(${result.earlyMsPerKChar.toFixed(2)} -> ${result.lateMsPerKChar.toFixed(2)} ms per 1k chars)  longest task ${result.longestTaskMs.toFixed(1)} ms`,
+      );
+    }
+  }
+  console.log(`Single growing block, ${Object.keys(SINGLE_BLOCKS).length} shapes x 200 KB, median of ${rounds} round(s):`);
+  let worstRatio = 0;
+  let longest = 0;
+  for (const [name, list] of results) {
+    const ratio = median(list.map((r) => r.lateOverEarly));
+    const task = median(list.map((r) => r.longestTaskMs));
+    worstRatio = Math.max(worstRatio, ratio);
+    longest = Math.max(longest, task);
+    console.log(`  ${name.padEnd(24)} late/early per char ${ratio.toFixed(2)}   longest task ${task.toFixed(1)} ms`);
+  }
+  console.log('  targets: late/early <= 1.5, longest task <= 50 ms for every shape');
+  return { singleBlockWorstRatio: Number(worstRatio.toFixed(3)), longestTaskMs: Number(longest.toFixed(1)) };
+}
+
+function numberArg(name: string, fallback: number): number {
+  const index = process.argv.indexOf(name);
+  const value = index === -1 ? NaN : Number(process.argv[index + 1]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
 async function main(): Promise<void> {
+  const rounds = numberArg('--rounds', 1);
+  if (process.argv.includes('--single-only')) {
+    const server = await startServer(await buildWebview());
+    const browser = await launchBrowser(['--disable-frame-rate-limit', '--disable-gpu-vsync']);
+    try {
+      console.log(JSON.stringify(await runSingleBlocks(browser, server, rounds)));
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+    return;
+  }
   const tokens = syntheticAnswer();
   const bytes = tokens.join('').length;
   const server = await startServer(await buildWebview());
@@ -203,6 +265,7 @@ async function main(): Promise<void> {
     row('DOM elements, 200 messages loaded by init', String(domLoaded));
     row('DOM elements, 200 messages added one by one', String(domGrown));
     row('targets', 'lateOverEarlyPerToken <= 1.5, domNodes200 < 5000');
+    const single = await runSingleBlocks(browser, server, rounds);
     console.log(
       JSON.stringify({
         lateOverEarlyPerToken: Number(lateOverEarly.toFixed(3)),
@@ -210,6 +273,7 @@ async function main(): Promise<void> {
         domNodes200,
         naiveLateOverEarlyPerToken: Number(naiveLateOverEarly.toFixed(3)),
         naiveLateOverAppLate: Number(naiveOverApp.toFixed(2)),
+        ...single,
       }),
     );
   } finally {

@@ -29,9 +29,17 @@ function attr(token: Token, name: string): string {
   return value === null ? '' : String(value);
 }
 
+/**
+ * Deepest nesting of blocks (a quote or list level each): deeper than this leaves no room for text
+ * in a sidebar anyway. markdown-it stops parsing there and drops the rest; `keepUnparsedText`
+ * shows that rest as plain text instead.
+ */
+const MAX_NESTING = 24;
+
 export function createMarkdownIt(): MarkdownIt.MarkdownIt {
-  const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+  const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false, maxNesting: MAX_NESTING });
   const escape = md.utils.escapeHtml;
+  keepUnparsedText(md);
 
   // Only absolute http/https/mailto survive parsing; anything else renders as text.
   md.validateLink = (url: string) => safeLinkTarget(url) !== undefined;
@@ -88,6 +96,27 @@ export function createMarkdownIt(): MarkdownIt.MarkdownIt {
     code_block: ((tokens, idx) => codeBlock(tokens[idx].content, undefined)) satisfies Rule,
     th_open: alignedCell,
     td_open: alignedCell,
+    unparsed_text: ((tokens, idx) => `<p class="md-unparsed">${escape(tokens[idx].content)}</p>\n`) satisfies Rule,
   });
   return md;
+}
+
+/**
+ * markdown-it's block parser gives up at `maxNesting` and skips the lines left in that block:
+ * 2,000 nested quotes rendered as an empty message. Those lines become one `unparsed_text`
+ * token instead, shown verbatim (markers and all).
+ */
+function keepUnparsedText(md: MarkdownIt.MarkdownIt): void {
+  const tokenize = md.block.tokenize.bind(md.block);
+  md.block.tokenize = (state, startLine, endLine) => {
+    if (state.level < md.options.maxNesting) return tokenize(state, startLine, endLine);
+    const text = state.getLines(startLine, endLine, state.blkIndent, false);
+    if (text.trim()) {
+      const token = state.push('unparsed_text', 'p', 0);
+      token.content = text.replace(/\n+$/, '');
+      token.map = [startLine, endLine];
+      token.block = true;
+    }
+    state.line = endLine;
+  };
 }

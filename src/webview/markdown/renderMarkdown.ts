@@ -1,5 +1,6 @@
 // Markdown source or token runs -> sanitized, decorated DOM fragments ready to insert.
 import type MarkdownIt from 'markdown-it';
+import { hasBidiControls, revealBidiControls } from './bidi';
 import { addCodeToolbars } from './codeToolbar';
 import { createMarkdownIt } from './markdownIt';
 import { sanitizeToFragment } from './sanitize';
@@ -28,7 +29,9 @@ export function parseTopLevelBlocks(source: string, env: ParseEnv): TopLevelBloc
 }
 
 export function renderTokens(tokens: Token[]): DocumentFragment {
-  const fragment = sanitizeToFragment(md.renderer.render(tokens, md.options, {}));
+  const html = md.renderer.render(tokens, md.options, {});
+  const fragment = sanitizeToFragment(html);
+  if (hasBidiControls(html)) revealBidiControls(fragment);
   addCodeToolbars(fragment);
   return fragment;
 }

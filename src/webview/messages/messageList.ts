@@ -1,5 +1,6 @@
 // The message list. Streaming text is coalesced per animation frame and only the open block of
-// the streaming message is re-rendered. The DOM stays bounded however long the conversation:
+// the streaming message is re-rendered, within a time budget per frame (rendering left over
+// resumes next frame, so no task grows with the answer). The DOM stays bounded however long the conversation:
 // messages that are neither among the last few nor near the viewport are collapsed into empty
 // fixed-height placeholders (height measured once) and rebuilt when scrolled back into view.
 import type { ErrorInfo, MessageStatus, StoredMessage } from '../../protocol/chat';
@@ -24,11 +25,18 @@ const KEEP_LAST = 8;
 /** Rendered when within one viewport height of the visible area. */
 const NEAR_MARGIN = '100% 0px';
 const STICK_THRESHOLD_PX = 24;
+/** Main-thread time per frame for markdown rendering: leaves room for input and layout. */
+const RENDER_BUDGET_MS = 8;
 
 interface Entry {
   message: ShownMessage;
   element: HTMLElement;
-  stream?: StreamingMarkdown;
+  /** The markdown renderer of a shown assistant message. */
+  renderer?: StreamingMarkdown;
+  /** Deltas go to `renderer` (the message streams). */
+  live: boolean;
+  /** The answer ended; its status is shown once the renderer has caught up. */
+  pendingStatus?: { status: MessageStatus; error: ErrorInfo | undefined };
   collapsed: boolean;
   editing: boolean;
 }
@@ -86,10 +94,11 @@ export class MessageList {
     this.near.clear();
     this.entries.clear();
     const shown = messages.filter(isShownMessage);
+    const deadline = performance.now() + RENDER_BUDGET_MS;
     this.order = shown.map((message, index) => {
       const element = createMessageShell(message);
-      const entry: Entry = { message, element, collapsed: false, editing: false };
-      if (index >= shown.length - KEEP_LAST || message.status === 'streaming') this.expand(entry);
+      const entry: Entry = { message, element, live: false, collapsed: false, editing: false };
+      if (index >= shown.length - KEEP_LAST || message.status === 'streaming') this.expand(entry, deadline);
       else this.collapse(entry, estimateHeight(message));
       this.entries.set(message.id, entry);
       return entry;
@@ -108,10 +117,10 @@ export class MessageList {
     const existing = this.entries.get(message.id);
     if (existing) {
       existing.message = message;
-      this.expand(existing);
+      this.expand(existing, performance.now() + RENDER_BUDGET_MS);
     } else {
-      const entry: Entry = { message, element: createMessageShell(message), collapsed: false, editing: false };
-      this.expand(entry);
+      const entry: Entry = { message, element: createMessageShell(message), live: false, collapsed: false, editing: false };
+      this.expand(entry, performance.now() + RENDER_BUDGET_MS);
       this.entries.set(message.id, entry);
       this.order.push(entry);
       this.container.append(entry.element);
@@ -124,20 +133,31 @@ export class MessageList {
   }
 
   appendDelta(messageId: string, text: string): void {
-    const stream = this.entries.get(messageId)?.stream;
-    if (!stream) return; // Not streaming (or unknown): nothing to append to.
-    stream.append(text);
+    const entry = this.entries.get(messageId);
+    if (!entry?.live || !entry.renderer) return; // Not streaming (or unknown): nothing to append to.
+    entry.renderer.append(text);
     this.scheduler.schedule(this.renderFrame);
   }
 
   done(messageId: string, status: MessageStatus, error: ErrorInfo | undefined): void {
     const entry = this.entries.get(messageId);
     if (!entry) return;
-    if (entry.stream) {
-      entry.stream.flush(true);
-      entry.message = { ...entry.message, content: entry.stream.source };
-      entry.stream = undefined;
+    if (entry.live && entry.renderer) {
+      entry.live = false;
+      entry.renderer.end();
+      entry.message = { ...entry.message, content: entry.renderer.source };
+      entry.pendingStatus = { status, error };
+      entry.renderer.flush(performance.now() + RENDER_BUDGET_MS);
+      if (!entry.renderer.finished) {
+        this.scheduler.schedule(this.renderFrame);
+        return;
+      }
     }
+    this.showStatus(entry, status, error);
+  }
+
+  private showStatus(entry: Entry, status: MessageStatus, error: ErrorInfo | undefined): void {
+    entry.pendingStatus = undefined;
     entry.message = { ...entry.message, status, error };
     if (!entry.collapsed) setStatus(entry.element, status, error);
     else entry.element.dataset.status = status;
@@ -175,7 +195,16 @@ export class MessageList {
   }
 
   private flushStreams(): void {
-    for (const entry of this.order) if (entry.stream?.needsFlush) entry.stream.flush();
+    const deadline = performance.now() + RENDER_BUDGET_MS;
+    let behind = false;
+    for (const entry of this.order) {
+      const renderer = entry.renderer;
+      if (!renderer?.needsFlush) continue;
+      renderer.flush(deadline);
+      if (renderer.needsFlush) behind = true;
+      else if (entry.pendingStatus) this.showStatus(entry, entry.pendingStatus.status, entry.pendingStatus.error);
+    }
+    if (behind) this.scheduler.schedule(this.renderFrame);
     if (this.stickToBottom) this.scrollToBottom();
   }
 
@@ -183,15 +212,18 @@ export class MessageList {
     this.container.scrollTop = this.container.scrollHeight;
   }
 
-  private expand(entry: Entry): void {
+  private expand(entry: Entry, deadline: number): void {
     if (entry.collapsed) uncollapseMessage(entry.element);
     entry.collapsed = false;
-    entry.stream = renderMessage(entry.element, entry.message);
+    entry.renderer = renderMessage(entry.element, entry.message, deadline);
+    entry.live = entry.message.status === 'streaming';
     entry.element.dataset.status = entry.message.status;
+    if (entry.renderer?.needsFlush) this.scheduler.schedule(this.renderFrame);
   }
 
   private collapse(entry: Entry, height: number): void {
     collapseMessage(entry.element, height);
+    entry.renderer = undefined;
     entry.collapsed = true;
   }
 
@@ -208,14 +240,15 @@ export class MessageList {
     const toCollapse: Entry[] = [];
     const toExpand: Entry[] = [];
     this.order.forEach((entry, index) => {
-      const hot = index >= firstKept || this.near.has(entry.element) || entry.editing || entry.stream !== undefined;
+      const hot = index >= firstKept || this.near.has(entry.element) || entry.editing || entry.live || !!entry.renderer?.needsFlush;
       if (!hot && !entry.collapsed) toCollapse.push(entry);
       else if (hot && entry.collapsed) toExpand.push(entry);
     });
     // Read every height before writing any, so layout runs once.
     const heights = toCollapse.map((e) => e.element.offsetHeight);
     toCollapse.forEach((entry, i) => this.collapse(entry, heights[i]));
-    for (const entry of toExpand) this.expand(entry);
+    const deadline = performance.now() + RENDER_BUDGET_MS;
+    for (const entry of toExpand) this.expand(entry, deadline);
     if (toExpand.length > 0) this.markLastAssistant();
     if (this.stickToBottom) this.scrollToBottom();
   }
@@ -227,7 +260,7 @@ export class MessageList {
   }
 
   private startEditing(entry: Entry): void {
-    if (entry.collapsed) this.expand(entry);
+    if (entry.collapsed) this.expand(entry, performance.now() + RENDER_BUDGET_MS);
     entry.editing = true;
     openInlineEditor(entry.element, entry.message.content, {
       submit: (text) => this.options.post({ type: 'editAndResend', messageId: entry.message.id, text }),
@@ -256,7 +289,7 @@ export class MessageList {
     if (!messageAction || !entry) return;
     switch (messageAction.dataset.action) {
       case 'copy':
-        this.options.post({ type: 'copyText', text: entry.stream?.source ?? entry.message.content });
+        this.options.post({ type: 'copyText', text: entry.live && entry.renderer ? entry.renderer.source : entry.message.content });
         break;
       case 'regenerate':
         if (!this.generating) this.options.post({ type: 'regenerate', messageId: entry.message.id });

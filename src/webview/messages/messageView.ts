@@ -27,8 +27,11 @@ export function createMessageShell(message: ShownMessage): HTMLElement {
   });
 }
 
-/** Fills the shell. Returns a live renderer when the message is still streaming. */
-export function renderMessage(element: HTMLElement, message: ShownMessage): StreamingMarkdown | undefined {
+/**
+ * Fills the shell. Returns the markdown renderer of an assistant message: it takes deltas while
+ * the message streams, and may have rendering left to do after `deadline` (see needsFlush).
+ */
+export function renderMessage(element: HTMLElement, message: ShownMessage, deadline: number): StreamingMarkdown | undefined {
   const body = h('div', { class: 'message-body' });
   const author = h('div', { class: 'message-author', text: message.role === 'user' ? 'You' : 'Hearth' });
   if (message.role === 'assistant' && message.endpoint) author.append(endpointView(message));
@@ -41,14 +44,11 @@ export function renderMessage(element: HTMLElement, message: ShownMessage): Stre
   if (message.role === 'user') {
     body.classList.add('plain-text');
     body.textContent = message.content;
-  } else if (message.status === 'streaming') {
+  } else {
     stream = new StreamingMarkdown(body);
     stream.append(message.content);
-    stream.flush();
-  } else {
-    const finished = new StreamingMarkdown(body);
-    finished.append(message.content);
-    finished.flush(true);
+    if (message.status !== 'streaming') stream.end();
+    stream.flush(deadline);
   }
   if (message.error) element.append(errorView(message.error));
   element.append(actionsView(message.role));
