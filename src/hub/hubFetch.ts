@@ -21,8 +21,8 @@ export function modelPage(endpoint: string, repo: string): string {
   return `${endpoint.replace(/\/+$/, '')}/${repo}`;
 }
 
-/** A fetch bound to one repository's requests; the repo names the page that 401/403 point to. */
-export function hubFetch(options: HubFetchOptions, repo: string, signal?: AbortSignal): typeof fetch {
+/** A fetch for one repository's requests (its page is what 401/403 point to), or for a search (no repo). */
+export function hubFetch(options: HubFetchOptions, repo: string | undefined, signal?: AbortSignal): typeof fetch {
   const base = options.fetch ?? fetch;
   const hubOrigin = new URL(options.endpoint).origin;
   const maxRetries = options.maxRateLimitRetries ?? 5;
@@ -56,8 +56,12 @@ export function hubFetch(options: HubFetchOptions, repo: string, signal?: AbortS
         continue;
       }
       if (res.status === 429) throw new HubError('rateLimited', `${url.origin} keeps answering "too many requests"; try again in a few minutes.`);
+      if ((res.status === 401 || res.status === 403) && !repo) {
+        await res.body?.cancel();
+        throw new HubError('gated', `${hubOrigin} refused the request (HTTP ${res.status}): check the Hugging Face token (Hearth: Set Hugging Face Token).`);
+      }
       if (res.status === 401 || res.status === 403) {
-        const page = modelPage(options.endpoint, repo);
+        const page = modelPage(options.endpoint, repo ?? '');
         const why = options.token
           ? `Your Hugging Face token may not access ${repo}: accept the model's licence on its page (${page}), or check the token.`
           : `${repo} is gated or private: accept its licence on the model page (${page}) while signed in, then set a Hugging Face access token (Hearth: Set Hugging Face Token).`;
@@ -66,7 +70,7 @@ export function hubFetch(options: HubFetchOptions, repo: string, signal?: AbortS
       }
       if (res.status === 404) {
         await res.body?.cancel();
-        throw new HubError('notFound', `${repo} (or a file in it) is not on ${hubOrigin}: ${url.pathname}`);
+        throw new HubError('notFound', `${repo ?? 'That'} (or a file in it) is not on ${hubOrigin}: ${url.pathname}`);
       }
       return res;
     }

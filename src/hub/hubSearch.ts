@@ -21,7 +21,7 @@ export async function searchModels(
   signal?: AbortSignal,
 ): Promise<SearchHit[]> {
   const endpoint = options.endpoint.replace(/\/+$/, '');
-  const fetchFn = hubFetch({ endpoint, ...(options.token ? { token: options.token } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) }, query, signal);
+  const fetchFn = hubFetch({ endpoint, ...(options.token ? { token: options.token } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) }, undefined, signal);
   const hits: SearchHit[] = [];
   for await (const m of listModels({
     search: { query, task: 'text-generation', tags: ['onnx'] },
