@@ -96,6 +96,8 @@ export const ConversationSchema = z.object({
   updatedAt: z.number(),
   providerId: z.string().optional(),
   model: z.string().optional(),
+  /** Set on the conversations one Compare run made (one per side): they stay ordinary conversations, tagged as siblings. */
+  comparisonId: z.string().max(200).optional(),
   messages: z.array(StoredMessageSchema),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
@@ -105,5 +107,6 @@ export const ConversationSummarySchema = z.object({
   title: z.string(),
   updatedAt: z.number(),
   messageCount: z.number().int().nonnegative(),
+  comparisonId: z.string().optional(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;

@@ -329,6 +329,7 @@ function summarize(conversation: Conversation): ConversationSummary {
     title: conversation.title,
     updatedAt: conversation.updatedAt,
     messageCount: conversation.messages.length,
+    ...(conversation.comparisonId ? { comparisonId: conversation.comparisonId } : {}),
   };
 }
 

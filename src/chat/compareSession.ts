@@ -1,0 +1,49 @@
+// The Compare panel's state: at most one comparison running, and the conversations of the last one
+// (for "Continue in chat"). A new run first stops the one before, so two never write at once.
+import type { CompareTarget, SideIndex } from '../protocol/compareMessages';
+import { runComparison, type CompareDeps, type ComparisonResult } from './compare';
+
+export class CompareSession {
+  private abort: AbortController | undefined;
+  private done: Promise<unknown> = Promise.resolve();
+  private sideConversations: [string, string] | undefined;
+
+  constructor(private readonly deps: CompareDeps) {}
+
+  get running(): boolean {
+    return this.abort !== undefined;
+  }
+
+  async run(prompt: string, targets: readonly [CompareTarget, CompareTarget]): Promise<ComparisonResult> {
+    await this.stop();
+    const abort = new AbortController();
+    this.abort = abort;
+    this.sideConversations = undefined;
+    const post = this.deps.post;
+    const deps: CompareDeps = {
+      ...this.deps,
+      post: (message) => {
+        if (message.type === 'started') this.sideConversations = [message.sides[0].conversationId, message.sides[1].conversationId];
+        post(message);
+      },
+    };
+    const result = runComparison(deps, prompt, targets, abort.signal);
+    this.done = result.catch(() => undefined);
+    try {
+      return await result;
+    } finally {
+      if (this.abort === abort) this.abort = undefined;
+    }
+  }
+
+  /** Stops both sides and resolves once both are saved as stopped. */
+  async stop(): Promise<void> {
+    this.abort?.abort();
+    await this.done;
+  }
+
+  /** The conversation one side of the last comparison was saved as. */
+  conversationId(side: SideIndex): string | undefined {
+    return this.sideConversations?.[side];
+  }
+}

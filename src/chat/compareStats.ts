@@ -1,0 +1,29 @@
+// The numbers one side of a comparison shows. The provider's own meter wins where it has one (the chat
+// view shows the same numbers for the same answer); the comparison's clock fills in what it lacks.
+import type { AnswerStats, Price, Usage } from '../protocol/chat';
+import type { CompareStats } from '../protocol/compareMessages';
+
+/** When the request left, the first text arrived and the stream ended, on one clock. */
+export interface SideTimes {
+  startedAt: number;
+  firstTokenAt?: number;
+  endedAt: number;
+}
+
+export function costOf(usage: Usage, price: Price): { amount: number; currency: string } {
+  return { amount: (usage.promptTokens * price.input + usage.completionTokens * price.output) / 1_000_000, currency: price.currency };
+}
+
+export function sideStats(times: SideTimes, usage: Usage | undefined, reported: AnswerStats | undefined, price: Price | undefined): CompareStats {
+  const measuredTtft = times.firstTokenAt === undefined ? undefined : times.firstTokenAt - times.startedAt;
+  const streamingMs = times.firstTokenAt === undefined ? 0 : times.endedAt - times.firstTokenAt;
+  const measuredRate = usage && streamingMs > 0 ? (usage.completionTokens * 1000) / streamingMs : undefined;
+  const timeToFirstTokenMs = reported?.timeToFirstTokenMs ?? measuredTtft;
+  const tokensPerSecond = reported?.tokensPerSecond ?? measuredRate;
+  return {
+    ...(timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs } : {}),
+    ...(tokensPerSecond !== undefined ? { tokensPerSecond } : {}),
+    ...(usage ? { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens } : {}),
+    ...(usage && price ? { cost: costOf(usage, price) } : {}),
+  };
+}
