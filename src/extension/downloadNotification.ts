@@ -54,14 +54,15 @@ export async function runDownload(target: DownloadTarget, request: DownloadReque
       },
     );
   } catch (e) {
-    await reportFailure(target.log, e, name);
+    reportFailure(target.log, e, name);
     return undefined;
   } finally {
     running.delete(abort);
   }
 }
 
-export async function reportFailure(log: vscode.LogOutputChannel, e: unknown, name: string): Promise<void> {
+/** Tells the user; the command does not wait for them to answer (the buttons act on their own). */
+export function reportFailure(log: vscode.LogOutputChannel, e: unknown, name: string): void {
   if (!(e instanceof HubError)) {
     log.error(`Download of ${name} failed: ${String(e)}`);
     void vscode.window.showErrorMessage(`Hearth: downloading ${name} failed: ${(e as Error).message}`);
@@ -73,8 +74,9 @@ export async function reportFailure(log: vscode.LogOutputChannel, e: unknown, na
     return;
   }
   const actions = e.kind === 'gated' ? ['Open Model Page', 'Set Token…'] : [];
-  const choice = await vscode.window.showErrorMessage(`Hearth: ${e.message}`, ...actions);
-  if (choice === 'Open Model Page' && e.link) await vscode.env.openExternal(vscode.Uri.parse(e.link));
-  if (choice === 'Set Token…') await vscode.commands.executeCommand('hearth.setHubToken');
+  void vscode.window.showErrorMessage(`Hearth: ${e.message}`, ...actions).then(async (choice) => {
+    if (choice === 'Open Model Page' && e.link) await vscode.env.openExternal(vscode.Uri.parse(e.link));
+    if (choice === 'Set Token…') await vscode.commands.executeCommand('hearth.setHubToken');
+  });
 }
 

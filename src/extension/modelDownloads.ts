@@ -85,7 +85,7 @@ export function registerModelDownloads(deps: ModelDownloadDeps): vscode.Disposab
       try {
         repo = typeof arg === 'object' && arg.repo ? arg.repo : await pickSearchHit(hubEndpoint(), await hubToken(keys));
       } catch (e) {
-        return void (await reportFailure(deps.log, e, 'the search'));
+        return void reportFailure(deps.log, e, 'the search');
       }
       if (!repo) return undefined;
       request = { repo, revision: 'main', device: deviceKind() };

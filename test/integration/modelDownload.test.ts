@@ -63,6 +63,26 @@ describe('Hearth: Download Model…', function () {
     rmSync(modelsDir, { recursive: true, force: true });
   });
 
+  it('downloads a gated model only with a token, which goes to the hub and never to the CDN', async () => {
+    // The catalog's Llama 3.2 1B entry pins a commit: the double serves that commit, gated.
+    const llama = repoFromFolder('onnx-community/Llama-3.2-1B-Instruct', demo, {
+      rename: { 'onnx/model.onnx': WEIGHTS },
+      commit: 'c5b77c42b9a13105f54d55be507e1a65b5b8149b',
+    });
+    hub.addRepo({ ...llama, gatedToken: 'hf_e2e_token' });
+    assert.equal(await vscode.commands.executeCommand('hearth.downloadModel', 'llama-3.2-1b-instruct'), undefined, 'refused without a token');
+    await vscode.commands.executeCommand('hearth.setHubToken', 'hf_e2e_token');
+    try {
+      const cdnBefore = hub.cdn.requests.length;
+      assert.match((await vscode.commands.executeCommand<string>('hearth.downloadModel', 'llama-3.2-1b-instruct')) ?? '', /^onnx-community--Llama-3\.2-1B-Instruct@c5b77c42b9a1$/);
+      assert.ok(hub.hub.requests.some((r) => r.headers.authorization === 'Bearer hf_e2e_token'), 'the hub got the token');
+      const cdn = hub.cdn.requests.slice(cdnBefore);
+      assert.ok(cdn.length > 0 && cdn.every((r) => r.headers.authorization === undefined), 'the CDN never did');
+    } finally {
+      await vscode.commands.executeCommand('hearth.setHubToken', '');
+    }
+  });
+
   it('resumes a cancelled download with a Range request', async () => {
     hub.faults.hold = { path: WEIGHTS, afterBytes: 300_000 };
     const first = vscode.commands.executeCommand<string | undefined>('hearth.downloadModel', ENTRY);
