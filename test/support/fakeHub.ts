@@ -32,7 +32,7 @@ export interface HubFaults {
   drop?: { path: string; afterBytes: number; times: number };
   /** The CDN sends this many bytes of a body, then stalls until release() (whenHeld() resolves at that moment). */
   hold?: { path: string; afterBytes: number };
-  /** The CDN serves these paths with one byte changed. */
+  /** These paths are served with one byte changed (by the CDN, or by the hub for files kept in git). */
   corrupt: Set<string>;
   /** The CDN ignores Range and always answers 200 with the whole file. */
   ignoreRange: boolean;
@@ -184,7 +184,8 @@ export async function startFakeHub(): Promise<FakeHub> {
       });
       return void res.end();
     }
-    sendBody(res, rec, path, file.content, { ...common, etag: `"${gitOid(file.content)}"` });
+    const body = faults.corrupt.has(path) ? Buffer.from(file.content.toString('utf8').replace(/\S/, 'X')) : file.content;
+    sendBody(res, rec, path, body, { ...common, etag: `"${gitOid(file.content)}"` });
   });
 
   function listing(repo: FakeRepo, path: string, recursive: boolean): unknown[] {

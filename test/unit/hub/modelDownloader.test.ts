@@ -141,6 +141,14 @@ describe('hub: model downloader', function () {
     assert.deepEqual(await listInstalled(modelsDir), []);
   });
 
+  it('checks a small file kept in git against its git blob id', async () => {
+    hub.faults.corrupt.add('config.json');
+    const error = await rejection(downloadModel(request, options, () => undefined, never));
+    assert.equal(error.kind, 'checksum');
+    assert.match(error.message, /config\.json does not match the hub's git-sha1/);
+    assert.equal(existsSync(join(modelDir(modelsDir, REPO, commit()), 'config.json')), false);
+  });
+
   it('says to accept the licence, with the model page, for a gated repository; a token opens it', async () => {
     hub.addRepo({ ...repoFromFolder(REPO, source), gatedToken: 'hf_good' });
     const anonymous = await rejection(downloadModel(request, options, () => undefined, never));
