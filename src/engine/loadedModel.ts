@@ -9,7 +9,7 @@ import { type ConcreteDevice, type CreateSession, DEVICE_RESIDENT_KV, type Opene
 import { EngineError, errorMessage, throwIfAborted } from './errors';
 import { type DecoderReplacement, type GenerationEvent, generateAnswer } from './generation';
 import { type KvLayout, disposeKvCache } from './kvCache';
-import { INT4_ACCURACY_LEVEL, withMatMulNBitsAccuracy } from './int4Compute';
+import { INT4_ACCURACY_LEVEL, resolveInt4Compute, withMatMulNBitsAccuracy } from './int4Compute';
 import { type KvRowsGraphNames, type KvRowsPlacement, withNewKvRowOutputs } from './kvRowsRewrite';
 import { type ModelFolder, readModelFolder } from './modelFolder';
 import { PrefixCache } from './prefixCache';
@@ -36,7 +36,7 @@ export interface LoadModelOptions {
   kvCache?: 'auto' | 'shared' | 'packed';
   /** Profile every run with onnxruntime; the JSON file is written on dispose (benchmarks only). */
   profileFilePrefix?: string;
-  /** How int4 (MatMulNBits) weights are multiplied (default 'model': as exported). */
+  /** How int4 (MatMulNBits) weights are multiplied (default 'model': as exported; 'auto' by the CPU, int4Compute.ts). */
   int4Compute?: Int4Compute;
   /** Makes onnxruntime sessions (default InferenceSession.create); tests put failing providers here. */
   createSession?: CreateSession;
@@ -67,7 +67,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
   throwIfAborted(signal);
 
   let file = '';
-  const int4Compute = options.int4Compute ?? 'model';
+  const int4Compute = resolveInt4Compute(options.int4Compute ?? 'model');
   const kvCache = options.kvCache ?? 'auto';
   let int4MatMulsChanged = 0;
   let kvRowsAfter: KvRowsPlacement = 'filled';
@@ -261,7 +261,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
 function patchedGraph(
   path: string,
   file: string,
-  int4Compute: Int4Compute,
+  int4Compute: Exclude<Int4Compute, 'auto'>,
   kvNames: KvRowsGraphNames | undefined,
 ): { bytes?: Uint8Array; int4MatMulsChanged: number; kvRowsAfter?: KvRowsPlacement } {
   let byReference: ReturnType<typeof graphWithWeightsByReference>;

@@ -24,8 +24,8 @@ export type Device = z.infer<typeof DeviceSchema>;
 export const DtypeSchema = z.enum(['auto', 'fp32', 'fp16', 'q8', 'q4', 'q4f16']);
 export type Dtype = z.infer<typeof DtypeSchema>;
 
-/** model: as exported; int8: activations quantized to int8 (faster); fp32: exact float math. */
-export const Int4ComputeSchema = z.enum(['model', 'int8', 'fp32']);
+/** model: as exported; int8: activations quantized to int8 (faster); fp32: exact float math; auto: int8 where the CPU has dot-product instructions, else fp32. */
+export const Int4ComputeSchema = z.enum(['model', 'int8', 'fp32', 'auto']);
 export type Int4Compute = z.infer<typeof Int4ComputeSchema>;
 
 export const LoadModelParamsSchema = z.object({
