@@ -4,7 +4,8 @@ import type { ChatController } from '../chat/chatController';
 import type { WebviewToHost } from '../protocol/webviewMessages';
 import { insertAtCursor, openInNewFile, proposeApply } from './codeBlockActions';
 import { estimateTokens, gatherContext } from './editorContext';
-import { openableUrl } from './linkPolicy';
+import { confirmLink } from './confirmLink';
+import { followLink } from './linkPolicy';
 import type { ProposalDocuments } from './proposalDocuments';
 
 export interface RouterDeps {
@@ -57,12 +58,13 @@ export function createMessageRouter(deps: RouterDeps): (message: WebviewToHost) 
         const tokens = (await deps.countTokens(attachment.content)) ?? estimateTokens(attachment.content);
         return controller.addChip(attachment, tokens);
       }
-      case 'openLink': {
-        const url = openableUrl(message.url);
-        if (!url) return controller.notice('warning', `Hearth opens only http, https and mailto links, not "${message.url.slice(0, 100)}".`);
-        await vscode.env.openExternal(vscode.Uri.parse(url.toString(), true));
-        return;
-      }
+      case 'openLink':
+        return followLink(message.url, {
+          confirm: confirmLink,
+          open: async (url) => void (await vscode.env.openExternal(vscode.Uri.parse(url, true))),
+          copy: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
+          refused: (raw) => controller.notice('warning', `Hearth opens only http, https and mailto links, not "${raw.slice(0, 100)}".`),
+        });
       case 'copyText':
         await vscode.env.clipboard.writeText(message.text);
         return;

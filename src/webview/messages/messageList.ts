@@ -71,7 +71,10 @@ export class MessageList {
     });
     container.addEventListener('click', (event) => this.onClick(event));
     container.addEventListener('auxclick', (event) => {
-      if (event.target instanceof Element && event.target.closest('a')) event.preventDefault();
+      if (!(event.target instanceof Element && event.target.closest('a'))) return;
+      // A middle click must not reach VS Code's own handler either (see onClick).
+      event.preventDefault();
+      event.stopPropagation();
     });
     container.addEventListener(
       'scroll',
@@ -275,8 +278,11 @@ export class MessageList {
     if (!(event.target instanceof Element)) return;
     const link = event.target.closest('a');
     if (link) {
-      // Never navigate the webview: the host opens links after its own check.
+      // Never navigate the webview: the host opens links after its own check. VS Code's webview
+      // host listens for link clicks on the window and would open the link a second time, as a
+      // trusted one, so the click must not bubble up there.
       event.preventDefault();
+      event.stopPropagation();
       const url = safeLinkTarget(link.getAttribute('href'));
       if (url) this.options.post({ type: 'openLink', url });
       return;
