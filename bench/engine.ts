@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Dtype } from '../models/qwen2Graph';
 import { ENGINE_MALLOC_ENV, engineHostEnv } from '../src/providers/local/engineHostEnv';
+import { resolveInt4Compute } from '../src/engine/int4Compute';
 import { runDeviceBench } from './engine/deviceBench';
 import { type BenchModel, bundleChild, EXTRA, FULL, parseModelKey, prepareModel, QUICK, runChild, startBusyCores } from './engine/harness';
 import { bestOf, roundByRound } from './engine/rounds';
@@ -27,8 +28,8 @@ interface RunSettings {
   peerMalloc: boolean;
   /** Let Hearth's onnxruntime threads spin as transformers.js's do (Hearth ships with it off). */
   hearthSpinning: boolean;
-  /** Hearth's hearth.local.int4Compute for this run ('model': as exported, as shipped). */
-  hearthInt4: 'model' | 'int8' | 'fp32';
+  /** Hearth's hearth.local.int4Compute for this run ('model': as exported, like for like). */
+  hearthInt4: 'model' | 'int8' | 'fp32' | 'auto';
   /** Processes kept spinning beside both sides while they run (0: a quiet machine). */
   busyCores: number;
 }
@@ -111,8 +112,8 @@ function printSide(model: BenchModel, sizeMB: number, r: SideResult): void {
 }
 
 function parseInt4(value: string | undefined): RunSettings['hearthInt4'] {
-  if (value === undefined || value === 'model' || value === 'int8' || value === 'fp32') return value ?? 'model';
-  throw new Error(`--hearth-int4 is 'model', 'int8' or 'fp32', not '${value}'.`);
+  if (value === undefined || value === 'model' || value === 'int8' || value === 'fp32' || value === 'auto') return value ?? 'model';
+  throw new Error(`--hearth-int4 is 'model', 'int8', 'fp32' or 'auto', not '${value}'.`);
 }
 
 function parseCount(flag: string, value: string | undefined): number {
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
 
   const childScript = await bundleChild(cacheDir);
   // Every round of both sides, per model: the tables and the JSON line take each side's best.
-  const results: { model: BenchModel; sizeMB: number; hearth: SideResult[]; tjs: SideResult[] }[] = [];
+  const results: { model: BenchModel; sizeMB: number; hearth: SideResult[]; tjs: SideResult[]; shipped: SideResult[] }[] = [];
   for (const model of models) {
     // The tiny models' context (2048) cannot hold a 2000-token chat plus its follow-up.
     const { dir, promptsFile, sizeMB } = await prepareModel(model, cacheDir, values.quick ? 1200 : 2000);
@@ -183,7 +184,13 @@ async function main(): Promise<void> {
     const measured = await measureSides(onlySide ? [onlySide] : ['hearth', 'transformersjs'], childScript, dir, model.dtype, promptsFile, run);
     const hearth = measured.get('hearth');
     const tjs = measured.get('transformersjs');
-    if (hearth && tjs) results.push({ model, sizeMB, hearth, tjs });
+    // Hearth as shipped too (hearth.local.int4Compute 'auto'), for the first model's JSON line.
+    let shipped: SideResult[] = [];
+    if (hearth && tjs && results.length === 0 && run.hearthInt4 === 'model' && model.dtype === 'q4') {
+      console.error(`  Hearth as shipped: int4 compute 'auto' (${resolveInt4Compute('auto')} on this CPU) ...`);
+      shipped = (await measureSides(['hearth'], childScript, dir, model.dtype, promptsFile, { ...run, hearthInt4: 'auto' })).get('hearth') ?? [];
+    }
+    if (hearth && tjs) results.push({ model, sizeMB, hearth, tjs, shipped });
     else for (const r of measured.values()) printSide(model, sizeMB, bestOf(r));
   }
   if (results.length === 0) return;
@@ -193,7 +200,7 @@ async function main(): Promise<void> {
   }
 
   // The headline numbers come from the first model (int4, the CPU default, unless --model says).
-  const { sizeMB } = results[0];
+  const { sizeMB, shipped } = results[0];
   const h = bestOf(results[0].hearth);
   const t = bestOf(results[0].tjs);
   const round = (v: number): number => Math.round(v * 100) / 100;
@@ -203,6 +210,8 @@ async function main(): Promise<void> {
       decodeRatio1000: round(h.decode1000 / t.decode1000),
       followupTtftRatio: round(t.followupTtftMs / h.followupTtftMs),
       peakRssOverModelMB: Math.round(h.peakRssMB - sizeMB),
+      // Hearth as shipped (int4 compute 'auto', which picks per CPU) against transformers.js as shipped.
+      ...(shipped.length > 0 ? { int4Default: resolveInt4Compute('auto'), decodeRatio200Default: round(bestOf(shipped).decode200 / t.decode200) } : {}),
       // Marks a line that is not like for like, so it is never quoted as one.
       ...(run.hearthInt4 !== 'model' ? { hearthInt4: run.hearthInt4 } : {}),
       // A different scenario from the quiet machine the targets are set for.

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       ? await (await import('./hearthSide')).openHearth(values.model, dtype, {
           threads,
           allowSpinning: values.spinning ?? false,
-          int4Compute: values.int4 === 'int8' || values.int4 === 'fp32' ? values.int4 : 'model',
+          int4Compute: values.int4 === 'int8' || values.int4 === 'fp32' || values.int4 === 'auto' ? values.int4 : 'model',
           profileFilePrefix: values.profile,
         })
       : await (await import('./transformersSide')).openTransformersJs(values.model, dtype, threads, values.profile);

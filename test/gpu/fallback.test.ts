@@ -89,7 +89,7 @@ describe('GPU fallback (WebGPU through SwiftShader)', () => {
     const cpu = await loadModel(dir, { device: 'cpu', threads: 1 });
     try {
       assert.equal(model.info.device, 'webgpu');
-      const request = { conversationId: 'c', messages: [{ role: 'user' as const, content: 'Tell me a story.' }], maxNewTokens: 30, minNewTokens: 30, sampling: greedy };
+      const request = { conversationId: 'c', messages: [{ role: 'user' as const, content: 'Tell me a story.' }], maxNewTokens: 16, minNewTokens: 16, sampling: greedy };
       const deltas: string[] = [];
       const notices: string[] = [];
       let device = '';
