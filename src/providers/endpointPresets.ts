@@ -3,8 +3,11 @@
 // documentation (late 2026). A user's endpoint names a preset and may override any of it.
 import { z } from 'zod';
 
-/** How to learn a model's context window from the server itself, beyond what `/models` entries carry. */
-export type ContextSource = 'llama-server-props' | 'ollama-show';
+/**
+ * Where a server says how long a model's context window is: llama-server's `/props`, Ollama's `/api/show`, or
+ * the entries of its `/models` list. Services that say it nowhere are not asked (no request for nothing).
+ */
+export type ContextSource = 'llama-server-props' | 'ollama-show' | 'models-list';
 
 export interface EndpointPreset {
   id: string;
@@ -37,13 +40,13 @@ export const endpointPresets: readonly EndpointPreset[] = [
   { id: 'ark', label: 'Volcengine Ark (Doubao)', api: 'openai', baseUrl: 'https://ark.cn-beijing.volces.com/api/v3', local: false, keyRequired: true, keyPage: 'https://console.volcengine.com/ark' },
   { id: 'minimax', label: 'MiniMax', api: 'openai', baseUrl: 'https://api.minimax.io/v1', local: false, keyRequired: true, keyPage: 'https://platform.minimax.io', maxTokensField: 'max_completion_tokens' },
   { id: 'siliconflow', label: 'SiliconFlow', api: 'openai', baseUrl: 'https://api.siliconflow.cn/v1', local: false, keyRequired: true, keyPage: 'https://cloud.siliconflow.cn/account/ak' },
-  { id: 'mistral', label: 'Mistral', api: 'openai', baseUrl: 'https://api.mistral.ai/v1', local: false, keyRequired: true, keyPage: 'https://console.mistral.ai/api-keys' },
-  { id: 'groq', label: 'Groq', api: 'openai', baseUrl: 'https://api.groq.com/openai/v1', local: false, keyRequired: true, keyPage: 'https://console.groq.com/keys' },
-  { id: 'openrouter', label: 'OpenRouter', api: 'openai', baseUrl: 'https://openrouter.ai/api/v1', local: false, keyRequired: true, keyPage: 'https://openrouter.ai/keys' },
-  { id: 'together', label: 'Together AI', api: 'openai', baseUrl: 'https://api.together.xyz/v1', local: false, keyRequired: true, keyPage: 'https://api.together.ai/settings/api-keys' },
+  { id: 'mistral', label: 'Mistral', api: 'openai', baseUrl: 'https://api.mistral.ai/v1', local: false, keyRequired: true, keyPage: 'https://console.mistral.ai/api-keys', contextSource: 'models-list' },
+  { id: 'groq', label: 'Groq', api: 'openai', baseUrl: 'https://api.groq.com/openai/v1', local: false, keyRequired: true, keyPage: 'https://console.groq.com/keys', contextSource: 'models-list' },
+  { id: 'openrouter', label: 'OpenRouter', api: 'openai', baseUrl: 'https://openrouter.ai/api/v1', local: false, keyRequired: true, keyPage: 'https://openrouter.ai/keys', contextSource: 'models-list' },
+  { id: 'together', label: 'Together AI', api: 'openai', baseUrl: 'https://api.together.xyz/v1', local: false, keyRequired: true, keyPage: 'https://api.together.ai/settings/api-keys', contextSource: 'models-list' },
   { id: 'ollama', label: 'Ollama', api: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', local: true, keyRequired: false, contextSource: 'ollama-show' },
   { id: 'lmstudio', label: 'LM Studio', api: 'openai', baseUrl: 'http://127.0.0.1:1234/v1', local: true, keyRequired: false },
-  { id: 'vllm', label: 'vLLM', api: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', local: true, keyRequired: false },
+  { id: 'vllm', label: 'vLLM', api: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', local: true, keyRequired: false, contextSource: 'models-list' },
   { id: 'llama-server', label: "llama.cpp's llama-server", api: 'openai', baseUrl: 'http://127.0.0.1:8080/v1', local: true, keyRequired: false, contextSource: 'llama-server-props' },
 ];
 

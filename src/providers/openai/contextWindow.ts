@@ -35,6 +35,7 @@ export async function discoverContextWindow(q: ContextWindowQuery, signal?: Abor
     }
     return undefined;
   }
+  if (q.source !== 'models-list') return undefined;
   const list = field(await getJson(q, `${base}/models`, undefined, signal), 'data');
   const entry = Array.isArray(list) ? list.find((m) => field(m, 'id') === q.model) : undefined;
   for (const name of modelsFields) {

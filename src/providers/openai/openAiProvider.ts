@@ -41,8 +41,8 @@ export class OpenAiProvider implements ChatProvider {
   private readonly noStreamOptions = new Set<string>();
   /** `baseUrl model` pairs that want `max_completion_tokens`. */
   private readonly wantsMaxCompletionTokens = new Set<string>();
-  /** Context windows the server reported, by `baseUrl model`; asked once per session. */
-  private readonly windows = new Map<string, Promise<number | undefined>>();
+  /** Context windows the server reported, by `baseUrl model`: kept for the session, a "not said" for 10 minutes. */
+  private readonly windows = new Map<string, { at: number; window: Promise<number | undefined> }>();
 
   constructor(private readonly options: OpenAiProviderOptions) {
     this.id = options.id ?? 'openai';
@@ -68,21 +68,20 @@ export class OpenAiProvider implements ChatProvider {
   async contextWindow(model: string | undefined, signal?: AbortSignal): Promise<number | undefined> {
     const settings = this.options.getSettings();
     if (settings.contextWindow) return settings.contextWindow;
+    if (!settings.contextSource) return undefined;
     const name = model ?? settings.model;
     const cacheKey = `${settings.baseUrl} ${name}`;
-    let known = this.windows.get(cacheKey);
-    if (!known) {
-      known = (async () => {
-        const { apiKey } = await keyForRequest(settings.baseUrl, this.options.getApiKey);
-        const fetchImpl = this.options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-        const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
-        return discoverContextWindow({ baseUrl: settings.baseUrl, model: name, headers, fetch: fetchImpl, ...(settings.contextSource ? { source: settings.contextSource } : {}) }, signal);
-      })().catch(() => undefined);
-      this.windows.set(cacheKey, known);
-      // An unknown window is asked again next time (the server may have been starting).
-      void known.then((w) => (w === undefined ? this.windows.delete(cacheKey) : undefined));
-    }
-    return known;
+    const cached = this.windows.get(cacheKey);
+    if (cached && (Date.now() - cached.at < 10 * 60_000 || (await cached.window) !== undefined)) return cached.window;
+    const source = settings.contextSource;
+    const window = (async () => {
+      const { apiKey } = await keyForRequest(settings.baseUrl, this.options.getApiKey);
+      const fetchImpl = this.options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+      const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+      return discoverContextWindow({ baseUrl: settings.baseUrl, model: name, source, headers, fetch: fetchImpl }, signal);
+    })().catch(() => undefined);
+    this.windows.set(cacheKey, { at: Date.now(), window });
+    return window;
   }
 
   async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {

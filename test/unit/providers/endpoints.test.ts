@@ -111,11 +111,11 @@ describe('context windows as servers report them', () => {
 
   it('reads a /models entry that carries it (vLLM max_model_len, OpenRouter context_length), and knows when none does', async () => {
     server = await startFakeOpenAiServer({ modelFields: { max_model_len: 4096 } });
-    assert.equal(await discoverContextWindow({ baseUrl: server.baseUrl, model: 'fake-model', headers: {}, fetch: fetchImpl }), 4096);
-    assert.equal(await discoverContextWindow({ baseUrl: server.baseUrl, model: 'not-listed', headers: {}, fetch: fetchImpl }), undefined);
+    assert.equal(await discoverContextWindow({ baseUrl: server.baseUrl, model: 'fake-model', source: 'models-list', headers: {}, fetch: fetchImpl }), 4096);
+    assert.equal(await discoverContextWindow({ baseUrl: server.baseUrl, model: 'not-listed', source: 'models-list', headers: {}, fetch: fetchImpl }), undefined);
     await server.close();
     server = await startFakeOpenAiServer({ modelFields: { context_length: 131072 } });
-    assert.equal(await discoverContextWindow({ baseUrl: server.baseUrl, model: 'fake-model', headers: {}, fetch: fetchImpl }), 131072);
+    assert.equal(await discoverContextWindow({ baseUrl: server.baseUrl, model: 'fake-model', source: 'models-list', headers: {}, fetch: fetchImpl }), 131072);
   });
 
   it("fits a long conversation into the server's window, with a notice, and reports the window", async () => {
