@@ -3,8 +3,8 @@
 import { listModels } from '@huggingface/hub';
 import { hubFetch } from './hubFetch';
 
-/** model_type values of the decoder families the engine loads (see the catalog's families). */
-export const SUPPORTED_MODEL_TYPES: readonly string[] = ['qwen2', 'qwen3', 'llama', 'gemma3_text', 'phi3', 'mistral'];
+/** model_type values of the catalog's families (Qwen2.5/Qwen3, Llama 3.2 and SmolLM2, Gemma 3, Phi-3.5/Phi-4 mini). */
+export const SUPPORTED_MODEL_TYPES: readonly string[] = ['qwen2', 'qwen3', 'llama', 'gemma3_text', 'phi3'];
 
 export interface SearchHit {
   repo: string;
