@@ -42,6 +42,15 @@ const targets = [
     format: 'iife',
     target: 'es2022',
   },
+  {
+    // The Compare Models panel (src/extension/comparePanel.ts): its own page, same browser rules.
+    ...common,
+    entryPoints: { compare: 'src/webview/compare/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 ];
 
 if (watch) {

@@ -28,7 +28,7 @@ export function vsixProblems(contents: VsixContents): string[] {
     forbid(`${other} binaries`, (p) => new RegExp(`^node_modules/onnxruntime-node/bin/napi-v\\d+/${platform}/${arch}/`).test(p));
   }
 
-  for (const required of ['package.json', 'dist/extension.js', 'dist/engineHost.js', 'dist/webview.js', 'node_modules/onnxruntime-node/package.json', 'node_modules/onnxruntime-node/dist/index.js', 'node_modules/onnxruntime-common/package.json', 'node_modules/onnxruntime-common/dist/cjs/index.js']) {
+  for (const required of ['package.json', 'dist/extension.js', 'dist/engineHost.js', 'dist/webview.js', 'dist/compare.js', 'node_modules/onnxruntime-node/package.json', 'node_modules/onnxruntime-node/dist/index.js', 'node_modules/onnxruntime-common/package.json', 'node_modules/onnxruntime-common/dist/cjs/index.js']) {
     if (!has(required)) problems.push(`lacks ${required}`);
   }
   if (target) {

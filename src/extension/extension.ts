@@ -6,6 +6,7 @@ import type { HostToWebview } from '../protocol/webviewMessages';
 import { ApiKeys } from './apiKeys';
 import { ChatViewProvider } from './chatViewProvider';
 import { registerCommands } from './commands';
+import { ComparePanel, registerCompareCommand } from './comparePanel';
 import { exportConversationToFile } from './exportConversation';
 import { createMessageRouter } from './messageRouter';
 import { ProposalDocuments } from './proposalDocuments';
@@ -65,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     countTokens: (text) => hub.countTokens(controller.current.providerId ?? readSettings().provider, text),
   });
   view = new ChatViewProvider(context.extensionUri, router, log);
+  const chatView = view;
+  const compare = new ComparePanel({ extensionUri: context.extensionUri, hub, store, controller, revealChat: () => chatView.reveal(), log });
 
   context.subscriptions.push(
     log,
@@ -75,6 +78,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     vscode.workspace.registerTextDocumentContentProvider(ProposalDocuments.scheme, proposals),
     ...registerCommands({ controller, view, keys, hub, proposals, exportConversation }),
     ...registerModelDownloads({ context, controller, keys, log }),
+    compare,
+    registerCompareCommand(compare),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('hearth')) return;
       hub.settingsChanged(e);

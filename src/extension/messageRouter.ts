@@ -75,6 +75,9 @@ export function createMessageRouter(deps: RouterDeps): (message: WebviewToHost) 
         return proposeApply(message.code, deps.proposals);
       case 'openCode':
         return openInNewFile(message.code, message.language);
+      case 'compare':
+        await vscode.commands.executeCommand('hearth.compareModels', message.text.trim() ? message.text : undefined);
+        return;
     }
   };
 }

@@ -13,6 +13,9 @@ export const CompareTargetSchema = z.object({
 });
 export type CompareTarget = z.infer<typeof CompareTargetSchema>;
 
+/** The two sides, A and B. */
+export const CompareTargetsSchema = z.tuple([CompareTargetSchema, CompareTargetSchema]);
+
 export const SideIndexSchema = z.union([z.literal(0), z.literal(1)]);
 export type SideIndex = z.infer<typeof SideIndexSchema>;
 
@@ -39,7 +42,7 @@ export type CompareSideInfo = z.infer<typeof CompareSideInfoSchema>;
 
 export const CompareToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('run'), prompt: z.string().min(1).max(2_000_000), targets: z.tuple([CompareTargetSchema, CompareTargetSchema]) }),
+  z.object({ type: z.literal('run'), prompt: z.string().min(1).max(2_000_000), targets: CompareTargetsSchema }),
   z.object({ type: z.literal('stop') }),
   z.object({ type: z.literal('continueInChat'), side: SideIndexSchema }),
   z.object({ type: z.literal('openLink'), url: z.string().max(8192) }),
@@ -52,7 +55,7 @@ export const HostToCompareSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('init'),
     providers: z.array(ProviderOptionSchema),
-    targets: z.tuple([CompareTargetSchema, CompareTargetSchema]),
+    targets: CompareTargetsSchema,
     prompt: z.string(),
     running: z.boolean(),
   }),

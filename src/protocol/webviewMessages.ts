@@ -50,6 +50,8 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('selectModel'), model: z.string().min(1).max(500) }),
   z.object({ type: z.literal('attachContext'), kind: ContextKindSchema }),
   z.object({ type: z.literal('removeContext'), id: Id }),
+  /** Open Compare Models with the composer's prompt (empty: the panel's own). */
+  z.object({ type: z.literal('compare'), text: Text }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
 

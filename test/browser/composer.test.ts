@@ -30,6 +30,15 @@ describe('webview composer', () => {
     assert.deepEqual(await view.expectPost('send', () => view.page.locator('#send').click()), { type: 'send', text: 'hello' });
   });
 
+  it('Compare posts the prompt as it is, without sending or clearing it', async () => {
+    const { view } = fixture;
+    await view.deliver(init([]));
+    await view.page.locator('#prompt').fill('Which is faster?');
+    assert.deepEqual(await view.expectPost('compare', () => view.page.locator('#compare').click()), { type: 'compare', text: 'Which is faster?' });
+    assert.equal(await view.page.locator('#prompt').inputValue(), 'Which is faster?');
+    assert.ok(!(await view.posted()).some((m) => m.type === 'send'));
+  });
+
   it('keeps the draft in the view state, not the conversation', async () => {
     const { view } = fixture;
     await view.deliver(init([]));

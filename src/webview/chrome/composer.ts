@@ -20,7 +20,9 @@ export class Composer {
   });
   private readonly send = h('button', { class: 'primary', text: 'Send', attrs: { id: 'send', type: 'button', title: 'Send (Enter)' } });
   private readonly stop = h('button', { text: 'Stop', hidden: true, attrs: { id: 'stop', type: 'button', title: 'Stop the answer (Escape)' } });
-  readonly element = h('div', { class: 'prompt-row' }, this.prompt, h('div', { class: 'prompt-buttons' }, this.send, this.stop));
+  /** Opens Compare Models with this prompt: the same question to two models side by side. */
+  private readonly compare = h('button', { text: 'Compare', attrs: { id: 'compare', type: 'button', title: 'Ask two models this at once, side by side (Hearth: Compare Models)' } });
+  readonly element = h('div', { class: 'prompt-row' }, this.prompt, h('div', { class: 'prompt-buttons' }, this.send, this.stop, this.compare));
   private generating = false;
 
   constructor(private readonly options: ComposerOptions) {
@@ -28,6 +30,7 @@ export class Composer {
     this.prompt.addEventListener('input', () => options.saveDraft(this.prompt.value));
     this.send.addEventListener('click', () => this.submit());
     this.stop.addEventListener('click', () => this.stopAnswer());
+    this.compare.addEventListener('click', () => options.post({ type: 'compare', text: this.prompt.value }));
   }
 
   setDraft(draft: string): void {

@@ -1,0 +1,73 @@
+// One column of the comparison: who answered, where the prompt went, the answer streaming in (the chat
+// view's markdown renderer, so it looks and stays as safe as there), its numbers, and Continue in chat.
+import type { ErrorInfo, MessageStatus } from '../../protocol/chat';
+import type { CompareSideInfo, CompareStats, SideIndex } from '../../protocol/compareMessages';
+import { button, h } from '../dom';
+import { StreamingMarkdown } from '../markdown/streamingMarkdown';
+import type { FrameScheduler } from '../messages/frameScheduler';
+import { statsView } from './statsView';
+
+/** A frame's budget for rendering one side's markdown; the rest waits for the next frame. */
+const FRAME_BUDGET_MS = 8;
+
+export class SideView {
+  private readonly title = h('h2', { class: 'compare-side-title' });
+  private readonly where = h('div', { class: 'compare-where' });
+  private readonly body = h('div', { class: 'message-body compare-body', attrs: { 'aria-live': 'off' } });
+  private readonly footer = h('div', { class: 'compare-footer' });
+  readonly continueButton = button('Continue in chat', 'compare-continue', 'Continue this answer as a conversation in the Hearth chat view');
+  readonly element: HTMLElement;
+  private markdown: StreamingMarkdown | undefined;
+  private readonly flushFrame = (): void => this.flush();
+
+  constructor(
+    readonly side: SideIndex,
+    private readonly scheduler: FrameScheduler,
+  ) {
+    this.continueButton.disabled = true;
+    this.element = h(
+      'section',
+      { class: 'compare-side', attrs: { 'data-side': String(side), 'data-status': 'idle', 'aria-label': `Answer ${side === 0 ? 'A' : 'B'}` } },
+      h('header', { class: 'compare-side-header' }, this.title, this.where),
+      this.body,
+      this.footer,
+    );
+  }
+
+  start(info: CompareSideInfo): void {
+    this.title.textContent = info.model ? `${info.providerLabel} · ${info.model}` : info.providerLabel;
+    this.where.textContent = info.dataWent;
+    this.where.dataset.local = String(info.dataWent === 'stayed on this machine');
+    this.body.replaceChildren();
+    this.markdown = new StreamingMarkdown(this.body);
+    this.footer.replaceChildren(h('div', { class: 'compare-progress', text: 'Waiting for the first token…' }));
+    this.continueButton.disabled = true;
+    this.element.dataset.status = 'streaming';
+  }
+
+  append(text: string): void {
+    this.markdown?.append(text);
+    this.footer.querySelector('.compare-progress')?.remove();
+    this.scheduler.schedule(this.flushFrame);
+  }
+
+  done(status: MessageStatus, error: ErrorInfo | undefined, stats: CompareStats): void {
+    this.markdown?.end();
+    this.flush();
+    this.element.dataset.status = status;
+    const parts: HTMLElement[] = [statsView(stats)];
+    if (status === 'stopped') parts.push(h('div', { class: 'compare-note', text: 'Stopped.' }));
+    if (status === 'truncated') parts.push(h('div', { class: 'compare-note', text: 'Cut at the length limit (Continue in chat can go on).' }));
+    if (error) parts.push(h('div', { class: 'message-error', attrs: { role: 'alert' }, text: error.action ? `${error.message} ${error.action}` : error.message }));
+    this.continueButton.disabled = false;
+    parts.push(h('div', { class: 'compare-actions' }, this.continueButton));
+    this.footer.replaceChildren(...parts);
+  }
+
+  private flush(): void {
+    const markdown = this.markdown;
+    if (!markdown) return;
+    markdown.flush(performance.now() + FRAME_BUDGET_MS);
+    if (markdown.needsFlush) this.scheduler.schedule(this.flushFrame);
+  }
+}

@@ -1,0 +1,157 @@
+// The Compare Models panel in a real browser, under the extension's CSP: pickers and Run, two answers
+// streaming side by side through the chat's markdown renderer, the stats, Stop, Continue in chat.
+import * as assert from 'node:assert/strict';
+import { CompareToHostSchema, type CompareToHost, type HostToCompare } from '../../src/protocol/compareMessages';
+import { launchBrowser, type LaunchedBrowser } from './harness/browser';
+import { buildCompareWebview } from './harness/buildCompareWebview';
+import { startServer, type TestServer } from './harness/server';
+import { WebviewPage } from './harness/webviewPage';
+
+const init: HostToCompare = {
+  type: 'init',
+  providers: [
+    { id: 'local', label: 'Local model', kind: 'local' },
+    { id: 'endpoint:deepseek', label: 'DeepSeek', kind: 'remote' },
+  ],
+  targets: [{ providerId: 'local' }, { providerId: 'endpoint:deepseek', model: 'deepseek-chat' }],
+  prompt: 'Explain closures',
+  running: false,
+};
+
+const started: HostToCompare = {
+  type: 'started',
+  comparisonId: 'cmp1',
+  prompt: 'Explain closures',
+  sides: [
+    { providerId: 'local', providerLabel: 'Local model', dataWent: 'stayed on this machine', conversationId: 'c-a' },
+    { providerId: 'endpoint:deepseek', providerLabel: 'DeepSeek', model: 'deepseek-chat', dataWent: 'sent to api.deepseek.com', conversationId: 'c-b' },
+  ],
+};
+
+describe('compare panel (browser)', () => {
+  let server: TestServer;
+  let browser: LaunchedBrowser;
+  let view: WebviewPage;
+
+  before(async function () {
+    this.timeout(120_000);
+    // The server serves the bundle at the chat page's script path: same page, same CSP.
+    server = await startServer(await buildCompareWebview());
+    browser = await launchBrowser(['--window-size=1100,700']);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    view = await WebviewPage.open(browser, server);
+    await view.page.setViewportSize({ width: 1100, height: 700 });
+  });
+  afterEach(async () => {
+    await view.close();
+    assert.deepEqual(view.pageErrors, [], 'the page threw');
+    assert.deepEqual(view.foreignRequests(), [], 'the page requested something other than its own files');
+  });
+
+  const deliver = (...messages: HostToCompare[]): Promise<void> =>
+    view.page.evaluate((all) => all.forEach((m) => window.__hearth.deliver(m as never)), messages);
+  /** What the panel posted, validated as the host validates it. */
+  const posted = async (): Promise<CompareToHost[]> => (await view.page.evaluate(() => window.__hearth.posted)).map((m) => CompareToHostSchema.parse(m));
+  const nextPost = async (type: CompareToHost['type'], action: () => Promise<unknown>): Promise<CompareToHost> => {
+    const from = (await posted()).length;
+    await action();
+    return CompareToHostSchema.parse(await view.page.evaluate(([t, f]) => window.__hearth.waitForPosted(t, f), [type, from] as const));
+  };
+  const side = (i: 0 | 1) => view.page.locator(`.compare-side[data-side="${i}"]`);
+
+  it('starts from the given prompt and targets, and Compare (or Ctrl+Enter) posts both targets', async () => {
+    await deliver(init);
+    assert.equal(await view.page.locator('#compare-prompt').inputValue(), 'Explain closures');
+    assert.equal(await view.page.locator('#target-0-provider').inputValue(), 'local');
+    assert.equal(await view.page.locator('#target-1-provider').inputValue(), 'endpoint:deepseek');
+    assert.equal(await view.page.locator('#target-1-model').inputValue(), 'deepseek-chat');
+    await view.page.locator('#target-0-model').fill('qwen-0.5b');
+    assert.deepEqual(await nextPost('run', () => view.page.locator('#compare-run').click()), {
+      type: 'run',
+      prompt: 'Explain closures',
+      targets: [{ providerId: 'local', model: 'qwen-0.5b' }, { providerId: 'endpoint:deepseek', model: 'deepseek-chat' }],
+    });
+    await view.page.locator('#compare-prompt').fill('Second question');
+    const run = await nextPost('run', () => view.page.locator('#compare-prompt').press('Control+Enter'));
+    assert.equal(run.type === 'run' && run.prompt, 'Second question');
+  });
+
+  it('streams both answers side by side, then shows each side\'s numbers and where the data went', async () => {
+    await deliver(init, started);
+    assert.equal(await view.page.locator('#compare-run').isDisabled(), true);
+    assert.equal(await view.page.locator('#compare-stop').isVisible(), true);
+    await deliver(
+      { type: 'delta', side: 0, text: 'A **closure** keeps ' },
+      { type: 'delta', side: 1, text: 'Closures capture `x`' },
+      { type: 'delta', side: 0, text: 'its scope.' },
+    );
+    await view.page.locator('.compare-side[data-side="0"] .compare-body strong').waitFor();
+    assert.equal((await side(0).locator('.compare-body').textContent())?.trim(), 'A closure keeps its scope.');
+    assert.equal(await side(1).locator('.compare-body code').textContent(), 'x');
+    assert.equal(await side(0).locator('.compare-where').textContent(), 'stayed on this machine');
+    assert.equal(await side(1).locator('.compare-where').textContent(), 'sent to api.deepseek.com');
+    assert.equal(await side(1).locator('.compare-side-title').textContent(), 'DeepSeek · deepseek-chat');
+    assert.equal(await side(0).locator('.compare-continue').count(), 0, 'nothing to continue while streaming');
+
+    await deliver(
+      { type: 'sideDone', side: 1, status: 'complete', stats: { timeToFirstTokenMs: 1460, tokensPerSecond: 61.25, promptTokens: 1200, completionTokens: 300, cost: { amount: 0.00042, currency: 'USD' } } },
+    );
+    await deliver({ type: 'delta', side: 0, text: ' More.' });
+    assert.equal(await side(1).getAttribute('data-status'), 'complete');
+    assert.equal(await side(0).getAttribute('data-status'), 'streaming', 'one side finishing leaves the other streaming');
+    await deliver(
+      { type: 'sideDone', side: 0, status: 'complete', stats: { timeToFirstTokenMs: 180, tokensPerSecond: 42.5, promptTokens: 40, completionTokens: 10, cost: { amount: 0, currency: 'USD' } } },
+      { type: 'finished' },
+    );
+    const stat = (i: 0 | 1, key: string) => side(i).locator(`.stat[data-stat="${key}"] dd`).textContent();
+    assert.deepEqual(await Promise.all(['ttft', 'rate', 'tokens', 'cost'].map((k) => stat(0, k))), ['180 ms', '42.5 tok/s', '40 / 10', 'free']);
+    assert.deepEqual(await Promise.all(['ttft', 'rate', 'tokens', 'cost'].map((k) => stat(1, k))), ['1.5 s', '61.3 tok/s', '1200 / 300', '$0.00042']);
+    assert.equal(await view.page.locator('#compare-stop').isVisible(), false);
+    assert.equal(await view.page.locator('#compare-run').isDisabled(), false);
+    assert.deepEqual(await nextPost('continueInChat', () => side(1).locator('.compare-continue').click()), { type: 'continueInChat', side: 1 });
+  });
+
+  it('Stop and Escape stop both; a failed side says what to do', async () => {
+    await deliver(init, started, { type: 'delta', side: 0, text: 'partial' });
+    assert.deepEqual(await nextPost('stop', () => view.page.locator('#compare-stop').click()), { type: 'stop' });
+    assert.deepEqual(await nextPost('stop', () => view.page.keyboard.press('Escape')), { type: 'stop' });
+    await deliver(
+      { type: 'sideDone', side: 0, status: 'stopped', stats: {} },
+      { type: 'sideDone', side: 1, status: 'error', error: { kind: 'auth', message: 'The API rejected the key.', action: "Run 'Hearth: Set API Key'." }, stats: {} },
+      { type: 'finished' },
+    );
+    assert.equal(await side(0).getAttribute('data-status'), 'stopped');
+    assert.equal(await side(0).locator('.compare-note').textContent(), 'Stopped.');
+    assert.match((await side(1).locator('.message-error').textContent()) ?? '', /rejected the key\. Run 'Hearth: Set API Key'/);
+    assert.equal(await side(1).locator('.stat[data-stat="cost"] dd').textContent(), 'unknown');
+  });
+
+  it('model output stays inert: no HTML runs, nothing loads, links go through the host', async () => {
+    await deliver(init, started, {
+      type: 'delta',
+      side: 1,
+      text: '<img src="https://evil.example/x.png" onerror="__pwned(1)"> [docs](https://example.com/docs) ![i](https://evil.example/i.png)\n',
+    });
+    await deliver({ type: 'sideDone', side: 1, status: 'complete', stats: {} });
+    const link = side(1).locator('.compare-body a', { hasText: 'docs' });
+    await link.waitFor();
+    // Images are never loaded: the renderer shows them as links.
+    assert.equal(await side(1).locator('.compare-body img').count(), 0);
+    assert.deepEqual(await view.page.evaluate(() => window.__hearth.pwned), []);
+    assert.deepEqual(await nextPost('openLink', () => link.click()), { type: 'openLink', url: 'https://example.com/docs' });
+    assert.ok(view.page.url().endsWith('/webview.html'), 'the page did not navigate');
+  });
+
+  it('drops messages that are not valid', async () => {
+    await deliver(init, started);
+    await view.page.evaluate(() => window.__hearth.deliver({ type: 'delta', side: 2, text: 'nope' } as never));
+    await deliver({ type: 'delta', side: 0, text: 'valid' });
+    await side(0).locator('.compare-body p').waitFor();
+    assert.deepEqual((await view.page.locator('.compare-body').allTextContents()).map((t) => t.trim()), ['valid', '']);
+  });
+});
