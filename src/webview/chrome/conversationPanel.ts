@@ -2,6 +2,7 @@
 import type { ConversationSummary } from '../../protocol/chat';
 import type { WebviewToHost } from '../../protocol/webviewMessages';
 import { button, h } from '../dom';
+import { relativeTime } from './relativeTime';
 
 const SEARCH_DEBOUNCE_MS = 200;
 
@@ -66,9 +67,9 @@ export class ConversationPanel {
     const when = new Date(conversation.updatedAt).toLocaleString();
     const open = h(
       'button',
-      { class: 'conversation-open', attrs: { type: 'button', title: `${title} (${when})` } },
+      { class: 'conversation-open', attrs: { type: 'button', title: `${title}\n${conversation.messageCount} messages, last changed ${when}` } },
       h('span', { class: 'conversation-title', text: title }),
-      h('span', { class: 'conversation-meta', text: `${conversation.messageCount} messages · ${when}` }),
+      h('span', { class: 'conversation-meta', text: `${conversation.messageCount} messages · ${relativeTime(conversation.updatedAt, Date.now())}` }),
     );
     const item = h(
       'li',

@@ -5,7 +5,7 @@
 //   never touched again. Each flush re-renders only the last (open) block.
 // - Re-rendering the open block costs its length, so one block that keeps growing (a runaway
 //   table, list, quote or paragraph from a looping model) would cost O(n^2). So a block is
-//   formatted only up to OPEN_BLOCK_LIMIT characters: past that its first part stays formatted as
+//   formatted only up to OPEN_BLOCK_LIMIT characters (4 KB): past that its first part stays formatted as
 //   it was and the rest is shown as source text (RawBlock), appended in fixed-size segments, until
 //   a line shows that the block has ended. Then markdown rendering resumes. The same rule applies
 //   to a finished text rendered whole, so a reloaded answer looks like it did while streaming.
@@ -26,8 +26,8 @@ import { sanitizeToFragment } from './sanitize';
 const REFERENCE_DEFINITION = /^ {0,3}\[[^\]]+\]:/m;
 /** Finished blocks per chunk: small enough to skip work offscreen, large enough to add few nodes. */
 const BLOCKS_PER_CHUNK = 12;
-/** Longest block source re-rendered as markdown on every flush (a few ms of work). */
-export const OPEN_BLOCK_LIMIT = 8 * 1024;
+/** Longest block source re-rendered as markdown (a 4 KB table: ~20 ms of script and layout). */
+export const OPEN_BLOCK_LIMIT = 4 * 1024;
 const FENCE_LIMIT = 2 * 1024;
 const OPEN_RENDER_SPACING = 5;
 const THROTTLE_FROM = 1024;
