@@ -2,6 +2,7 @@
 // models are listed and where its context window can be read. Base URLs were checked against each service's
 // documentation (late 2026). A user's endpoint names a preset and may override any of it.
 import { z } from 'zod';
+import type { Price } from '../protocol/chat';
 
 /**
  * Where a server says how long a model's context window is: llama-server's `/props`, Ollama's `/api/show`, or
@@ -74,21 +75,12 @@ export const EndpointSettingSchema = z
 export type EndpointSetting = z.infer<typeof EndpointSettingSchema>;
 
 /** An endpoint with its preset folded in: everything a provider needs. */
-export interface ResolvedEndpoint {
-  id: string;
-  label: string;
-  api: 'openai' | 'anthropic';
-  baseUrl: string;
-  local: boolean;
-  keyRequired: boolean;
-  keyPage?: string;
+export interface ResolvedEndpoint extends Pick<EndpointPreset, 'id' | 'label' | 'api' | 'baseUrl' | 'local' | 'keyRequired' | 'keyPage' | 'contextSource' | 'maxTokensField'> {
   model?: string;
   models: string[];
   contextWindow?: number;
-  contextSource?: ContextSource;
   maxTokens?: number;
-  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
-  price?: { input: number; output: number; currency: string };
+  price?: Price;
 }
 
 export interface EndpointProblem {
