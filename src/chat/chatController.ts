@@ -253,7 +253,8 @@ export class ChatController {
     await this.refreshProviderStatus();
   }
 
-  async selectModel(model: string): Promise<void> {
+  /** undefined: the conversation goes back to the provider's configured (or default) model. */
+  async selectModel(model: string | undefined): Promise<void> {
     this.conversation.model = model;
     await this.saveIfStarted();
     this.postStatus();

@@ -26,8 +26,8 @@ export async function pickLocalModel(controller: ChatController, modelsDir: stri
   const refresh = async (): Promise<void> => {
     const installed = await listInstalled(modelsDir);
     const choose = (id: string | undefined) => async () => {
-      if (id) await controller.selectModel(id);
-      else await controller.selectProvider('local'); // clears the conversation's model: the default one answers
+      await controller.selectModel(id); // undefined: the default (bundled demo) model answers
+      await controller.settingsChanged();
     };
     pick.items = [
       { label: 'Installed', kind: vscode.QuickPickItemKind.Separator, run: async () => undefined },
@@ -56,7 +56,7 @@ export async function pickLocalModel(controller: ChatController, modelsDir: stri
       const answer = await vscode.window.showWarningMessage(`Delete ${displayName(m)} (${formatBytes(m.diskBytes)}) from disk?`, { modal: true }, 'Delete');
       if (answer !== 'Delete') return pick.show();
       await deleteModelDir(m.dir);
-      if (m.id === controller.current.model) await controller.selectProvider('local');
+      if (m.id === controller.current.model) await controller.selectModel(undefined);
       await controller.settingsChanged(); // the panel's model picker forgets it
       await refresh();
       pick.show();

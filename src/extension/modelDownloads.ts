@@ -100,7 +100,12 @@ export function registerModelDownloads(deps: ModelDownloadDeps): vscode.Disposab
 
   return [
     vscode.commands.registerCommand('hearth.downloadModel', (arg?: DownloadArg) => download(arg)),
-    vscode.commands.registerCommand('hearth.selectLocalModel', () => pickLocalModel(controller, modelsDir(context))),
+    // With { id }: no picker (other commands, tests); id null goes back to the default model.
+    vscode.commands.registerCommand('hearth.selectLocalModel', async (arg?: { id: string | null }) => {
+      if (!arg) return pickLocalModel(controller, modelsDir(context));
+      await controller.selectModel(arg.id ?? undefined);
+      await controller.settingsChanged();
+    }),
     vscode.commands.registerCommand('hearth.cancelModelDownloads', () => cancelAllDownloads()),
     vscode.commands.registerCommand('hearth.setHubToken', async (arg?: unknown) => {
       const endpoint = hubEndpoint();

@@ -57,7 +57,7 @@ describe('Hearth: Download Model…', function () {
   });
   after(async () => {
     // New chats keep the conversation's model: the next suites must not inherit the one downloaded here.
-    await vscode.commands.executeCommand('hearth.selectProvider', 'local');
+    await vscode.commands.executeCommand('hearth.selectLocalModel', { id: null });
     await chat?.close();
     await hub?.close();
     rmSync(modelsDir, { recursive: true, force: true });
