@@ -376,7 +376,12 @@ export class ChatController {
       if (this.extrasFor !== providerId) this.providerExtras = {};
       this.extrasFor = providerId;
       if (answer.usage) this.providerExtras.contextUsed = answer.usage.promptTokens + answer.usage.completionTokens;
-      if (answer.stats?.device) this.providerExtras.device = answer.stats.device;
+      if (answer.stats?.device && answer.stats.device !== this.providerExtras.device) {
+        // Another device than the status knew (a GPU given up, or just loaded): its details are the
+        // old device's until the provider's fresh status arrives.
+        const { deviceDetail: _detail, deviceNote: _note, ...rest } = this.providerExtras;
+        this.providerExtras = { ...rest, device: answer.stats.device };
+      }
       this.postStatus();
       await this.postList();
       void this.refreshProviderStatus();
