@@ -2,10 +2,14 @@
 // question, watch the streamed answer render; stop a slow answer and check it stays stopped; answer with the
 // bundled demo model on the local engine.
 import * as assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import type { FrameLocator } from 'playwright-core';
 import type { FakeOpenAiServer } from '../support/fakeOpenAiServer';
 import { openHearthView, openWorkbenchOnFakeOpenAi, reportFailure, type Workbench } from './support/workbench';
+
+const screenshots = join(__dirname, '..', '..', 'out', 'screenshots');
 
 // The workbench and its webview load slowly on a busy 2-core machine; each expectation still waits for a state.
 const patient = expect.configure({ timeout: 30_000 });
@@ -47,6 +51,12 @@ describe('Hearth chat in VS Code (e2e)', function () {
     await expect(answer.locator('.message-body')).toContainText('Here is a fake answer with code');
     await expect(answer.locator('.message-body code').first()).toBeVisible();
     await expect(prompt).toHaveValue('');
+    // Where the answer came from is named next to it, and where the next message goes in the status line.
+    await expect(answer.locator('.message-endpoint')).toContainText(`from ${new URL(server.baseUrl).host}`);
+    await expect(view.locator('#status-endpoint')).toHaveText(`→ ${new URL(server.baseUrl).host}`);
+    // For a reviewer (CI artifact): the panel after a streamed answer with code.
+    mkdirSync(screenshots, { recursive: true });
+    await workbench.page.screenshot({ path: join(screenshots, 'chat-answer.png') });
 
     const chat = server.requests.filter((r) => r.path.endsWith('/chat/completions'));
     assert.equal(chat.length, 1);
