@@ -51,10 +51,12 @@ export function serveEngine(connection: MessageConnection): void {
       const model = await loadModel(params.modelPath, params, signal);
       current = { params, model };
       const skipped = model.info.skippedDevices.map((s) => `${s.device}: ${s.reason}`).join('; ');
-      const kv = KV_LAYOUT_NOTES[model.decoder.kvLayout];
+      const passes = model.decoder.passLimit ? ` (prompts fed ${model.decoder.passLimit} tokens per pass: longer passes computed wrong on this device)` : '';
+      const kv = KV_LAYOUT_NOTES[model.decoder.kvLayout] + passes;
       const int4 = model.info.int4Compute === 'model' ? '' : `, ${model.info.int4MatMulsChanged} int4 matmuls set to ${model.info.int4Compute}`;
       const threads = `${model.info.threads} threads${model.info.threadSpinning ? ', spinning' : ''}${int4}`;
-      log('info', `Loaded ${model.info.modelFile} (${model.info.dtype}) on ${model.info.device} (${threads}) in ${Math.round(model.info.loadMs)} ms, ${kv}` + (skipped ? ` (skipped ${skipped})` : ''));
+      const where = model.info.adapter ? `${model.info.device}, ${model.info.adapter}` : model.info.device;
+      log('info', `Loaded ${model.info.modelFile} (${model.info.dtype}) on ${where} (${threads}) in ${Math.round(model.info.loadMs)} ms, ${kv}` + (skipped ? ` (skipped ${skipped})` : ''));
       return model.info;
     });
     loading = load;
