@@ -170,6 +170,8 @@ export class ChatController {
     this.conversation.messages.push(message);
     this.deps.post({ type: 'messageAdded', message });
     await this.deps.store.save(this.conversation);
+    // An edited first message renames the conversation; the panel's list and heading show it now.
+    if (index === 0) await this.postList();
     await this.startAnswer();
   }
 

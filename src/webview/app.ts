@@ -90,9 +90,13 @@ export class App {
         this.messages.reset(conversation.messages, restoreTop);
         break;
       }
-      case 'conversations':
+      case 'conversations': {
         this.conversations.render(message.conversations);
+        // The host names a new conversation from its first message; the heading follows without a reload.
+        const current = message.conversations.find((c) => c.id === this.conversationId);
+        if (current) this.title.textContent = current.title || 'New conversation';
         break;
+      }
       case 'messageAdded':
         this.messages.add(message.message);
         break;

@@ -1,6 +1,6 @@
 // Conversation list, pickers, context chips and notices.
 import * as assert from 'node:assert/strict';
-import { assistantMessage, init, STATUS, userMessage } from './harness/hostMessages';
+import { assistantMessage, conversation, init, STATUS, SUMMARIES, userMessage } from './harness/hostMessages';
 import { useWebview } from './harness/useWebview';
 
 describe('webview panel chrome', () => {
@@ -42,6 +42,22 @@ describe('webview panel chrome', () => {
     assert.deepEqual(await page.locator('.conversation-title').allTextContents(), ['Refactoring ideas']);
     await view.deliver({ type: 'conversations', query: 'zzz', conversations: [] });
     assert.match((await page.locator('#conversation-list').textContent()) ?? '', /No conversation matches/);
+  });
+
+  it('shows the title the host gives a new conversation at once, in the heading and the list', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await view.deliver(init([], { conversation: conversation([], 'c3', 'New chat') }));
+    assert.equal(await page.locator('#conversation-title').textContent(), 'New chat');
+    await view.deliver(
+      { type: 'messageAdded', message: userMessage('u1', 'How do I parse JSON?') },
+      { type: 'conversations', conversations: [{ id: 'c3', title: 'How do I parse JSON?', updatedAt: 2, messageCount: 1 }, ...SUMMARIES] },
+    );
+    assert.equal(await page.locator('#conversation-title').textContent(), 'How do I parse JSON?');
+    assert.equal(await page.locator('.conversation-item[data-id="c3"] .conversation-title').textContent(), 'How do I parse JSON?');
+    // A search result list without the open conversation leaves its heading alone.
+    await view.deliver({ type: 'conversations', query: 'refac', conversations: SUMMARIES.slice(1) });
+    assert.equal(await page.locator('#conversation-title').textContent(), 'How do I parse JSON?');
   });
 
   it('shows a delete notice with Undo, and dismisses notices', async () => {

@@ -239,6 +239,22 @@ describe('ChatController', () => {
     assert.deepEqual(controller.current.messages.map((m) => m.content), ['one', 're: one', 'TWO', 're: TWO']);
   });
 
+  it('posts the new title in the list before the first answer streams, and again when the first message is edited', async () => {
+    const provider = new ScriptedProvider((req) => answer(`re: ${req.messages.at(-1)?.content}`));
+    const { controller, posted } = setup(provider);
+    await controller.send('How do I parse JSON?\nin TypeScript');
+    const firstDelta = posted.findIndex((m) => m.type === 'delta');
+    const listed = posted.slice(0, firstDelta).find((m) => m.type === 'conversations');
+    assert.deepEqual(listed?.type === 'conversations' && listed.conversations.map((c) => c.title), ['How do I parse JSON?']);
+
+    const first = controller.current.messages[0];
+    assert.ok(first);
+    posted.length = 0;
+    await controller.editAndResend(first.id, 'How do I parse YAML?');
+    const relisted = posted.slice(0, posted.findIndex((m) => m.type === 'delta')).find((m) => m.type === 'conversations');
+    assert.deepEqual(relisted?.type === 'conversations' && relisted.conversations.map((c) => c.title), ['How do I parse YAML?']);
+  });
+
   it('folds attached context into the prompt and clears the chips', async () => {
     const provider = new ScriptedProvider(() => answer('ok'));
     const { controller, posted } = setup(provider);
