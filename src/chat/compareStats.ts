@@ -1,5 +1,6 @@
-// The numbers one side of a comparison shows. The provider's own meter wins where it has one (the chat
-// view shows the same numbers for the same answer); the comparison's clock fills in what it lacks.
+// The numbers one side of a comparison shows. Time to first token is the comparison's own clock for
+// both sides, from the moment the prompt left (so a local engine's model load counts, as the user waits
+// for it); the decode speed is the provider's meter where it has one, else the comparison's.
 import type { AnswerStats, Price, Usage } from '../protocol/chat';
 import type { CompareStats } from '../protocol/compareMessages';
 
@@ -18,7 +19,7 @@ export function sideStats(times: SideTimes, usage: Usage | undefined, reported: 
   const measuredTtft = times.firstTokenAt === undefined ? undefined : times.firstTokenAt - times.startedAt;
   const streamingMs = times.firstTokenAt === undefined ? 0 : times.endedAt - times.firstTokenAt;
   const measuredRate = usage && streamingMs > 0 ? (usage.completionTokens * 1000) / streamingMs : undefined;
-  const timeToFirstTokenMs = reported?.timeToFirstTokenMs ?? measuredTtft;
+  const timeToFirstTokenMs = measuredTtft ?? reported?.timeToFirstTokenMs;
   const tokensPerSecond = reported?.tokensPerSecond ?? measuredRate;
   return {
     ...(timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs } : {}),

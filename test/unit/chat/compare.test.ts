@@ -222,8 +222,12 @@ describe('compare models', () => {
       yield { type: 'delta', text: 'b' };
       yield { type: 'usage', usage: { promptTokens: 40, completionTokens: 10 } };
     });
-    // The remote provider's own meter (the chat view's numbers) wins over the comparison's clock.
+    // The provider's decode speed wins; time to first token is the comparison's clock for both sides.
+    // The remote side answers once the local side is done, so the two never move the clock at once.
+    const localDone = deferred();
     const remote = new FakeProvider('endpoint:api', 'remote', async function* () {
+      await localDone.promise;
+      t += 1_500;
       yield { type: 'delta', text: 'x' };
       yield { type: 'usage', usage: { promptTokens: 1_000, completionTokens: 500 } };
       yield { type: 'stats', stats: { timeToFirstTokenMs: 321, tokensPerSecond: 77 } };
@@ -233,10 +237,16 @@ describe('compare models', () => {
       yield { type: 'usage', usage: { promptTokens: 3, completionTokens: 1 } };
     });
     const h = harness([local, remote, unpriced], clock);
+    const post = h.deps.post;
+    h.deps.post = (m) => {
+      post(m);
+      if (m.type === 'sideDone' && m.side === 0) localDone.resolve();
+    };
     const first = await runComparison(h.deps, 'q', targets, new AbortController().signal);
     assert.deepEqual(first.sides[0].stats, { timeToFirstTokenMs: 200, tokensPerSecond: 20, promptTokens: 40, completionTokens: 10, cost: { amount: 0, currency: 'USD' } });
     assert.deepEqual(first.sides[1].stats, {
-      timeToFirstTokenMs: 321,
+      // Asked at 1000, answered after the local side's 700 ms and its own 1.5 s.
+      timeToFirstTokenMs: 2_200,
       tokensPerSecond: 77,
       promptTokens: 1_000,
       completionTokens: 500,
