@@ -233,10 +233,6 @@ export class ChatController {
     await this.postList();
   }
 
-  listConversations(): Promise<ConversationSummary[]> {
-    return this.deps.store.list();
-  }
-
   async search(query: string): Promise<void> {
     const conversations = query.trim() ? await this.deps.store.search(query) : await this.deps.store.list();
     this.deps.post({ type: 'conversations', conversations, query });

@@ -124,14 +124,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await keys.clear(providerId, target.url);
       void vscode.window.showInformationMessage(`Hearth: API key for ${hub.label(providerId)} at ${target.origin} removed.`);
     }),
+    // The panel's own list (search, rename, export, delete), not a quick pick that could only switch.
     register('hearth.showConversations', async () => {
       await view.reveal();
-      const list = await controller.listConversations();
-      const picked = await vscode.window.showQuickPick(
-        list.map((c) => ({ label: c.title, description: new Date(c.updatedAt).toLocaleString(), id: c.id })),
-        { title: 'Hearth: open a conversation', matchOnDescription: true },
-      );
-      if (picked) await controller.select(picked.id);
+      view.post({ type: 'showConversations' });
     }),
     register('hearth.exportConversation', () => deps.exportConversation()),
     register('hearth.askAboutSelection', async () => {

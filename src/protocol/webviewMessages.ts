@@ -107,6 +107,8 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
     usage: UsageSchema.optional(),
     stats: AnswerStatsSchema.optional(),
   }),
+  /** The view-title History icon (or its keybinding): open or close the conversation list. */
+  z.object({ type: z.literal('showConversations') }),
   z.object({ type: z.literal('generating'), generating: z.boolean() }),
   z.object({ type: z.literal('status'), status: StatusSchema }),
   z.object({ type: z.literal('chips'), chips: z.array(ContextChipSchema) }),

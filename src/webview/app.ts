@@ -31,7 +31,7 @@ export class App {
     private readonly host: Host,
   ) {
     const post = host.post.bind(host);
-    this.conversations = new ConversationPanel(post);
+    this.conversations = new ConversationPanel(post, () => this.composer.prompt.focus());
     this.pickers = new Pickers(post);
     this.chips = new ContextChips(post);
     this.notices = new NoticeBar(post);
@@ -55,7 +55,7 @@ export class App {
     const header = h(
       'header',
       { class: 'header' },
-      h('div', { class: 'header-row' }, this.conversations.toggle, this.title, this.pickers.newChat),
+      h('div', { class: 'header-row' }, this.title),
       this.pickers.element,
     );
     root.replaceChildren(
@@ -112,6 +112,9 @@ export class App {
         else if (message.status === 'stopped') this.live.announce('Answer stopped');
         else if (message.status === 'truncated') this.live.announce('Answer cut at the length limit; Continue goes on');
         else if (message.error) this.live.announce(`Error: ${message.error.message}${message.error.action ? `. ${message.error.action}` : ''}`);
+        break;
+      case 'showConversations':
+        this.conversations.toggle();
         break;
       case 'generating':
         this.setGenerating(message.generating);

@@ -10,7 +10,7 @@ describe('webview panel chrome', () => {
     const { view } = fixture;
     const page = view.page;
     await view.deliver(init([]));
-    await page.locator('#history-toggle').click();
+    await view.deliver({ type: 'showConversations' });
     const items = page.locator('#conversation-list .conversation-item');
     assert.deepEqual(await items.locator('.conversation-title').allTextContents(), ['First chat', 'Refactoring ideas']);
     assert.equal(await items.first().getAttribute('aria-current'), 'true');
@@ -33,7 +33,7 @@ describe('webview panel chrome', () => {
     const { view } = fixture;
     const page = view.page;
     await view.deliver(init([]));
-    await page.locator('#history-toggle').click();
+    await view.deliver({ type: 'showConversations' });
     assert.deepEqual(await view.expectPost('searchConversations', () => page.locator('#conversation-search').fill('refac')), {
       type: 'searchConversations',
       query: 'refac',
@@ -60,6 +60,47 @@ describe('webview panel chrome', () => {
     assert.equal(await page.locator('#conversation-title').textContent(), 'How do I parse JSON?');
   });
 
+  it('leaves New Chat and History to the view title, whose History icon opens and closes the list', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await view.deliver(init([]));
+    assert.equal(await page.locator('.header button').count(), 0, 'no header button repeats a view-title icon');
+    assert.equal(await page.locator('#conversation-panel').isVisible(), false);
+
+    await view.deliver({ type: 'showConversations' });
+    assert.equal(await page.locator('#conversation-panel').isVisible(), true);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'conversation-search', 'the keyboard lands in the search box');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('#conversation-panel').isVisible(), false);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'prompt', 'closing the list gives focus back to the prompt');
+
+    await view.deliver({ type: 'showConversations' }, { type: 'showConversations' });
+    assert.equal(await page.locator('#conversation-panel').isVisible(), false, 'a second click on the icon closes the list');
+  });
+
+  it('shows the whole provider name at the default sidebar width', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await page.setViewportSize({ width: 300, height: 600 });
+    await view.deliver(init([], { providers: [{ id: 'local', label: 'Local model', kind: 'local' }, { id: 'openai', label: 'OpenAI-compatible', kind: 'remote' }] }));
+    const provider = page.locator('#provider');
+    assert.equal(await provider.locator('option:checked').textContent(), 'Local model', 'no "(local)" after a name that says it');
+    // The select is at least as wide as its chosen option's text (plus the arrow), so nothing is cut.
+    const fits = await provider.evaluate((select: HTMLSelectElement) => {
+      const probe = document.createElement('span');
+      probe.style.font = getComputedStyle(select).font;
+      probe.textContent = select.selectedOptions[0]?.textContent ?? '';
+      document.body.append(probe);
+      const text = probe.getBoundingClientRect().width;
+      probe.remove();
+      return { text, select: select.getBoundingClientRect().width };
+    });
+    assert.ok(fits.select >= fits.text + 16, `select ${fits.select}px for ${fits.text}px of text`);
+    const model = await page.locator('#model').boundingBox();
+    assert.ok(model && model.x + model.width <= 300, 'the model field still fits beside it');
+    assert.ok(model.width >= 60, `the model field keeps room to type (${model.width}px)`);
+  });
+
   it('shows a delete notice with Undo, and dismisses notices', async () => {
     const { view } = fixture;
     const page = view.page;
@@ -74,7 +115,7 @@ describe('webview panel chrome', () => {
     assert.equal(await page.locator('#notice').isVisible(), false);
   });
 
-  it('picks provider and model, and starts a new chat', async () => {
+  it('picks provider and model', async () => {
     const { view } = fixture;
     const page = view.page;
     await view.deliver(init([]));
@@ -83,7 +124,6 @@ describe('webview panel chrome', () => {
     assert.deepEqual(await page.locator('#model-options option').evaluateAll((o) => o.map((x) => x.getAttribute('value'))), STATUS.models);
     await page.locator('#model').fill('my-own-model');
     assert.deepEqual(await view.expectPost('selectModel', () => page.locator('#model').press('Enter')), { type: 'selectModel', model: 'my-own-model' });
-    assert.deepEqual(await view.expectPost('newChat', () => page.locator('#new-chat').click()), { type: 'newChat' });
     await view.deliver({ type: 'status', status: { ...STATUS, providerId: 'openai', providerLabel: 'OpenAI-compatible', model: 'gpt-4o-mini', device: undefined } });
     assert.equal(await page.locator('#status-model').textContent(), 'OpenAI-compatible · gpt-4o-mini');
     assert.equal(await page.locator('#status-device').isVisible(), false);

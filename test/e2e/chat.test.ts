@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import type { FrameLocator } from 'playwright-core';
 import type { FakeOpenAiServer } from '../support/fakeOpenAiServer';
+import { viewTitleAction } from './support/activityBar';
 import { openHearthView, openWorkbenchOnFakeOpenAi, reportFailure, type Workbench } from './support/workbench';
 
 const screenshots = join(__dirname, '..', '..', 'out', 'screenshots');
@@ -98,7 +99,7 @@ describe('Hearth chat in VS Code (e2e)', function () {
   it('answers with the bundled demo model on the local engine (onnxruntime from the VSIX)', async () => {
     const chatRequests = (): number => server.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
     const remoteChats = chatRequests();
-    await view.locator('#new-chat').click();
+    await viewTitleAction(workbench.page, 'New Chat').click();
     await patient(assistantMessages()).toHaveCount(0);
     await view.locator('#provider').selectOption('local');
     await patient(view.locator('#model')).not.toHaveValue('fake-model');

@@ -6,7 +6,7 @@ import { expect } from '@playwright/test';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { Conversation } from '../../src/protocol/chat';
 import { splitIntoChunks, type FakeOpenAiServer } from '../support/fakeOpenAiServer';
-import { hearthIframe, showHearth, showViewContainer } from './support/activityBar';
+import { hearthIframe, showHearth, showViewContainer, viewTitleAction } from './support/activityBar';
 import { conversationsDir, readConversationFiles, setAsideFiles, type SavedConversation } from './support/conversationFiles';
 import { extensionHostPids } from './support/extensionHostProcess';
 import { openWorkbenchOnFakeOpenAi, reportFailure, type Workbench } from './support/workbench';
@@ -29,7 +29,7 @@ async function ask(view: FrameLocator, question: string): Promise<void> {
 }
 
 async function startNewChat(view: FrameLocator): Promise<void> {
-  await view.locator('#new-chat').click();
+  await viewTitleAction(view.owner().page(), 'New Chat').click();
   await patient(messages(view)).toHaveCount(0);
 }
 
@@ -55,7 +55,7 @@ async function expectSettledAsStopped(view: FrameLocator): Promise<void> {
 }
 
 async function openFromHistory(view: FrameLocator, id: string): Promise<void> {
-  await view.locator('#history-toggle').click();
+  await viewTitleAction(view.owner().page(), 'Show Conversations').click();
   await view.locator(`#conversation-list .conversation-item[data-id="${id}"] .conversation-open`).click();
 }
 
@@ -191,12 +191,12 @@ describe('Hearth conversation history in VS Code (e2e)', function () {
     await expectShown(view, killed.conversation);
     await expectSettledAsStopped(view);
 
-    await view.locator('#history-toggle').click();
+    await viewTitleAction(page, 'Show Conversations').click();
     const listed = view.locator('#conversation-list .conversation-item');
     await patient(listed).toHaveCount(earlier.size + 1);
     const listedIds = await listed.evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.id));
     assert.deepEqual(new Set(listedIds), new Set([...earlier.keys(), killed.conversation.id]));
-    await view.locator('#history-toggle').click();
+    await viewTitleAction(page, 'Show Conversations').click();
 
     for (const { conversation } of earlier.values()) {
       await openFromHistory(view, conversation.id);

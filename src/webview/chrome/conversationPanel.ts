@@ -1,4 +1,5 @@
-// The conversation history: search, switch, rename, export, delete (the host offers Undo).
+// The conversation history: search, switch, rename, export, delete (the host offers Undo). Opened from the
+// view-title History icon or its keybinding (the host posts `showConversations`), so the header has no duplicate.
 import type { ConversationSummary } from '../../protocol/chat';
 import type { WebviewToHost } from '../../protocol/webviewMessages';
 import { button, h } from '../dom';
@@ -7,11 +8,6 @@ import { relativeTime } from './relativeTime';
 const SEARCH_DEBOUNCE_MS = 200;
 
 export class ConversationPanel {
-  readonly toggle = h('button', {
-    class: 'history-toggle',
-    text: 'History',
-    attrs: { id: 'history-toggle', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'conversation-panel', title: 'Conversations' },
-  });
   private readonly search = h('input', {
     attrs: { id: 'conversation-search', type: 'search', placeholder: 'Search conversations', 'aria-label': 'Search conversations' },
   });
@@ -25,8 +21,11 @@ export class ConversationPanel {
   private currentId = '';
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly post: (message: WebviewToHost) => void) {
-    this.toggle.addEventListener('click', () => this.setOpen(this.panel.hidden));
+  constructor(
+    private readonly post: (message: WebviewToHost) => void,
+    /** Where focus goes when the list closes under it, so the keyboard user is not left on nothing. */
+    private readonly onClose: () => void,
+  ) {
     this.search.addEventListener('input', () => {
       clearTimeout(this.searchTimer);
       this.searchTimer = setTimeout(() => this.post({ type: 'searchConversations', query: this.search.value }), SEARCH_DEBOUNCE_MS);
@@ -42,8 +41,12 @@ export class ConversationPanel {
 
   setOpen(open: boolean): void {
     this.panel.hidden = !open;
-    this.toggle.setAttribute('aria-expanded', String(open));
     if (open) this.search.focus();
+    else if (this.panel.contains(document.activeElement)) this.onClose();
+  }
+
+  toggle(): void {
+    this.setOpen(this.panel.hidden);
   }
 
   setCurrent(conversationId: string): void {

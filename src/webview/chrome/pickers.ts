@@ -1,4 +1,4 @@
-// Provider and model pickers plus New Chat: the visible switch between local and remote models.
+// Provider and model pickers: the visible switch between local and remote models. New Chat is a view-title icon.
 import type { ProviderOption, Status } from '../../protocol/webviewMessages';
 import type { WebviewToHost } from '../../protocol/webviewMessages';
 import { h } from '../dom';
@@ -9,11 +9,6 @@ export class Pickers {
     attrs: { id: 'model', type: 'text', list: 'model-options', 'aria-label': 'Model', placeholder: 'Model', spellcheck: 'false' },
   });
   private readonly modelOptions = h('datalist', { attrs: { id: 'model-options' } });
-  readonly newChat = h('button', {
-    class: 'new-chat',
-    text: 'New Chat',
-    attrs: { id: 'new-chat', type: 'button', title: 'Start a new conversation' },
-  });
   readonly element = h('div', { class: 'pickers' }, this.provider, this.model, this.modelOptions);
   private currentModel = '';
 
@@ -32,12 +27,12 @@ export class Pickers {
     this.model.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') commitModel();
     });
-    this.newChat.addEventListener('click', () => this.post({ type: 'newChat' }));
   }
 
   setProviders(providers: ProviderOption[]): void {
     this.provider.replaceChildren(
-      ...providers.map((p) => h('option', { text: `${p.label}${p.kind === 'local' ? ' (local)' : ''}`, attrs: { value: p.id } })),
+      // "Local model (local)" says it twice and costs width the narrow sidebar does not have.
+      ...providers.map((p) => h('option', { text: `${p.label}${p.kind === 'local' && !/local/i.test(p.label) ? ' (local)' : ''}`, attrs: { value: p.id } })),
     );
   }
 

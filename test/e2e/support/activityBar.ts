@@ -36,3 +36,11 @@ export async function showHearth(page: Page): Promise<FrameLocator> {
   await showViewContainer(page, 'Hearth');
   return hearthFrame(page);
 }
+
+/**
+ * A view-title icon of the Hearth view (New Chat, Show Conversations): the panel has no duplicate buttons. Its
+ * accessible name is the command title, followed by the keybinding when it has one.
+ */
+export function viewTitleAction(page: Page, title: string): Locator {
+  return page.locator('.part.sidebar').getByRole('button', { name: new RegExp(`^${title}( \\(|$)`) });
+}
