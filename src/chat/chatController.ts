@@ -317,8 +317,8 @@ export class ChatController {
       // Merged, not replaced: a remote provider knows nothing of the device but its usage still counts.
       const providerId = this.providerId();
       const fresh = await this.deps.providerStatus(providerId, this.model());
-      // A model list that failed before and works now must not keep its old error.
-      const { modelsError: _stale, ...kept } = this.extrasFor === providerId ? this.providerExtras : {};
+      // A model list that failed before and works now must not keep its old error (nor the step it asked for).
+      const { modelsError: _stale, nextStep: _staleStep, ...kept } = this.extrasFor === providerId ? this.providerExtras : {};
       this.providerExtras = { ...kept, ...fresh };
       this.extrasFor = providerId;
       this.postStatus();

@@ -50,6 +50,11 @@ export function createMessageRouter(deps: RouterDeps): (message: WebviewToHost) 
         return controller.selectProvider(message.providerId);
       case 'selectModel':
         return controller.selectModel(message.model);
+      case 'setApiKey':
+        // No key argument: the command asks for it, bound to this provider's origin.
+        return void (await vscode.commands.executeCommand('hearth.setApiKey', undefined, message.providerId));
+      case 'downloadModel':
+        return void (await vscode.commands.executeCommand('hearth.downloadModel'));
       case 'removeContext':
         return controller.removeChip(message.id);
       case 'attachContext': {

@@ -8,7 +8,7 @@ import type { LocalProvider } from '../providers/local/localProvider';
 import { localProviderId, registerLocalProvider } from '../providers/local/registerLocalProvider';
 import { openAiProviderId, registerOpenAiProvider } from '../providers/openai/registerOpenAiProvider';
 import { ProviderRegistry } from '../providers/registry';
-import type { ChatProvider } from '../providers/types';
+import { ProviderError, type ChatProvider } from '../providers/types';
 import type { ApiKeys } from './apiKeys';
 import { EndpointProviders } from './endpointProviders';
 import { readSettings } from './settings';
@@ -21,7 +21,7 @@ export class ProviderHub implements vscode.Disposable {
   private readonly registry = new ProviderRegistry();
   private readonly endpoints: EndpointProviders;
   /** Model lists of remote providers, fetched at most every few minutes (the status line asks after each answer). */
-  private readonly modelLists = new Map<string, { at: number; result: Promise<{ models: string[]; error?: string }> }>();
+  private readonly modelLists = new Map<string, { at: number; result: Promise<{ models: string[]; error?: string; needsKey?: boolean }> }>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -153,13 +153,18 @@ export class ProviderHub implements vscode.Disposable {
     if (!list) {
       list = this.listModels(id).then(
         (models) => ({ models }),
-        (err: unknown) => ({ models: [], error: err instanceof Error ? err.message : String(err) }),
+        (err: unknown) => ({
+          models: [],
+          error: err instanceof Error ? err.message : String(err),
+          // The kind, not the wording: the empty state offers Set API Key when the list failed for want of a key.
+          needsKey: err instanceof ProviderError && err.kind === 'auth',
+        }),
       );
       this.modelLists.set(id, { at: Date.now(), result: list });
     }
     const provider = await this.registry.get(id);
-    const [{ models, error }, contextWindow] = await Promise.all([list, provider.contextWindow?.(model ?? this.configuredModel(id)).catch(() => undefined)]);
-    return { models, ...(error ? { modelsError: error } : {}), ...(contextWindow ? { contextWindow } : {}) };
+    const [{ models, error, needsKey }, contextWindow] = await Promise.all([list, provider.contextWindow?.(model ?? this.configuredModel(id)).catch(() => undefined)]);
+    return { models, ...(error ? { modelsError: error } : {}), ...(needsKey ? { nextStep: 'setApiKey' as const } : {}), ...(contextWindow ? { contextWindow } : {}) };
   }
 
   /** What the status line shows for a provider; the local engine is not started just to describe it. */
@@ -167,7 +172,10 @@ export class ProviderHub implements vscode.Disposable {
     if (id !== localProviderId && id !== vscodeLmProviderId && this.registry.has(id)) return this.remoteStatus(id, chosenModel);
     if (id !== localProviderId) return {};
     // The panel's model picker offers the downloaded models whether or not the engine runs.
-    const installed = this.localModels ? { models: await this.localModels.installed() } : {};
+    const downloaded = this.localModels ? await this.localModels.installed() : [];
+    // Only the bundled demo model would answer: the empty state offers a real one to download.
+    const demoOnly = downloaded.length === 0 && !readSettings().local.modelPath;
+    const installed = { ...(this.localModels ? { models: downloaded } : {}), ...(demoOnly ? { nextStep: 'downloadModel' as const } : {}) };
     if (!this.registry.isCreated(id)) return installed;
     const local = (await this.registry.get(id)) as LocalProvider;
     const model = local.status.model;

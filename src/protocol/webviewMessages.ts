@@ -48,6 +48,9 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('exportConversation'), id: Id }),
   z.object({ type: z.literal('selectProvider'), providerId: Id }),
   z.object({ type: z.literal('selectModel'), model: z.string().min(1).max(500) }),
+  /** The empty state's next steps: run Set API Key for this provider, or Download Model. */
+  z.object({ type: z.literal('setApiKey'), providerId: Id }),
+  z.object({ type: z.literal('downloadModel') }),
   z.object({ type: z.literal('attachContext'), kind: ContextKindSchema }),
   z.object({ type: z.literal('removeContext'), id: Id }),
   /** Open Compare Models with the composer's prompt (empty: the panel's own). */
@@ -71,6 +74,8 @@ export const StatusSchema = z.object({
   models: z.array(z.string()).optional(),
   /** Why the provider's model list could not be fetched (the picker says so, and still takes a typed name). */
   modelsError: z.string().optional(),
+  /** What this user should do before asking (the empty state offers it): a key for this API, a real local model. */
+  nextStep: z.enum(['setApiKey', 'downloadModel']).optional(),
   device: z.string().optional(),
   /** Shown beside the device: its GPU adapter, the weight variant, a device given up. */
   deviceDetail: z.string().optional(),

@@ -3,7 +3,7 @@ import type { HostToWebview } from '../protocol/webviewMessages';
 import { Composer } from './chrome/composer';
 import { ContextChips } from './chrome/contextChips';
 import { ConversationPanel } from './chrome/conversationPanel';
-import { createEmptyState } from './chrome/emptyState';
+import { EmptyState } from './chrome/emptyState';
 import { LiveRegion } from './chrome/liveRegion';
 import { NoticeBar } from './chrome/noticeBar';
 import { Pickers } from './chrome/pickers';
@@ -22,7 +22,7 @@ export class App {
   private readonly notices: NoticeBar;
   private readonly live = new LiveRegion();
   private readonly messages: MessageList;
-  private readonly emptyState = createEmptyState();
+  private readonly emptyState: EmptyState;
   private readonly title = h('span', { class: 'conversation-heading', attrs: { id: 'conversation-title' } });
   private conversationId = '';
 
@@ -35,6 +35,7 @@ export class App {
     this.pickers = new Pickers(post);
     this.chips = new ContextChips(post);
     this.notices = new NoticeBar(post);
+    this.emptyState = new EmptyState(post);
     const messagesElement = h('div', { class: 'messages', attrs: { id: 'messages', tabindex: '0', 'aria-label': 'Conversation' } });
     this.messages = new MessageList(messagesElement, new FrameScheduler(), {
       post,
@@ -62,7 +63,7 @@ export class App {
       header,
       this.conversations.panel,
       this.notices.element,
-      h('main', { class: 'chat-area' }, this.emptyState, messagesElement),
+      h('main', { class: 'chat-area' }, this.emptyState.element, messagesElement),
       h('div', { class: 'composer' }, this.chips.element, this.composer.element),
       this.status.element,
       this.live.element,
@@ -135,6 +136,7 @@ export class App {
   private applyStatus(status: Extract<HostToWebview, { type: 'status' }>['status']): void {
     this.pickers.setStatus(status);
     this.status.render(status);
+    this.emptyState.setStatus(status);
   }
 
   private setGenerating(generating: boolean): void {

@@ -101,6 +101,28 @@ describe('webview panel chrome', () => {
     assert.ok(model.width >= 60, `the model field keeps room to type (${model.width}px)`);
   });
 
+  it('offers the next step in the empty state: an API key for a remote provider without one, a real local model', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await view.deliver(init([]));
+    assert.equal(await page.locator('#empty-next-step').isVisible(), false, 'nothing to offer when the host names no step');
+
+    const noKey = { ...STATUS, providerId: 'openai', providerLabel: 'OpenAI-compatible', modelsError: 'The API at https://api.example.com/v1 wants an API key (401)', nextStep: 'setApiKey' as const };
+    await view.deliver({ type: 'status', status: noKey });
+    assert.match((await page.locator('#empty-next-step').textContent()) ?? '', /OpenAI-compatible needs an API key/);
+    assert.deepEqual(await view.expectPost('setApiKey', () => page.getByRole('button', { name: 'Set the API key for OpenAI-compatible' }).click()), {
+      type: 'setApiKey',
+      providerId: 'openai',
+    });
+
+    await view.deliver({ type: 'status', status: { ...STATUS, nextStep: 'downloadModel' } });
+    assert.equal(await page.locator('.empty-set-key').count(), 0, 'the key step is gone with the remote provider');
+    assert.deepEqual(await view.expectPost('downloadModel', () => page.locator('#empty-next-step button', { hasText: 'Download a model' }).click()), { type: 'downloadModel' });
+
+    await view.deliver({ type: 'status', status: STATUS });
+    assert.equal(await page.locator('#empty-next-step').isVisible(), false, 'a step done is no longer offered');
+  });
+
   it('shows a delete notice with Undo, and dismisses notices', async () => {
     const { view } = fixture;
     const page = view.page;

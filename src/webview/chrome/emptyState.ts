@@ -1,11 +1,15 @@
-// What a newcomer sees before the first question: what to do, in order.
-import { h } from '../dom';
+// What a newcomer sees before the first question: what to do, in order, and the one step this user still
+// needs (the host says which: a key for a remote API that has none, a real model when only the demo answers).
+import type { Status, WebviewToHost } from '../../protocol/webviewMessages';
+import { button, h } from '../dom';
 
-export function createEmptyState(): HTMLElement {
-  return h(
+export class EmptyState {
+  private readonly nextStep = h('div', { class: 'empty-next-step', hidden: true, attrs: { id: 'empty-next-step' } });
+  readonly element = h(
     'div',
     { class: 'empty-state', attrs: { id: 'empty-state' } },
     h('h2', { text: 'Ask Hearth anything about your code' }),
+    this.nextStep,
     h(
       'ol',
       {},
@@ -15,4 +19,33 @@ export function createEmptyState(): HTMLElement {
     ),
     h('p', { text: 'Use + Selection, + File or + Problems to give the model context from your editor.' }),
   );
+  private shownFor = '';
+
+  constructor(private readonly post: (message: WebviewToHost) => void) {}
+
+  set hidden(hidden: boolean) {
+    this.element.hidden = hidden;
+  }
+
+  setStatus(status: Status): void {
+    const key = `${status.providerId}:${status.nextStep ?? ''}`;
+    // Status arrives often (every answer, every model-list refresh): rebuild only when the step changes.
+    if (key === this.shownFor) return;
+    this.shownFor = key;
+    this.nextStep.hidden = status.nextStep === undefined;
+    if (status.nextStep === 'setApiKey') {
+      const action = button('Set API Key', 'primary empty-set-key', `Set the API key for ${status.providerLabel}`);
+      action.addEventListener('click', () => this.post({ type: 'setApiKey', providerId: status.providerId }));
+      this.nextStep.replaceChildren(h('p', { text: `${status.providerLabel} needs an API key before it can answer.` }), action);
+    } else if (status.nextStep === 'downloadModel') {
+      const action = button('Download a model', 'primary empty-download-model', 'Download a local model to answer instead of the tiny demo model');
+      action.addEventListener('click', () => this.post({ type: 'downloadModel' }));
+      this.nextStep.replaceChildren(
+        h('p', { text: 'Only the tiny built-in demo model is installed: it shows that Hearth works, not much more.' }),
+        action,
+      );
+    } else {
+      this.nextStep.replaceChildren();
+    }
+  }
 }

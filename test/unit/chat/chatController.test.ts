@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ChatController, type ConversationRepository } from '../../../src/chat/chatController';
 import type { Conversation, ConversationSummary } from '../../../src/protocol/chat';
-import type { HostToWebview } from '../../../src/protocol/webviewMessages';
+import type { HostToWebview, Status } from '../../../src/protocol/webviewMessages';
 import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest } from '../../../src/providers/types';
 
 /** An in-memory store that records every save. */
@@ -253,6 +253,30 @@ describe('ChatController', () => {
     await controller.editAndResend(first.id, 'How do I parse YAML?');
     const relisted = posted.slice(0, posted.findIndex((m) => m.type === 'delta')).find((m) => m.type === 'conversations');
     assert.deepEqual(relisted?.type === 'conversations' && relisted.conversations.map((c) => c.title), ['How do I parse YAML?']);
+  });
+
+  it('drops a next step the provider no longer asks for (a key was set)', async () => {
+    const provider = new ScriptedProvider(() => answer('ok'));
+    const store = new MemoryStore();
+    const posted: HostToWebview[] = [];
+    let fresh: Partial<Status> = { modelsError: 'wants an API key (401)', nextStep: 'setApiKey' };
+    const controller = new ChatController({
+      store,
+      providers: () => [{ id: 'fake', label: 'Fake', kind: 'remote' }],
+      getProvider: async () => provider,
+      providerStatus: async () => fresh,
+      settings: () => ({ providerId: 'fake', systemPrompt: '', modelFor: () => 'm1', endpointFor: () => 'fake.example', priceFor: () => undefined }),
+      post: (m) => posted.push(structuredClone(m)),
+    });
+    const lastStatus = () => posted.filter((m) => m.type === 'status').at(-1);
+    await controller.sendInit();
+    await controller.settingsChanged();
+    const before = lastStatus();
+    assert.equal(before?.type === 'status' && before.status.nextStep, 'setApiKey');
+    fresh = { models: ['m1'] };
+    await controller.settingsChanged();
+    const after = lastStatus();
+    assert.ok(after?.type === 'status' && after.status.nextStep === undefined && after.status.modelsError === undefined);
   });
 
   it('folds attached context into the prompt and clears the chips', async () => {
