@@ -5,6 +5,7 @@ import { ContextChips } from './chrome/contextChips';
 import { ConversationPanel } from './chrome/conversationPanel';
 import { EmptyState } from './chrome/emptyState';
 import { LiveRegion } from './chrome/liveRegion';
+import { LiveSpeed } from './chrome/liveSpeed';
 import { NoticeBar } from './chrome/noticeBar';
 import { Pickers } from './chrome/pickers';
 import { StatusLine } from './chrome/statusLine';
@@ -17,6 +18,7 @@ export class App {
   private readonly conversations: ConversationPanel;
   private readonly pickers: Pickers;
   private readonly status = new StatusLine();
+  private readonly speed = new LiveSpeed(() => performance.now());
   private readonly chips: ContextChips;
   private readonly composer: Composer;
   private readonly notices: NoticeBar;
@@ -81,6 +83,9 @@ export class App {
         const saved = this.host.state.scroll;
         const restoreTop = saved && saved.conversationId === conversation.id ? saved.top : undefined;
         this.conversationId = conversation.id;
+        // A snapshot (switch, reload) has no count of what streamed before it: no live figure to trust.
+        this.speed.stop();
+        this.status.showLive(undefined);
         this.title.textContent = conversation.title || 'New conversation';
         this.conversations.setCurrent(conversation.id);
         this.conversations.render(message.conversations);
@@ -100,15 +105,19 @@ export class App {
       }
       case 'messageAdded':
         this.messages.add(message.message);
+        if (message.message.status === 'streaming') this.speed.start(message.message.id);
         break;
       case 'messagesTruncated':
         this.messages.truncateFrom(message.fromMessageId);
         break;
       case 'delta':
         this.messages.appendDelta(message.messageId, message.text);
+        if (this.speed.delta(message.messageId)) this.status.showLive(this.speed.text());
         break;
       case 'messageDone':
         this.messages.done(message.messageId, message.status, message.error);
+        this.speed.stop(message.messageId);
+        this.status.showLive(undefined);
         if (message.status === 'complete') this.live.announce('Answer complete');
         else if (message.status === 'stopped') this.live.announce('Answer stopped');
         else if (message.status === 'truncated') this.live.announce('Answer cut at the length limit; Continue goes on');

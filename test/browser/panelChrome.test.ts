@@ -1,6 +1,6 @@
 // Conversation list, pickers, context chips and notices.
 import * as assert from 'node:assert/strict';
-import { assistantMessage, conversation, init, STATUS, SUMMARIES, userMessage } from './harness/hostMessages';
+import { assistantMessage, conversation, init, STATUS, streamedAnswer, SUMMARIES, userMessage } from './harness/hostMessages';
 import { useWebview } from './harness/useWebview';
 
 describe('webview panel chrome', () => {
@@ -121,6 +121,27 @@ describe('webview panel chrome', () => {
 
     await view.deliver({ type: 'status', status: STATUS });
     assert.equal(await page.locator('#empty-next-step').isVisible(), false, 'a step done is no longer offered');
+  });
+
+  it('shows tokens so far while an answer streams, then the finished answer\'s speed', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    const speed = page.locator('#status-speed');
+    await view.deliver(init([userMessage('u1', 'Count to three')]));
+    assert.equal(await speed.textContent(), '42.5 tok/s · first token 180 ms');
+    const [added, ...rest] = streamedAnswer('a1', 'one two three', 4);
+    const deltas = rest.filter((m) => m.type === 'delta');
+    assert.ok(added && deltas.length === 4);
+    await view.deliver(added, ...deltas.slice(0, 3));
+    assert.match((await speed.textContent()) ?? '', /^3 tokens( · [\d.]+ tok\/s)?$/);
+    assert.equal(await speed.getAttribute('title'), 'This answer so far');
+    await view.deliver({ type: 'delta', messageId: 'other', text: 'x' }, ...deltas.slice(3));
+    assert.match((await speed.textContent()) ?? '', /^4 tokens/, 'only the streaming answer counts');
+    // The host posts the final figures after messageDone; until then the last answer's line is back.
+    await view.deliver({ type: 'messageDone', messageId: 'a1', status: 'complete' });
+    assert.equal(await speed.textContent(), '42.5 tok/s · first token 180 ms');
+    await view.deliver({ type: 'status', status: { ...STATUS, lastStats: { tokensPerSecond: 30, timeToFirstTokenMs: 90 } } });
+    assert.equal(await speed.textContent(), '30.0 tok/s · first token 90 ms');
   });
 
   it('shows a delete notice with Undo, and dismisses notices', async () => {

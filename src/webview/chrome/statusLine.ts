@@ -11,6 +11,7 @@ export class StatusLine {
   private readonly device = h('span', { class: 'status-device', attrs: { id: 'status-device' } });
   private readonly context = h('span', { class: 'status-context', attrs: { id: 'status-context' } });
   private readonly speed = h('span', { class: 'status-speed', attrs: { id: 'status-speed' } });
+  private lastSpeed = '';
   readonly element = h('footer', { class: 'status-line', attrs: { id: 'status', 'aria-label': 'Model status' } }, this.model, this.endpoint, this.device, this.context, this.speed);
 
   render(status: Status): void {
@@ -37,8 +38,22 @@ export class StatusLine {
     if (spent.length) parts.push(`this chat ${spent.join(' + ')}`);
     if (stats?.tokensPerSecond !== undefined) parts.push(`${stats.tokensPerSecond.toFixed(1)} tok/s`);
     if (stats?.timeToFirstTokenMs !== undefined) parts.push(`first token ${Math.round(stats.timeToFirstTokenMs)} ms`);
-    this.speed.textContent = parts.join(' · ');
-    this.speed.hidden = parts.length === 0;
+    this.lastSpeed = parts.join(' · ');
+    if (!this.speed.classList.contains('live')) this.showLastSpeed();
+  }
+
+  /** The answer being written, in place of the last answer's figures; undefined puts those back. */
+  showLive(text: string | undefined): void {
+    this.speed.classList.toggle('live', text !== undefined);
+    if (text === undefined) return this.showLastSpeed();
+    this.speed.textContent = text;
+    this.speed.hidden = false;
+    this.speed.title = 'This answer so far';
+  }
+
+  private showLastSpeed(): void {
+    this.speed.textContent = this.lastSpeed;
+    this.speed.hidden = this.lastSpeed === '';
     this.speed.title = 'Speed of the last answer';
   }
 }
