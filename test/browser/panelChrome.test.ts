@@ -82,23 +82,34 @@ describe('webview panel chrome', () => {
     const { view } = fixture;
     const page = view.page;
     await page.setViewportSize({ width: 300, height: 600 });
-    await view.deliver(init([], { providers: [{ id: 'local', label: 'Local model', kind: 'local' }, { id: 'openai', label: 'OpenAI-compatible', kind: 'remote' }] }));
+    // VS Code's default UI font (the harness has no theme variables, so its text would be 16 px serif).
+    await page.evaluate(() => {
+      document.documentElement.style.setProperty('--vscode-font-family', 'system-ui, sans-serif');
+      document.documentElement.style.setProperty('--vscode-font-size', '13px');
+    });
+    const providers = [
+      { id: 'local', label: 'Local model', kind: 'local' as const },
+      { id: 'vscode-lm', label: 'VS Code language models', kind: 'remote' as const },
+    ];
+    await view.deliver(init([], { providers }));
     const provider = page.locator('#provider');
     assert.equal(await provider.locator('option:checked').textContent(), 'Local model', 'no "(local)" after a name that says it');
-    // The select is at least as wide as its chosen option's text (plus the arrow), so nothing is cut.
-    const fits = await provider.evaluate((select: HTMLSelectElement) => {
-      const probe = document.createElement('span');
-      probe.style.font = getComputedStyle(select).font;
-      probe.textContent = select.selectedOptions[0]?.textContent ?? '';
-      document.body.append(probe);
-      const text = probe.getBoundingClientRect().width;
-      probe.remove();
-      return { text, select: select.getBoundingClientRect().width };
-    });
-    assert.ok(fits.select >= fits.text + 16, `select ${fits.select}px for ${fits.text}px of text`);
-    const model = await page.locator('#model').boundingBox();
-    assert.ok(model && model.x + model.width <= 300, 'the model field still fits beside it');
-    assert.ok(model.width >= 60, `the model field keeps room to type (${model.width}px)`);
+    for (const { id, label } of providers) {
+      await view.deliver({ type: 'status', status: { ...STATUS, providerId: id, providerLabel: label } });
+      // The select is at least as wide as its chosen option's text (plus the arrow), so nothing is cut.
+      const fits = await provider.evaluate((select: HTMLSelectElement) => {
+        const style = getComputedStyle(select);
+        const context = document.createElement('canvas').getContext('2d');
+        if (!context) throw new Error('no canvas');
+        context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const text = context.measureText(select.selectedOptions[0]?.textContent ?? '').width;
+        return { text, select: select.getBoundingClientRect().width };
+      });
+      assert.ok(fits.select >= fits.text + 16, `${label}: select ${fits.select}px for ${fits.text}px of text`);
+      const model = await page.locator('#model').boundingBox();
+      assert.ok(model && model.x + model.width <= 300, `${label}: the model field still fits beside it`);
+      assert.ok(model.width >= 60, `${label}: the model field keeps room to type (${model.width}px)`);
+    }
   });
 
   it('offers the next step in the empty state: an API key for a remote provider without one, a real local model', async () => {
