@@ -7,11 +7,6 @@ import { type ChatSession, is, openChat, printTranscriptIfFailed, startTurn, typ
 
 const key = 'sk-endpoint-own-key-3d9e';
 
-/** As the provider picker of a new chat would, through the setting: the suites after this one reopen this conversation, which must not stay pinned to an endpoint that goes away with this suite's settings. */
-function useProvider(id: string): Thenable<void> {
-  return vscode.workspace.getConfiguration('hearth').update('provider', id, vscode.ConfigurationTarget.Global);
-}
-
 describe('named endpoints (hearth.endpoints)', function () {
   this.timeout(60_000);
   let keyed: FakeOpenAiServer;
@@ -55,7 +50,7 @@ describe('named endpoints (hearth.endpoints)', function () {
 
   it('says why the model list is missing before a key is set, then lists the models with the key', async () => {
     const from = transcript.messages.length;
-    await useProvider('endpoint:team');
+    await transcript.send({ type: 'selectProvider', providerId: 'endpoint:team' });
     const unlisted = await transcript.waitFor(is('status', (m) => m.status.providerId === 'endpoint:team' && m.status.modelsError !== undefined), from);
     assert.match(unlisted.status.modelsError ?? '', /wants an API key \(401\)/);
 
@@ -75,7 +70,7 @@ describe('named endpoints (hearth.endpoints)', function () {
 
   it("shows a llama-server endpoint's context window from /props, with no key needed", async () => {
     const from = transcript.messages.length;
-    await useProvider('endpoint:llama');
+    await transcript.send({ type: 'selectProvider', providerId: 'endpoint:llama' });
     const status = await transcript.waitFor(is('status', (m) => m.status.providerId === 'endpoint:llama' && m.status.contextWindow !== undefined), from);
     assert.equal(status.status.contextWindow, 8192);
     const turn = await startTurn(transcript, 'Hi llama');

@@ -130,6 +130,14 @@ export async function openChat(settings: Record<string, unknown>, opening: 'read
   const init = transcript.waitFor(is('init'), transcript.messages.length);
   await transcript.send({ type: opening });
   await init;
+  // Conversations remember the provider picked for them (a Compare side continued in the chat, a suite that
+  // picked one): the reopened one is pointed at this suite's provider, as the user would in the panel.
+  const provider = settings['hearth.provider'];
+  if (typeof provider === 'string') {
+    const picked = transcript.waitFor(is('status', (m) => m.status.providerId === provider), transcript.messages.length);
+    await transcript.send({ type: 'selectProvider', providerId: provider });
+    await picked;
+  }
   return {
     transcript,
     async close() {
