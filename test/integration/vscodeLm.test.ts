@@ -91,6 +91,8 @@ describe('VS Code language models provider', () => {
     it('says to install a chat model extension when VS Code has no models', async function () {
       if ((await vscode.lm.selectChatModels()).length > 0) this.skip();
       restoreSettings = await useSettings({ 'hearth.provider': 'vscode-lm' });
+      // The reopened conversation may have a provider picked for it by an earlier suite: pick this one.
+      await transcript.send({ type: 'selectProvider', providerId: 'vscode-lm' });
       const turn = await startTurn(transcript, 'Is anyone there?');
       const done = await turn.done;
       assert.equal(done.status, 'error');
