@@ -25,6 +25,8 @@ describe('conversations', () => {
     const init = transcript.waitFor(is('init'), transcript.messages.length);
     await transcript.send({ type: 'newChat' });
     const { conversation } = await init;
+    // A new chat keeps the provider an earlier suite picked: pick this suite's.
+    await transcript.send({ type: 'selectProvider', providerId: 'openai' });
     const turn = await startTurn(transcript, question);
     assert.equal((await turn.done).status, 'complete');
     return conversation.id;
