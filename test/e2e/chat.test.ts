@@ -57,6 +57,8 @@ describe('Hearth chat in VS Code (e2e)', function () {
     await expect(view.locator('#status-endpoint')).toHaveText(`→ ${new URL(server.baseUrl).host}`);
     // For a reviewer (CI artifact): the panel after a streamed answer with code.
     mkdirSync(screenshots, { recursive: true });
+    // Away from the activity bar, whose hover tooltip would cover the answer.
+    await workbench.page.mouse.move(700, 450);
     await workbench.page.screenshot({ path: join(screenshots, 'chat-answer.png') });
 
     const chat = server.requests.filter((r) => r.path.endsWith('/chat/completions'));
