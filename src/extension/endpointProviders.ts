@@ -11,6 +11,8 @@ export const endpointProviderPrefix = 'endpoint:';
 
 export class EndpointProviders {
   private current = new Map<string, { endpoint: ResolvedEndpoint; unregister: () => Promise<void> }>();
+  /** Syncs run one after another: two quick edits of the setting must not register an id twice. */
+  private syncing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly registry: ProviderRegistry,
@@ -21,7 +23,12 @@ export class EndpointProviders {
   ) {}
 
   /** Registers the endpoints the setting lists now; changed or removed ones are replaced or dropped. */
-  async sync(raw: unknown): Promise<void> {
+  sync(raw: unknown): Promise<void> {
+    this.syncing = this.syncing.then(() => this.apply(raw)).catch((err: unknown) => this.log.error(`hearth.endpoints: ${String(err)}`));
+    return this.syncing;
+  }
+
+  private async apply(raw: unknown): Promise<void> {
     const { endpoints, problems } = resolveEndpoints(raw);
     if (problems.length) {
       const text = problems.map((p) => (p.index >= 0 ? `entry ${p.index + 1}: ${p.message}` : p.message)).join('; ');
