@@ -8,29 +8,38 @@ import { join } from 'node:path';
 
 export const repoRoot = join(__dirname, '..', '..', '..');
 
-let built: Promise<string> | undefined;
+const built = new Map<string, Promise<string>>();
 
-/** Path of the freshly built webview bundle. */
+/** Path of a freshly built webview bundle (`name` as in esbuild.mjs: `webview`, `compare`), built once per process. */
+export function buildBundle(name: string, entry: string): Promise<string> {
+  let bundle = built.get(name);
+  if (!bundle) {
+    bundle = (async () => {
+      const outdir = mkdtempSync(join(tmpdir(), `hearth-${name}-`));
+      // The bundle lives as long as the test process; leave no folder behind in the temp dir.
+      process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
+      await esbuild.build({
+        absWorkingDir: repoRoot,
+        entryPoints: { [name]: entry },
+        outdir,
+        bundle: true,
+        platform: 'browser',
+        format: 'iife',
+        target: 'es2022',
+        sourcemap: false,
+        legalComments: 'none',
+        logLevel: 'warning',
+      });
+      return join(outdir, `${name}.js`);
+    })();
+    built.set(name, bundle);
+  }
+  return bundle;
+}
+
+/** Path of the freshly built chat webview bundle. */
 export function buildWebview(): Promise<string> {
-  built ??= (async () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'hearth-webview-'));
-    // The bundle lives as long as the test process; leave no folder behind in the temp dir.
-    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
-    await esbuild.build({
-      absWorkingDir: repoRoot,
-      entryPoints: { webview: 'src/webview/main.ts' },
-      outdir,
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      target: 'es2022',
-      sourcemap: false,
-      legalComments: 'none',
-      logLevel: 'warning',
-    });
-    return join(outdir, 'webview.js');
-  })();
-  return built;
+  return buildBundle('webview', 'src/webview/main.ts');
 }
 
 /** Bundles a snippet that imports webview modules, as script text to evaluate in a test page. */
