@@ -55,10 +55,6 @@ export class EndpointProviders {
     return this.current.get(providerId)?.endpoint;
   }
 
-  ids(): string[] {
-    return [...this.current.keys()];
-  }
-
   private async create(id: string, e: ResolvedEndpoint): Promise<ChatProvider> {
     const getApiKey = (origin: string) => this.keys.get(id, origin);
     const common = { baseUrl: e.baseUrl, model: e.model ?? '', ...(e.contextWindow ? { contextWindow: e.contextWindow } : {}) };
