@@ -36,6 +36,7 @@ export class ProviderHub implements vscode.Disposable {
       ...(localModels ? { resolveModel: (id: string) => localModels.resolve(id) } : {}),
       getSettings: () => readSettings().local,
       logger: {
+        trace: (m) => log.trace(`[engine] ${m}`),
         info: (m) => log.info(`[engine] ${m}`),
         warn: (m) => log.warn(`[engine] ${m}`),
         error: (m) => log.error(`[engine] ${m}`),

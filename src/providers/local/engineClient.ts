@@ -24,8 +24,11 @@ import {
 } from '../../protocol/engine';
 import { ProviderError } from '../types';
 import { engineHostEnv } from './engineHostEnv';
+import { type EngineOutputLine, EngineStderr } from './engineStderr';
 
 export interface EngineLogger {
+  /** Start-up noise of native libraries (see engineStderr.ts): there when asked for, not a warning. */
+  trace(message: string): void;
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
@@ -53,7 +56,12 @@ export class EngineClient {
     // execArgv: []: the host is plain bundled JS; do not inherit loaders/inspectors of the parent.
     this.child = fork(options.hostScript, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [], env: engineHostEnv() });
     this.child.stdout?.on('data', (d: Buffer) => options.logger.info(d.toString().trimEnd()));
-    this.child.stderr?.on('data', (d: Buffer) => options.logger.warn(d.toString().trimEnd()));
+    const stderr = new EngineStderr();
+    const logStderr = (lines: EngineOutputLine[]): void => {
+      for (const line of lines) options.logger[line.level](line.text);
+    };
+    this.child.stderr?.on('data', (d: Buffer) => logStderr(stderr.push(d.toString())));
+    this.child.stderr?.on('end', () => logStderr(stderr.flush()));
     this.exited = new Promise<never>((_, reject) => {
       const onGone = (what: string): void => {
         if (this.exitError) return;

@@ -26,7 +26,7 @@ const settings = (modelPath: string, more: Partial<LocalProviderSettings> = {}):
 
 const logListeners = new Set<(line: string) => void>();
 const log = (line: string): void => logListeners.forEach((l) => l(line));
-const logger = { info: log, warn: log, error: log };
+const logger = { trace: log, info: log, warn: log, error: log };
 
 function nextLog(pattern: RegExp): Promise<string> {
   return new Promise((resolve) => {

@@ -48,7 +48,7 @@ describe('LocalProvider: the model a conversation chose', function () {
     provider = new LocalProvider({
       engineHostPath: hostPath,
       getSettings: () => current,
-      logger: { info: nothing, warn: nothing, error: nothing },
+      logger: { trace: nothing, info: nothing, warn: nothing, error: nothing },
       defaultModelPath: demo,
       resolveModel: async (model) => (model === 'installed-id' ? chosen : undefined),
     });
