@@ -1,0 +1,94 @@
+// The messages Hearth's provider sees for a request to @hearth in VS Code's Chat view: the system
+// prompt, the earlier turns (from the chat context's history), then this request with the code it
+// was given. No vscode import: the participant turns VS Code's history and references into these.
+import type { ChatMessage } from '../protocol/chat';
+import { codeTaskFromSlash, codeTaskInstruction, codeTasks, fenceCode, type CodeDiagnostic } from './codeTasks';
+
+/** One earlier turn of the chat, as plain text. */
+export type HistoryTurn =
+  | { readonly role: 'user'; readonly prompt: string; readonly command?: string }
+  /** `failed`: the turn ended with an error, so its text is not the model's answer. */
+  | { readonly role: 'assistant'; readonly text: string; readonly failed?: boolean };
+
+/** Code or text the request was given (a #file, a selection, the active editor's selection). */
+export interface PromptContext {
+  readonly label: string;
+  readonly content: string;
+  readonly languageId?: string;
+}
+
+export interface ParticipantPromptInput {
+  readonly systemPrompt: string;
+  readonly history: readonly HistoryTurn[];
+  readonly prompt: string;
+  /** The slash command's name (`explain`), if one was used. */
+  readonly command?: string;
+  readonly contexts: readonly PromptContext[];
+  readonly diagnostics?: readonly CodeDiagnostic[];
+}
+
+/** What the user typed in an earlier turn, with its slash command as they saw it. */
+function turnText(turn: { prompt: string; command?: string }): string {
+  return turn.command ? `/${turn.command} ${turn.prompt}`.trim() : turn.prompt;
+}
+
+/** Earlier turns as messages; a failed answer and the question it failed on are left out, and roles alternate. */
+export function historyMessages(history: readonly HistoryTurn[]): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  for (const turn of history) {
+    if (turn.role === 'user') {
+      const content = turnText(turn);
+      // Two questions in a row: the first had no answer (e.g. cancelled before any text); keep the last.
+      if (messages.at(-1)?.role === 'user') messages.pop();
+      if (content) messages.push({ role: 'user', content });
+    } else if (turn.failed || !turn.text.trim()) {
+      if (messages.at(-1)?.role === 'user') messages.pop();
+    } else if (messages.at(-1)?.role === 'user') {
+      messages.push({ role: 'assistant', content: turn.text });
+    }
+  }
+  if (messages.at(-1)?.role === 'user') messages.pop();
+  return messages;
+}
+
+function contextBlock(context: PromptContext): string {
+  return `${context.label}:\n${fenceCode(context.content, context.languageId ?? '')}`;
+}
+
+/**
+ * The whole request. A slash command (`/fix`) uses the prompt made for its task, with what the user
+ * typed added; without one, the attached code comes first and the question after it.
+ */
+export function buildParticipantMessages(input: ParticipantPromptInput): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  if (input.systemPrompt.trim()) messages.push({ role: 'system', content: input.systemPrompt });
+  messages.push(...historyMessages(input.history));
+  const task = input.command ? codeTaskFromSlash(input.command) : undefined;
+  const blocks = input.contexts.map(contextBlock);
+  let content: string;
+  if (task) {
+    const [first] = input.contexts;
+    const instruction = codeTaskInstruction(task, {
+      languageId: first?.languageId ?? '',
+      ...(first ? { fileName: first.label } : {}),
+      ...(input.diagnostics?.length ? { diagnostics: input.diagnostics } : {}),
+      ...(input.prompt.trim() ? { request: input.prompt } : {}),
+    });
+    content = [instruction, ...blocks].join('\n\n');
+  } else {
+    content = [...blocks, input.prompt].join('\n\n');
+  }
+  messages.push({ role: 'user', content });
+  return messages;
+}
+
+/** Why a request cannot be answered yet, or undefined when it can. */
+export function missingInput(input: Pick<ParticipantPromptInput, 'prompt' | 'command' | 'contexts'>): string | undefined {
+  const task = input.command ? codeTaskFromSlash(input.command) : undefined;
+  if (input.command && !task) return `@hearth has no /${input.command} command. Use one of ${Object.values(codeTasks).map((t) => t.slash).join(', ')}.`;
+  if (task && input.contexts.length === 0) {
+    return `${codeTasks[task].slash} needs code: select some in the editor, put the cursor inside a function, or attach a file with #file.`;
+  }
+  if (!task && !input.prompt.trim()) return 'Ask @hearth a question, or use one of its commands (/explain, /fix, /tests, /doc, /review).';
+  return undefined;
+}
