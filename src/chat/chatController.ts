@@ -4,6 +4,7 @@
 import type { AnswerStats, Attachment, ChatMessage, Conversation, ConversationSummary, ErrorInfo, Price, StoredMessage, Usage } from '../protocol/chat';
 import type { ContextChip, HostToWebview, ProviderOption, Status } from '../protocol/webviewMessages';
 import { ProviderError, isAbortError, type ChatProvider } from '../providers/types';
+import { isErrorOnly } from './errorOnly';
 import { newId } from './ids';
 import { settleInterruptedAnswers } from './interruptedAnswers';
 import { buildPrompt, continueInstruction, titleFrom } from './prompt';
@@ -185,6 +186,7 @@ export class ChatController {
 
   async newChat(): Promise<void> {
     await this.stop();
+    await this.dropIfErrorOnly();
     if (this.conversation.messages.length > 0) {
       // A new chat keeps the provider and model the user last picked in the panel.
       const { providerId, model } = this.conversation;
@@ -202,6 +204,7 @@ export class ChatController {
       return;
     }
     await this.stop();
+    await this.dropIfErrorOnly();
     // Only the open conversation can be streaming in this window, and it is not this one.
     this.conversation = settleInterruptedAnswers(loaded);
     await this.sendInit();
@@ -448,6 +451,14 @@ export class ChatController {
 
   private async saveIfStarted(): Promise<void> {
     if (this.conversation.messages.length > 0) await this.deps.store.save(this.conversation);
+  }
+
+  /** Leaving a conversation whose only answer is an error: it goes to the trash, not into the history. */
+  private async dropIfErrorOnly(): Promise<void> {
+    if (!isErrorOnly(this.conversation)) return;
+    const { id } = this.conversation;
+    if (!(await this.deps.store.list()).some((c) => c.id === id)) return;
+    await this.deps.store.delete(id);
   }
 
   private async postList(): Promise<void> {

@@ -165,6 +165,28 @@ describe('ChatController', () => {
     assert.equal(store.saved.get(controller.current.id)?.messages.length, 2);
   });
 
+  it('drops a conversation whose only answer is an error when the user moves on, and keeps one they continued', async () => {
+    let call = 0;
+    const provider = new ScriptedProvider(async function* () {
+      if (call++ < 2) throw new ProviderError('network', 'The server could not be reached.');
+      yield* answer('ok');
+    });
+    const { controller, store } = setup(provider);
+    await controller.send('lost question');
+    const failed = controller.current.id;
+    assert.ok(store.saved.has(failed), 'saved while it is open, so a reload finds it');
+    await controller.newChat();
+    assert.equal(store.saved.has(failed), false, 'not kept as its own history entry');
+    assert.deepEqual(store.deleted.map((c) => c.id), [failed], 'in the trash, not destroyed');
+
+    await controller.send('second try');
+    const continued = controller.current.id;
+    await controller.send('and again');
+    await controller.newChat();
+    assert.ok(store.saved.has(continued), 'a conversation the user went on with stays');
+    assert.deepEqual(store.saved.get(continued)?.messages.map((m) => m.status), ['complete', 'error', 'complete', 'complete']);
+  });
+
   it('leaves failed answers out of the next prompt', async () => {
     let call = 0;
     const provider = new ScriptedProvider(async function* () {
