@@ -401,11 +401,19 @@ export class ChatController {
     try {
       const provider = await this.deps.getProvider(providerId);
       const events = provider.chat({ conversationId: conversation.id, messages, ...(model ? { model } : {}) }, signal);
+      const thinking = new ThinkingClock();
       for await (const event of events) {
         switch (event.type) {
           case 'delta':
+            thinking.answerStarted(answer);
             answer.content += event.text;
             this.deps.post({ type: 'delta', messageId: answer.id, text: event.text });
+            this.deps.store.scheduleSave(conversation);
+            break;
+          case 'reasoning':
+            thinking.reasoningArrived();
+            answer.reasoning = (answer.reasoning ?? '') + event.text;
+            this.deps.post({ type: 'reasoningDelta', messageId: answer.id, text: event.text });
             this.deps.store.scheduleSave(conversation);
             break;
           case 'usage':
@@ -424,6 +432,8 @@ export class ChatController {
             break;
         }
       }
+      // An answer that ended while still thinking (stopped, cut) thought until its end.
+      thinking.answerStarted(answer);
       if (answer.status === 'streaming') answer.status = signal.aborted ? 'stopped' : 'complete';
     } catch (err) {
       if (signal.aborted || isAbortError(err)) {
@@ -472,6 +482,24 @@ export class ChatController {
   private emptyConversation(): Conversation {
     const now = Date.now();
     return { version: 1, id: newId(), title: 'New chat', createdAt: now, updatedAt: now, messages: [] };
+  }
+}
+
+/** Times the thinking: from its first reasoning text to the first text of the answer (or the end). */
+class ThinkingClock {
+  private startedAt: number | undefined;
+  private done = false;
+
+  reasoningArrived(): void {
+    this.startedAt ??= Date.now();
+  }
+
+  answerStarted(answer: StoredMessage): void {
+    if (this.startedAt === undefined || this.done) return;
+    this.done = true;
+    // A continued answer adds this stretch of thinking to what it thought before.
+    const before = answer.stats?.thinkingMs ?? 0;
+    answer.stats = { ...answer.stats, thinkingMs: before + (Date.now() - this.startedAt) };
   }
 }
 

@@ -31,6 +31,11 @@ export async function streamSide(
         answer.content += event.text;
         deps.onDelta(event.text);
         deps.scheduleSave(conversation);
+      } else if (event.type === 'reasoning') {
+        // Thinking is the model at work: it starts the clock, and is kept with the answer (not shown in Compare).
+        times.firstTokenAt ??= deps.now();
+        answer.reasoning = (answer.reasoning ?? '') + event.text;
+        deps.scheduleSave(conversation);
       } else if (event.type === 'usage') answer.usage = event.usage;
       else if (event.type === 'stats') answer.stats = { ...answer.stats, ...event.stats };
       else if (event.type === 'finish' && event.reason === 'cancelled') answer.status = 'stopped';

@@ -14,10 +14,13 @@ import { type SamplingDefaults, applyRepetitionPenalty, resolveSampling, sampleT
 import { StopStringFilter } from './stopStrings';
 import { StreamDecoder } from './streamDecoder';
 import type { TextCodec } from './textCodec';
+import { ThinkSplitter, type SplitPiece } from './thinkSplitter';
 
 export type GenerationEvent =
   | { type: 'notice'; text: string }
   | { type: 'delta'; text: string }
+  /** Text the model wrote inside its thinking block. */
+  | { type: 'reasoning'; text: string }
   | { type: 'done'; result: GenerationResult };
 
 export interface GenerationContext {
@@ -52,7 +55,8 @@ export async function* generateAnswer(
   // Keep room for the answer, but never more than a quarter of the window: a long history
   // should not be cut to make room for an answer that is usually much shorter than its limit.
   const reserve = Math.min(maxNewTokens, Math.floor(ctx.contextWindow / 4));
-  const fitted = fitToContext(request.messages, (m) => ctx.text.encodeChat(m), ctx.contextWindow - reserve, ctx.contextWindow);
+  const thinking = request.thinking ?? 'auto';
+  const fitted = fitToContext(request.messages, (m) => ctx.text.encodeChat(m, thinking), ctx.contextWindow - reserve, ctx.contextWindow);
   if (fitted.dropped > 0) {
     const s = fitted.dropped === 1 ? '' : 's';
     yield {
@@ -69,6 +73,9 @@ export async function* generateAnswer(
   const stops = [...(request.stop ?? []), ...(ctx.text.usesFallbackTemplate ? ['<|im_end|>', '<|im_start|>'] : [])];
   const stopFilter = new StopStringFilter(stops);
   const streamDecoder = new StreamDecoder((ids) => ctx.text.decode(ids));
+  // <think>…</think> goes out as reasoning; a generation prompt that opened it starts the answer inside.
+  const splitter = new ThinkSplitter({ startsInside: ctx.text.opensThinking(fitted.messages, thinking) });
+  let reasoningTokens = 0;
   const minNewTokens = request.minNewTokens ?? 0;
 
   // Reuse the longest common prefix with this conversation's cache; at least one prompt
@@ -162,8 +169,12 @@ export async function* generateAnswer(
       }
       generated.push(token);
       seen.add(token);
+      const before = splitter.phase;
       const text = stopFilter.push(streamDecoder.push(token));
-      if (text) yield { type: 'delta', text };
+      const pieces = text ? splitter.push(text) : [];
+      // The tags count as thinking; so does a token whose text is still held back inside the block.
+      if (before === 'reasoning' || splitter.phase === 'reasoning') reasoningTokens++;
+      yield* splitEvents(pieces);
       if (stopFilter.stopped) {
         finishReason = 'stop';
         break;
@@ -180,8 +191,9 @@ export async function* generateAnswer(
 
     if (!stopFilter.stopped) {
       const tail = stopFilter.push(streamDecoder.flush()) + stopFilter.flush();
-      if (tail) yield { type: 'delta', text: tail };
+      if (tail) yield* splitEvents(splitter.push(tail));
     }
+    yield* splitEvents(splitter.flush());
   } catch (err) {
     keepCache = false;
     throw err;
@@ -194,7 +206,15 @@ export async function* generateAnswer(
     }
   }
 
-  const usage: GenerationUsage = { promptTokens: promptIds.length, completionTokens: generated.length, cachedTokens: reused };
+  if (thinking === 'off' && !ctx.text.thinkingSwitch && reasoningTokens > 0) {
+    yield { type: 'notice', text: "hearth.local.thinking is off, but this model's chat template has no enable_thinking switch, so the model still thinks before it answers." };
+  }
+  const usage: GenerationUsage = {
+    promptTokens: promptIds.length,
+    completionTokens: generated.length,
+    cachedTokens: reused,
+    ...(reasoningTokens > 0 ? { reasoningTokens } : {}),
+  };
   const decodeSeconds = (lastTokenAt - (firstTokenAt ?? lastTokenAt)) / 1000;
   yield {
     type: 'done',
@@ -210,4 +230,8 @@ export async function* generateAnswer(
       droppedMessages: fitted.dropped,
     },
   };
+}
+
+function* splitEvents(pieces: SplitPiece[]): Generator<GenerationEvent> {
+  for (const piece of pieces) yield piece.kind === 'reasoning' ? { type: 'reasoning', text: piece.text } : { type: 'delta', text: piece.text };
 }

@@ -182,6 +182,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
       threadSpinning: options.allowSpinning ?? false,
       int4Compute: int4MatMulsChanged > 0 ? int4Compute : 'model',
       int4MatMulsChanged,
+      thinkingSwitch: text.thinkingSwitch,
       loadMs: performance.now() - started,
     };
   };

@@ -4,9 +4,11 @@
 import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { ChatMessage } from '../protocol/chat';
+import type { ThinkingMode } from '../protocol/engine';
 import { specialTokenText } from './configSchemas';
 import { EngineError, errorMessage } from './errors';
 import type { ModelFolder } from './modelFolder';
+import { promptOpensThinking } from './thinkSplitter';
 
 const CHATML_TEMPLATE =
   "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
@@ -16,6 +18,8 @@ export class TextCodec {
   readonly eosTokenIds: ReadonlySet<number>;
   /** True when the folder had no chat template and ChatML is used. */
   readonly usesFallbackTemplate: boolean;
+  /** The template reads `enable_thinking` (Qwen3 and the like), so thinking can be turned off. */
+  readonly thinkingSwitch: boolean;
 
   private constructor(
     private readonly tokenizer: Tokenizer,
@@ -23,9 +27,11 @@ export class TextCodec {
     private readonly specialTokens: Record<string, string>,
     eosTokenIds: number[],
     usesFallbackTemplate: boolean,
+    thinkingSwitch: boolean,
   ) {
     this.eosTokenIds = new Set(eosTokenIds);
     this.usesFallbackTemplate = usesFallbackTemplate;
+    this.thinkingSwitch = thinkingSwitch;
   }
 
   static create(folder: ModelFolder): TextCodec {
@@ -72,7 +78,7 @@ export class TextCodec {
         'generation_config.json',
       );
     }
-    return new TextCodec(tokenizer, template, specialTokens, eos, !folder.chatTemplate);
+    return new TextCodec(tokenizer, template, specialTokens, eos, !folder.chatTemplate, /\benable_thinking\b/.test(source));
   }
 
   encode(text: string): number[] {
@@ -85,11 +91,13 @@ export class TextCodec {
     return this.tokenizer.decode(ids, { skip_special_tokens: true });
   }
 
-  renderChat(messages: readonly ChatMessage[]): string {
+  /** `thinking: 'off'` sets `enable_thinking: false` for templates that read it; `auto` leaves it undefined (the template's default). */
+  renderChat(messages: readonly ChatMessage[], thinking: ThinkingMode = 'auto', addGenerationPrompt = true): string {
     try {
       return this.template.render({
         messages: messages.map((m) => ({ role: m.role, content: m.content })),
-        add_generation_prompt: true,
+        add_generation_prompt: addGenerationPrompt,
+        ...(thinking === 'off' ? { enable_thinking: false } : {}),
         ...this.specialTokens,
       });
     } catch (err) {
@@ -101,7 +109,19 @@ export class TextCodec {
     }
   }
 
-  encodeChat(messages: readonly ChatMessage[]): number[] {
-    return this.encode(this.renderChat(messages));
+  encodeChat(messages: readonly ChatMessage[], thinking: ThinkingMode = 'auto'): number[] {
+    return this.encode(this.renderChat(messages, thinking));
+  }
+
+  /** Whether the answer to these messages starts inside a thinking block the template's generation prompt opened. */
+  opensThinking(messages: readonly ChatMessage[], thinking: ThinkingMode = 'auto'): boolean {
+    const prompt = this.renderChat(messages, thinking);
+    let conversation: string | undefined;
+    try {
+      conversation = this.renderChat(messages, thinking, false);
+    } catch {
+      // Some templates insist on a generation prompt; the prompt's end is then all there is to go by.
+    }
+    return promptOpensThinking(prompt, conversation);
   }
 }

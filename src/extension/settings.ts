@@ -87,6 +87,7 @@ export function readSettings(): HearthSettings {
       minP: get<number | null>('local.minP', null),
       repetitionPenalty: get<number | null>('local.repetitionPenalty', null),
       seed: get<number | null>('local.seed', null),
+      thinking: get<LocalSettings['thinking']>('local.thinking', 'auto'),
     },
   };
 }

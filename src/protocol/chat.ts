@@ -14,6 +14,8 @@ export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 export const UsageSchema = z.object({
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
+  /** The part of `completionTokens` the model spent thinking (its reasoning), where it is known. */
+  reasoningTokens: z.number().int().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
@@ -47,6 +49,8 @@ export const AnswerStatsSchema = z.object({
   device: z.string().optional(),
   /** What the answer cost, from the usage the server reported and the endpoint's prices (0 on this computer). */
   cost: z.object({ amount: z.number().nonnegative(), currency: z.string().max(8) }).optional(),
+  /** How long the model thought before it began the answer ("Thought for N s"). */
+  thinkingMs: z.number().nonnegative().optional(),
 });
 export type AnswerStats = z.infer<typeof AnswerStatsSchema>;
 
@@ -75,6 +79,8 @@ export const StoredMessageSchema = z.object({
   id: z.string().min(1),
   role: RoleSchema,
   content: z.string(),
+  /** What a reasoning model thought before answering: shown apart, never sent back in later prompts. */
+  reasoning: z.string().optional(),
   createdAt: z.number(),
   status: MessageStatusSchema.default('complete'),
   providerId: z.string().optional(),

@@ -67,6 +67,8 @@ export const LoadedModelInfoSchema = z.object({
   int4Compute: Int4ComputeSchema,
   /** MatMulNBits nodes the setting changed (0 when it is 'model', or for a model without int4 weights). */
   int4MatMulsChanged: z.number().int().nonnegative(),
+  /** The chat template reads `enable_thinking`, so hearth.local.thinking `off` can turn the model's reasoning off. */
+  thinkingSwitch: z.boolean().optional(),
   loadMs: z.number().nonnegative(),
 });
 export type LoadedModelInfo = z.infer<typeof LoadedModelInfoSchema>;
@@ -82,6 +84,9 @@ export const SamplingOverridesSchema = z.object({
 });
 export type SamplingOverrides = z.infer<typeof SamplingOverridesSchema>;
 
+export const ThinkingModeSchema = z.enum(['auto', 'off']);
+export type ThinkingMode = z.infer<typeof ThinkingModeSchema>;
+
 export const GenerationRequestSchema = z.object({
   /** Keys the prefix cache: the next turn of the same conversation reuses its KV cache. */
   conversationId: z.string().min(1).optional(),
@@ -91,6 +96,8 @@ export const GenerationRequestSchema = z.object({
   minNewTokens: z.number().int().nonnegative().optional(),
   stop: z.array(z.string().min(1)).optional(),
   sampling: SamplingOverridesSchema.optional(),
+  /** hearth.local.thinking: `off` renders the chat template with `enable_thinking: false` (where it has that switch). */
+  thinking: ThinkingModeSchema.optional(),
 });
 export type GenerationRequest = z.infer<typeof GenerationRequestSchema>;
 
@@ -99,6 +106,8 @@ export type ChatParams = z.infer<typeof ChatParamsSchema>;
 
 export const StreamEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('delta'), text: z.string() }),
+  /** Text the model wrote inside <think>…</think>: its reasoning, not the answer. */
+  z.object({ type: z.literal('reasoning'), text: z.string() }),
   z.object({ type: z.literal('notice'), text: z.string() }),
 ]);
 export type StreamEvent = z.infer<typeof StreamEventSchema>;
@@ -111,6 +120,8 @@ export const GenerationUsageSchema = z.object({
   completionTokens: z.number().int().nonnegative(),
   /** Prompt tokens served from the prefix cache (not recomputed). */
   cachedTokens: z.number().int().nonnegative(),
+  /** Answer tokens written inside <think>…</think> (part of completionTokens). */
+  reasoningTokens: z.number().int().nonnegative().optional(),
 });
 export type GenerationUsage = z.infer<typeof GenerationUsageSchema>;
 

@@ -104,6 +104,8 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   /** Messages from this id on were removed (edit-and-resend, regenerate). */
   z.object({ type: z.literal('messagesTruncated'), fromMessageId: Id }),
   z.object({ type: z.literal('delta'), messageId: Id, text: z.string() }),
+  /** More of the answer's reasoning (its "Thinking" section), streamed apart from the text. */
+  z.object({ type: z.literal('reasoningDelta'), messageId: Id, text: z.string() }),
   z.object({
     type: z.literal('messageDone'),
     messageId: Id,

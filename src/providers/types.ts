@@ -20,6 +20,8 @@ export type FinishReason = 'stop' | 'length' | 'cancelled';
 
 export type ChatEvent =
   | { type: 'delta'; text: string }
+  /** The model's reasoning (thinking), streamed apart from the answer text. */
+  | { type: 'reasoning'; text: string }
   | { type: 'usage'; usage: Usage }
   | { type: 'stats'; stats: AnswerStats }
   /** Something the user should know that is not an error, e.g. "dropped 3 old turns". */

@@ -10,6 +10,8 @@ export type { RecordedRequest } from './recordingHttpServer';
 export interface FakeUsage {
   prompt_tokens: number;
   completion_tokens: number;
+  /** OpenAI's and DeepSeek's breakdown: the part of completion_tokens spent reasoning. */
+  completion_tokens_details?: { reasoning_tokens: number };
 }
 
 /** What the server does with the next chat request(s). */
@@ -22,8 +24,10 @@ export type Scenario =
       usage?: FakeUsage | false;
       /** Skip the first `{role:'assistant'}` chunk, as some local servers do. */
       omitRoleChunk?: boolean;
-      /** `reasoning_content` deltas sent before the answer (DeepSeek/Qwen thinking models). */
+      /** Reasoning deltas sent before the answer (thinking models), in `reasoningField`. */
       reasoningChunks?: string[];
+      /** `reasoning_content` (default: DeepSeek, Qwen/DashScope, vLLM, llama-server) or `reasoning` (OpenRouter). */
+      reasoningField?: 'reasoning_content' | 'reasoning';
       finishReason?: 'stop' | 'length';
       /** Answer 400 when the request carries `stream_options` (servers that reject it). */
       rejectStreamOptions?: boolean;
@@ -229,7 +233,9 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
     const id = nextId();
     const lines: string[] = [];
     if (!s.omitRoleChunk) lines.push(chunkJson(id, body.model, { role: 'assistant', content: '', refusal: null }, null, body.includeUsage));
-    for (const r of s.reasoningChunks ?? []) lines.push(chunkJson(id, body.model, { reasoning_content: r }, null, body.includeUsage));
+    // DeepSeek sends `content: null` beside the reasoning; the answer's chunks then carry `reasoning_content: null`.
+    const field = s.reasoningField ?? 'reasoning_content';
+    for (const r of s.reasoningChunks ?? []) lines.push(chunkJson(id, body.model, { content: null, [field]: r }, null, body.includeUsage));
     for (const c of chunks) lines.push(chunkJson(id, body.model, { content: c }, null, body.includeUsage));
     lines.push(chunkJson(id, body.model, {}, finishReason, body.includeUsage));
     if (body.includeUsage && usage) {

@@ -8,7 +8,7 @@ import type { Usage } from '../../protocol/chat';
 import type { AnswerMeter } from '../shared/answerMeter';
 import { keyAction, keyForRequest } from '../shared/keyOrigin';
 import { answerReserve, droppedNotice, fitRemotePrompt } from '../shared/remoteBudget';
-import { streamRemoteAnswer } from '../shared/remoteAnswer';
+import { streamRemoteAnswer, type ChunkText } from '../shared/remoteAnswer';
 import { defaultRetryPolicy, retryDelayMs, retryNotice } from '../shared/retryPolicy';
 import type { RemoteProviderOptions } from '../shared/remoteProviderOptions';
 import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type FinishReason, type ModelInfo } from '../types';
@@ -142,7 +142,9 @@ function closingEvents(outcome: StreamOutcome, meter: AnswerMeter, ctx: Anthropi
   if (!outcome.sawMessageStop && !outcome.stopReason) throw streamClosed(ctx);
   const events: ChatEvent[] = [];
   const usage = toUsage(outcome);
-  if (usage) events.push({ type: 'usage', usage });
+  // Anthropic counts thinking within output_tokens; its share is estimated from the streamed text.
+  const reasoningTokens = meter.reasoningTokens(usage?.completionTokens, undefined);
+  if (usage) events.push({ type: 'usage', usage: { ...usage, ...(reasoningTokens ? { reasoningTokens } : {}) } });
   events.push({ type: 'stats', stats: meter.stats(outcome.outputTokens) });
   const notice = stopNotice(outcome.stopReason);
   if (notice) events.push({ type: 'notice', text: notice });
@@ -169,8 +171,8 @@ function buildParams(request: ChatRequest, settings: AnthropicSettings, model: s
   };
 }
 
-/** Records usage and the stop reason; returns the answer text an event carries (thinking is not the answer). */
-function readEvent(event: RawMessageStreamEvent, outcome: StreamOutcome): string | undefined {
+/** Records usage and the stop reason; returns the answer text an event carries, and thinking apart from it. */
+function readEvent(event: RawMessageStreamEvent, outcome: StreamOutcome): string | ChunkText | undefined {
   switch (event.type) {
     case 'message_start': {
       const u = event.message.usage;
@@ -179,6 +181,7 @@ function readEvent(event: RawMessageStreamEvent, outcome: StreamOutcome): string
       return undefined;
     }
     case 'content_block_delta':
+      if (event.delta.type === 'thinking_delta') return { reasoning: event.delta.thinking };
       return event.delta.type === 'text_delta' ? event.delta.text : undefined;
     case 'message_delta': {
       // Counts here are cumulative for the whole message.

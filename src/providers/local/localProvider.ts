@@ -3,7 +3,7 @@
 // running answer with `engineCrashed` and the next request starts a fresh host. The host is
 // stopped after `idleTimeoutMinutes` without requests to give its memory back.
 import type { ChatMessage } from '../../protocol/chat';
-import type { Device, Dtype, GenerationUsage, Int4Compute, LoadedModelInfo, SamplingOverrides, StreamEvent } from '../../protocol/engine';
+import type { Device, Dtype, GenerationUsage, Int4Compute, LoadedModelInfo, SamplingOverrides, StreamEvent, ThinkingMode } from '../../protocol/engine';
 import { type ChatEvent, type ChatProvider, type ChatRequest, type ModelInfo, ProviderError } from '../types';
 import { EngineClient, type EngineLogger } from './engineClient';
 import { EventQueue } from './eventQueue';
@@ -26,6 +26,8 @@ export interface LocalProviderSettings {
   minP: number | null;
   repetitionPenalty: number | null;
   seed: number | null;
+  /** `off`: ask the chat template not to think (`enable_thinking: false`), where it has that switch. Default `auto`. */
+  thinking?: ThinkingMode;
 }
 
 export interface LocalProviderOptions {
@@ -122,6 +124,7 @@ export class LocalProvider implements ChatProvider {
           messages: request.messages,
           maxNewTokens: request.maxTokens ?? settings.maxNewTokens,
           sampling: samplingOf(settings, request.temperature),
+          ...(settings.thinking ? { thinking: settings.thinking } : {}),
         },
         (event) => queue.push(event),
         stop.signal,
@@ -150,7 +153,8 @@ export class LocalProvider implements ChatProvider {
       if (failure !== undefined) throw failure;
       if (!result) throw new ProviderError('unknown', 'The local engine ended the answer without a result.');
       this.setStatus({ ...this.currentStatus, state: 'ready', lastUsage: result.usage });
-      yield { type: 'usage', usage: { promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens } };
+      const { promptTokens, completionTokens, reasoningTokens } = result.usage;
+      yield { type: 'usage', usage: { promptTokens, completionTokens, ...(reasoningTokens ? { reasoningTokens } : {}) } };
       yield {
         type: 'stats',
         stats: {

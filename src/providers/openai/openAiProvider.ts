@@ -14,7 +14,7 @@ import type { AnswerMeter } from '../shared/answerMeter';
 import { keyForRequest } from '../shared/keyOrigin';
 import { answerReserve, droppedNotice, fitRemotePrompt } from '../shared/remoteBudget';
 import { discoverContextWindow } from './contextWindow';
-import { streamRemoteAnswer } from '../shared/remoteAnswer';
+import { streamRemoteAnswer, type ChunkText } from '../shared/remoteAnswer';
 import type { RemoteProviderOptions } from '../shared/remoteProviderOptions';
 import { createOpenAiClient, type OpenAiSettings } from './openAiClient';
 import { connectionClosed, displayUrl, toProviderError, toStreamError, type ErrorContext } from './openAiErrors';
@@ -192,15 +192,28 @@ interface StreamOutcome {
   usage?: ChatCompletionChunk['usage'];
 }
 
-/** Records usage and the finish reason; returns the answer text a chunk carries. */
-function readChunk(chunk: ChatCompletionChunk, outcome: StreamOutcome): string | undefined {
+/** Records usage and the finish reason; returns the answer text and the reasoning a chunk carries. */
+function readChunk(chunk: ChatCompletionChunk, outcome: StreamOutcome): ChunkText | undefined {
   // vLLM can send usage on every chunk; OpenAI on a last chunk with no choices. Keep the latest.
   if (chunk.usage) outcome.usage = chunk.usage;
   const choice = chunk.choices?.[0];
   if (!choice) return undefined;
   if (choice.finish_reason) outcome.finishReason = choice.finish_reason;
-  // `reasoning_content` (DeepSeek, Qwen) is the model thinking aloud: not part of the answer.
-  return choice.delta?.content ?? undefined;
+  const delta = choice.delta;
+  if (!delta) return undefined;
+  return { ...(delta.content ? { text: delta.content } : {}), ...reasoningOf(delta) };
+}
+
+/**
+ * The model thinking aloud, which the SDK's types do not know: `reasoning_content` (DeepSeek,
+ * Qwen/DashScope, vLLM, llama-server) or `reasoning` (OpenRouter, newer vLLM). Not part of the answer.
+ */
+function reasoningOf(delta: object): { reasoning?: string } {
+  for (const field of ['reasoning_content', 'reasoning']) {
+    const value: unknown = Reflect.get(delta, field);
+    if (typeof value === 'string' && value) return { reasoning: value };
+  }
+  return {};
 }
 
 /** The events that end a complete answer; a stream without a finish reason was cut. */
@@ -208,7 +221,13 @@ function closingEvents(outcome: StreamOutcome, meter: AnswerMeter, ctx: ErrorCon
   if (outcome.finishReason === undefined) throw connectionClosed(ctx);
   const { usage } = outcome;
   const events: ChatEvent[] = [];
-  if (usage) events.push({ type: 'usage', usage: { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 } });
+  const reasoningTokens = meter.reasoningTokens(usage?.completion_tokens, usage?.completion_tokens_details?.reasoning_tokens ?? undefined);
+  if (usage) {
+    events.push({
+      type: 'usage',
+      usage: { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0, ...(reasoningTokens ? { reasoningTokens } : {}) },
+    });
+  }
   events.push({ type: 'stats', stats: meter.stats(usage?.completion_tokens) });
   if (outcome.finishReason === 'content_filter') events.push({ type: 'notice', text: "The provider's content filter stopped the answer." });
   events.push({ type: 'finish', reason: toFinishReason(outcome.finishReason) });

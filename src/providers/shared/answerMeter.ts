@@ -1,21 +1,36 @@
-// Measures one streamed answer: time to first token, and tokens per second after it.
+// Measures one streamed answer: time to first token, and tokens per second after it. Thinking
+// (reasoning) text counts as tokens too: the model is writing them.
 import type { AnswerStats } from '../../protocol/chat';
 
 export class AnswerMeter {
   private firstAt: number | undefined;
   private lastAt: number | undefined;
   private deltas = 0;
+  private reasoningLength = 0;
+  private textLength = 0;
 
   constructor(
     private readonly startedAt: number,
     private readonly now: () => number,
   ) {}
 
-  onDelta(): void {
+  onDelta(text = '', reasoning = false): void {
     const t = this.now();
     this.firstAt ??= t;
     this.lastAt = t;
     this.deltas += 1;
+    if (reasoning) this.reasoningLength += text.length;
+    else this.textLength += text.length;
+  }
+
+  /**
+   * The answer's tokens spent thinking: as the server reported them, else (a server that counts only
+   * output tokens, as Anthropic does) the reasoning's share of the streamed characters.
+   */
+  reasoningTokens(completionTokens: number | undefined, reported: number | undefined): number | undefined {
+    if (reported !== undefined) return reported;
+    if (this.reasoningLength === 0 || completionTokens === undefined) return undefined;
+    return Math.round((completionTokens * this.reasoningLength) / (this.reasoningLength + this.textLength));
   }
 
   get sawText(): boolean {

@@ -10,14 +10,22 @@ export interface RemoteAnswer<Chunk> {
   endpoint: string;
   /** Creates the client and sends the request; may yield notices first (an announced retry). */
   open(signal: AbortSignal | undefined): AsyncGenerator<ChatEvent, AsyncIterable<Chunk>>;
-  /** The answer text a chunk carries, if any; the provider records whatever else it says (usage, stop reason). */
-  read(chunk: Chunk): string | undefined;
+  /**
+   * The answer text a chunk carries, if any, and the reasoning (thinking) apart from it; the provider
+   * records whatever else it says (usage, stop reason).
+   */
+  read(chunk: Chunk): string | ChunkText | undefined;
   /** The events that end a complete answer; throws when the stream ended without its end marker. */
   close(meter: AnswerMeter): Iterable<ChatEvent>;
   /** An error thrown while opening, before any text arrived. */
   openError(err: unknown): ProviderError;
   /** An error thrown mid-stream: the text already shown stays. */
   streamError(err: unknown): ProviderError;
+}
+
+export interface ChunkText {
+  text?: string;
+  reasoning?: string;
 }
 
 export async function* streamRemoteAnswer<Chunk>(
@@ -61,9 +69,14 @@ async function* stream<Chunk>(answer: RemoteAnswer<Chunk>, now: () => number, wa
   try {
     for await (const chunk of chunks) {
       watchdog.progress();
-      const text = answer.read(chunk);
+      const read = answer.read(chunk);
+      const { text, reasoning } = typeof read === 'string' ? { text: read, reasoning: undefined } : (read ?? {});
+      if (reasoning) {
+        meter.onDelta(reasoning, true);
+        yield { type: 'reasoning', text: reasoning };
+      }
       if (text) {
-        meter.onDelta();
+        meter.onDelta(text);
         yield { type: 'delta', text };
       }
     }

@@ -44,6 +44,8 @@ export function removeModelCopies(): void {
 
 export interface Answer {
   text: string;
+  /** What the model wrote inside its thinking block. */
+  reasoning: string;
   deltas: string[];
   notices: string[];
   result: GenerationResult;
@@ -52,14 +54,16 @@ export interface Answer {
 export async function collect(events: AsyncIterable<GenerationEvent>): Promise<Answer> {
   const deltas: string[] = [];
   const notices: string[] = [];
+  let reasoning = '';
   let result: GenerationResult | undefined;
   for await (const event of events) {
     if (event.type === 'delta') deltas.push(event.text);
+    else if (event.type === 'reasoning') reasoning += event.text;
     else if (event.type === 'notice') notices.push(event.text);
     else result = event.result;
   }
   if (!result) throw new Error('the answer ended without a done event');
-  return { text: deltas.join(''), deltas, notices, result };
+  return { text: deltas.join(''), reasoning, deltas, notices, result };
 }
 
 export function answer(model: LoadedModel, request: GenerationRequest, signal?: AbortSignal): Promise<Answer> {

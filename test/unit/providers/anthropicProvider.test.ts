@@ -64,12 +64,15 @@ describe('AnthropicProvider', () => {
     ]);
   });
 
-  it('leaves thinking out of the answer and counts cached input in the prompt tokens', async () => {
-    server.setScenario({ kind: 'ok', chunks: ['Hel', 'lo'], thinkingChunks: ['Let me think...'], usage: { input_tokens: 5, output_tokens: 7, cache_read_input_tokens: 100 } });
+  it('streams thinking blocks as reasoning apart from the answer and counts cached input in the prompt tokens', async () => {
+    server.setScenario({ kind: 'ok', chunks: ['Hel', 'lo'], thinkingChunks: ['Let me ', 'think...'], usage: { input_tokens: 5, output_tokens: 7, cache_read_input_tokens: 100 } });
     const { events, text, error } = await collect(provider.chat(question));
     assert.equal(error, undefined);
     assert.equal(text, 'Hello');
-    assert.deepEqual(events.find((e) => e.type === 'usage'), { type: 'usage', usage: { promptTokens: 105, completionTokens: 7 } });
+    assert.deepEqual(events.flatMap((e) => (e.type === 'reasoning' ? [e.text] : [])), ['Let me ', 'think...']);
+    assert.ok(events.findIndex((e) => e.type === 'reasoning') < events.findIndex((e) => e.type === 'delta'), 'thinking comes first');
+    // output_tokens includes the thinking; its share is estimated from the text: 15 of 20 characters.
+    assert.deepEqual(events.find((e) => e.type === 'usage'), { type: 'usage', usage: { promptTokens: 105, completionTokens: 7, reasoningTokens: 5 } });
   });
 
   it("reports max_tokens as finish 'length' with a notice naming the setting", async () => {
@@ -180,6 +183,7 @@ describeRemoteProviderContract('AnthropicProvider', {
   chatPath: '/v1/messages',
   model: 'claude-fake-1',
   start: (options) => startFakeAnthropicServer(options),
+  reasoningScenario: (thoughts, chunks) => ({ kind: 'ok', thinkingChunks: thoughts, chunks }),
   settings: (baseUrl): AnthropicSettings => ({ baseUrl, model: 'claude-fake-1', maxTokens: 4096 }),
   create: (options) => new AnthropicProvider(options),
   registration: {

@@ -39,13 +39,41 @@ describe('OpenAiProvider', () => {
     });
   });
 
-  it('tolerates servers without a role chunk or usage, and ignores reasoning_content', async () => {
+  it('tolerates servers without a role chunk or usage, and keeps reasoning_content out of the answer', async () => {
     server.setScenario({ kind: 'ok', chunks: ['Hel', 'lo'], omitRoleChunk: true, usage: false, reasoningChunks: ['thinking...'] });
     const { events, text, error } = await collect(provider.chat(question));
     assert.equal(error, undefined);
     assert.equal(text, 'Hello');
     assert.equal(events.some((e) => e.type === 'usage'), false);
     assert.equal(finishOf(events), 'stop');
+  });
+
+  for (const field of ['reasoning_content', 'reasoning'] as const) {
+    it(`streams \`delta.${field}\` as reasoning events before the answer, with the reasoning tokens the server reports`, async () => {
+      server.setScenario({
+        kind: 'ok',
+        reasoningField: field,
+        reasoningChunks: ['The user ', 'asks **x**.'],
+        chunks: ['Hel', 'lo'],
+        usage: { prompt_tokens: 9, completion_tokens: 30, completion_tokens_details: { reasoning_tokens: 22 } },
+      });
+      const { events, text, error } = await collect(provider.chat(question));
+      assert.equal(error, undefined);
+      assert.equal(text, 'Hello');
+      assert.deepEqual(
+        events.flatMap((e) => (e.type === 'reasoning' || e.type === 'delta' ? [`${e.type}:${e.text}`] : [])),
+        ['reasoning:The user ', 'reasoning:asks **x**.', 'delta:Hel', 'delta:lo'],
+      );
+      assert.deepEqual(events.find((e) => e.type === 'usage'), { type: 'usage', usage: { promptTokens: 9, completionTokens: 30, reasoningTokens: 22 } });
+      const stats = events.find((e) => e.type === 'stats');
+      assert.ok(stats?.type === 'stats' && stats.stats.timeToFirstTokenMs !== undefined, 'the first thought is the first token');
+    });
+  }
+
+  it('estimates the reasoning tokens from the text when the server reports none', async () => {
+    server.setScenario({ kind: 'ok', reasoningChunks: ['abcdefghijklmnop'], chunks: ['abcd'], usage: { prompt_tokens: 1, completion_tokens: 10 } });
+    const { events } = await collect(provider.chat(question));
+    assert.deepEqual(events.find((e) => e.type === 'usage'), { type: 'usage', usage: { promptTokens: 1, completionTokens: 10, reasoningTokens: 8 } });
   });
 
   it("reports finish reason 'length' when the answer hit max tokens", async () => {
@@ -179,6 +207,7 @@ describeRemoteProviderContract('OpenAiProvider', {
   chatPath: '/v1/chat/completions',
   model: 'fake-model',
   start: (options) => startFakeOpenAiServer(options),
+  reasoningScenario: (thoughts, chunks) => ({ kind: 'ok', reasoningChunks: thoughts, chunks }),
   settings: (baseUrl): OpenAiSettings => ({ baseUrl, model: 'fake-model' }),
   create: (options) => new OpenAiProvider(options),
   registration: {

@@ -15,7 +15,13 @@ import type { FakeApiServer, RecordedRequest } from '../../support/recordingHttp
 import { defaultAnswerChunks } from '../../support/fakeOpenAiServer';
 
 /** The scenarios every fake server plays the same way. */
-export type ContractScenario = { kind: 'status'; status: number; retryAfter?: number } | { kind: 'drop'; chunks?: string[] } | { kind: 'slow'; intervalMs?: number };
+export type ContractScenario =
+  | { kind: 'status'; status: number; retryAfter?: number }
+  | { kind: 'drop'; chunks?: string[] }
+  | { kind: 'slow'; intervalMs?: number }
+  /** An answer with reasoning first, in the API's own field (OpenAI-compatible `reasoning_content`, Anthropic thinking blocks). */
+  | { kind: 'ok'; chunks: string[]; reasoningChunks: string[] }
+  | { kind: 'ok'; chunks: string[]; thinkingChunks: string[] };
 
 export interface RemoteProviderHarness<Settings> {
   /** The settings namespace, as in `hearth.<namespace>.baseUrl`. */
@@ -41,6 +47,8 @@ export interface RemoteProviderHarness<Settings> {
     sdkDir: string;
     register(registry: ProviderRegistry, options: Omit<RemoteProviderOptions<Settings>, 'id' | 'label'>): void;
   };
+  /** The scenario of an answer that streams `thoughts` as the API sends reasoning, then `chunks`. */
+  reasoningScenario(thoughts: string[], chunks: string[]): ContractScenario;
   /** The key as the request carried it (header name differs per API). */
   sentKey(request: RecordedRequest | undefined): string;
 }
@@ -89,6 +97,19 @@ export function describeRemoteProviderContract<Settings>(name: string, h: Remote
       const stats = events.find((e) => e.type === 'stats');
       assert.ok(stats?.type === 'stats' && (stats.stats.timeToFirstTokenMs ?? -1) >= 0);
       assert.equal(finishOf(events), 'stop');
+    });
+
+    it('streams the reasoning the API sends apart from the answer, first, and counts its tokens', async () => {
+      server.setScenario(h.reasoningScenario(['Think ', 'hard.'], ['The ', 'answer.']));
+      const { events, text, error } = await collect(provider.chat(question));
+      assert.equal(error, undefined);
+      assert.equal(text, 'The answer.');
+      assert.deepEqual(
+        events.flatMap((e) => (e.type === 'reasoning' || e.type === 'delta' ? [`${e.type}:${e.text}`] : [])),
+        ['reasoning:Think ', 'reasoning:hard.', 'delta:The ', 'delta:answer.'],
+      );
+      const usage = events.find((e) => e.type === 'usage');
+      assert.ok(usage?.type === 'usage' && (usage.usage.reasoningTokens ?? 0) > 0 && (usage.usage.reasoningTokens ?? 0) < usage.usage.completionTokens, JSON.stringify(usage));
     });
 
     it('maps a wrong key to auth with the Set API Key action, never echoing the key', async () => {
