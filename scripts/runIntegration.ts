@@ -10,6 +10,7 @@ import { buildIntegrationTests } from './buildIntegrationTests';
 import { launchChromium } from './lib/browser';
 import { createProfile, startCodeServer } from './lib/codeServer';
 import { cacheRoot, integrationIndex, repoRoot } from './lib/paths';
+import { trustTestCertificates } from './lib/testCertificateTrust';
 import { readRemoteAuthority, testPayloadUrl } from './lib/testPayload';
 
 interface AutomationLog {
@@ -68,6 +69,8 @@ async function runSuite(run: SuiteRun): Promise<number> {
   writeFileSync(join(workspace, 'hello.py'), 'def greet(name):\n    return f"Hello, {name}!"\n');
   const logsDir = join(runDir, 'logs');
   rmSync(logsDir, { recursive: true, force: true });
+  // NODE_EXTRA_CA_CERTS is read when a process starts: it is set for code-server, whose extension host inherits it.
+  const tlsDir = trustTestCertificates(runDir, profile.env);
 
   const server = await startCodeServer(profile, { testDriver: true, disableWorkspaceTrust: !run.untrusted });
   let browser: BrowserContext | undefined;
@@ -105,6 +108,7 @@ async function runSuite(run: SuiteRun): Promise<number> {
       env: {
         HEARTH_TEST_USER_SETTINGS: profile.userSettingsFile,
         HEARTH_TEST_TRUST: run.untrusted ? 'untrusted' : 'trusted',
+        ...(tlsDir ? { HEARTH_TEST_TLS_DIR: tlsDir } : {}),
         ...(run.grep ? { HEARTH_TEST_GREP: run.grep } : {}),
       },
     });

@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import { resolveEndpoints, type ResolvedEndpoint } from '../providers/endpointPresets';
 import type { ProviderRegistry } from '../providers/registry';
+import type { FetchLike } from '../providers/shared/remoteProviderOptions';
 import type { ChatProvider } from '../providers/types';
 import type { ApiKeys } from './apiKeys';
 import { readSettings } from './settings';
@@ -20,6 +21,8 @@ export class EndpointProviders {
     private readonly log: vscode.LogOutputChannel,
     /** Tells the user what is wrong with their setting (once per change). */
     private readonly warn: (message: string) => void,
+    /** The fetch remote requests use (certificates the user trusts: providers/shared/trustedCaFetch). */
+    private readonly fetch?: FetchLike,
   ) {}
 
   /** Registers the endpoints the setting lists now; changed or removed ones are replaced or dropped. */
@@ -57,6 +60,7 @@ export class EndpointProviders {
 
   private async create(id: string, e: ResolvedEndpoint): Promise<ChatProvider> {
     const getApiKey = (origin: string) => this.keys.get(id, origin);
+    const fetch = this.fetch ? { fetch: this.fetch } : {};
     const common = { baseUrl: e.baseUrl, model: e.model ?? '', ...(e.contextWindow ? { contextWindow: e.contextWindow } : {}) };
     if (e.api === 'anthropic') {
       const { AnthropicProvider } = await import('../providers/anthropic/anthropicProvider');
@@ -64,6 +68,7 @@ export class EndpointProviders {
         id,
         label: e.label,
         getApiKey,
+        ...fetch,
         getSettings: () => ({ ...common, maxTokens: e.maxTokens ?? readSettings().anthropic.maxTokens, timeouts: readSettings().anthropic.timeouts }),
       });
     }
@@ -72,6 +77,7 @@ export class EndpointProviders {
       id,
       label: e.label,
       getApiKey,
+      ...fetch,
       getSettings: () => {
         const openai = readSettings().openai;
         return {

@@ -9,6 +9,7 @@ import { localProviderId, registerLocalProvider } from '../providers/local/regis
 import { openAiProviderId, registerOpenAiProvider } from '../providers/openai/registerOpenAiProvider';
 import { ProviderRegistry } from '../providers/registry';
 import { ProviderError, type ChatProvider } from '../providers/types';
+import { trustedCaFetch } from '../providers/shared/trustedCaFetch';
 import type { ApiKeys } from './apiKeys';
 import { EndpointProviders } from './endpointProviders';
 import { readSettings } from './settings';
@@ -42,15 +43,19 @@ export class ProviderHub implements vscode.Disposable {
         error: (m) => log.error(`[engine] ${m}`),
       },
     });
+    // Certificates VS Code trusts (http.systemCertificates) and NODE_EXTRA_CA_CERTS, which VS Code's own fetch leaves out.
+    const fetch = trustedCaFetch({ useSystemCertificates: () => vscode.workspace.getConfiguration('http').get<boolean>('systemCertificates', true) });
     registerOpenAiProvider(this.registry, {
       getSettings: () => readSettings().openai,
       getApiKey: (origin) => keys.get(openAiProviderId, origin),
+      fetch,
     });
     registerAnthropicProvider(this.registry, {
       getSettings: () => readSettings().anthropic,
       getApiKey: (origin) => keys.get(anthropicProviderId, origin),
+      fetch,
     });
-    this.endpoints = new EndpointProviders(this.registry, keys, log, (message) => void vscode.window.showWarningMessage(message));
+    this.endpoints = new EndpointProviders(this.registry, keys, log, (message) => void vscode.window.showWarningMessage(message), fetch);
     void this.endpoints.sync(readSettings().endpoints);
     // Hosts without the language model API (older VS Code forks) simply do not offer this provider.
     if (typeof vscode.lm?.selectChatModels === 'function') {

@@ -6,7 +6,7 @@
 // alternating, no empty text), and records every request. Waiting is by promise, never by polling.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { defaultAnswerChunks, splitIntoChunks } from './fakeOpenAiServer';
-import { type FakeApiServer, type RecordedRequest, ScenarioQueue, fakeApiServer, isRecord, sendJson, startRecordingServer } from './recordingHttpServer';
+import { type FakeApiServer, type RecordedRequest, ScenarioQueue, type ServerTls, fakeApiServer, isRecord, sendJson, startRecordingServer } from './recordingHttpServer';
 
 export { defaultAnswerChunks, defaultAnswerText } from './fakeOpenAiServer';
 export type { RecordedRequest } from './recordingHttpServer';
@@ -56,6 +56,8 @@ export type Scenario =
     };
 
 export interface FakeAnthropicServerOptions {
+  /** Speak https with this certificate; the base URL is then `https://127.0.0.1:PORT`. */
+  tls?: ServerTls;
   /** When set, a request without this key (`x-api-key` or `Authorization: Bearer`) gets a 401. */
   apiKey?: string;
   /** Ids listed by `GET /v1/models`; default ["claude-fake-1", "claude-fake-mini"]. */
@@ -76,7 +78,7 @@ interface MessagesBody {
 export async function startFakeAnthropicServer(options: FakeAnthropicServerOptions = {}): Promise<FakeAnthropicServer> {
   const scenarios = new ScenarioQueue<Scenario>(options.scenario ?? { kind: 'ok' });
   let messageCounter = 0;
-  const server = await startRecordingServer(handle);
+  const server = await startRecordingServer(handle, options.tls);
 
   function handle(req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): void {
     const got = sentKey(req.headers);
@@ -201,7 +203,7 @@ export async function startFakeAnthropicServer(options: FakeAnthropicServerOptio
     server.dropAfterFlush(res);
   }
 
-  return fakeApiServer(server, `http://127.0.0.1:${server.port}`, scenarios);
+  return fakeApiServer(server, `${options.tls ? 'https' : 'http'}://127.0.0.1:${server.port}`, scenarios);
 }
 
 /** The key a client sent: Anthropic's own `x-api-key`, or a Bearer token (newer SDKs, proxies). */

@@ -3,7 +3,7 @@
 // deltas, finish chunk, optional usage chunk, `data: [DONE]`) and records every request. Waiting is by promise
 // (`waitForRequests`, `waitForDisconnect`), never by polling.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type FakeApiServer, type RecordedRequest, ScenarioQueue, fakeApiServer, isRecord, sendJson, startRecordingServer } from './recordingHttpServer';
+import { type FakeApiServer, type RecordedRequest, ScenarioQueue, type ServerTls, fakeApiServer, isRecord, sendJson, startRecordingServer } from './recordingHttpServer';
 
 export type { RecordedRequest } from './recordingHttpServer';
 
@@ -89,6 +89,8 @@ export interface FakeServerOptions {
   ollamaShow?: unknown;
   /** Initial scenario; default `{ kind: 'ok' }`. */
   scenario?: Scenario;
+  /** Speak https with this certificate; the base URL is then `https://127.0.0.1:PORT/v1`. */
+  tls?: ServerTls;
 }
 
 /** baseUrl: the client's base URL, e.g. `http://127.0.0.1:PORT/v1`. */
@@ -124,7 +126,7 @@ interface ChatBody {
 export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Promise<FakeOpenAiServer> {
   const scenarios = new ScenarioQueue<Scenario>(options.scenario ?? { kind: 'ok' });
   let completionCounter = 0;
-  const server = await startRecordingServer(handle);
+  const server = await startRecordingServer(handle, options.tls);
 
   function handle(req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): void {
     if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
@@ -281,7 +283,7 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
     res.end('data: [DONE]\n\n');
   }
 
-  return fakeApiServer(server, `http://127.0.0.1:${server.port}/v1`, scenarios);
+  return fakeApiServer(server, `${options.tls ? 'https' : 'http'}://127.0.0.1:${server.port}/v1`, scenarios);
 }
 
 function readChatBody(body: unknown): ChatBody | undefined {

@@ -1,7 +1,8 @@
 // The HTTP plumbing shared by the fake API servers: a server on 127.0.0.1 that records every
 // request (body parsed), tells a client disconnect from a drop the fake itself caused, runs
 // timers that end with their response, and lets tests wait by promise, never by polling.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -34,7 +35,13 @@ export interface RecordingServer {
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest) => void;
 
-export async function startRecordingServer(handle: RequestHandler): Promise<RecordingServer> {
+/** A certificate (PEM) and its key: the server speaks https with them. */
+export interface ServerTls {
+  cert: string;
+  key: string;
+}
+
+export async function startRecordingServer(handle: RequestHandler, tls?: ServerTls): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
   const requestListeners = new Set<(request: RecordedRequest) => void>();
   const disconnected: RecordedRequest[] = [];
@@ -53,7 +60,7 @@ export async function startRecordingServer(handle: RequestHandler): Promise<Reco
     }
   }
 
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (part: Buffer) => parts.push(part));
     req.on('end', () => {
@@ -73,7 +80,8 @@ export async function startRecordingServer(handle: RequestHandler): Promise<Reco
       });
       handle(req, res, recorded);
     });
-  });
+  };
+  const server = tls ? createHttpsServer(tls, listener) : createServer(listener);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -30,7 +30,6 @@ export function toAnthropicError(err: unknown, ctx: AnthropicErrorContext): Prov
     return networkFailure(err instanceof APIConnectionTimeoutError, err, {
       url,
       baseUrlAction,
-      tlsAction: "The server's TLS certificate is not trusted (a corporate proxy?). Trust its CA in your OS.",
     });
   }
   if (err instanceof APIError) return fromApiError(err, ctx, url);

@@ -30,7 +30,6 @@ export function toProviderError(err: unknown, ctx: ErrorContext): ProviderError 
     return networkFailure(err instanceof APIConnectionTimeoutError, err, {
       url,
       baseUrlAction,
-      tlsAction: "The server's TLS certificate is not trusted (self-signed or a corporate proxy?). Trust its CA in your OS, or use http:// for a local server.",
     });
   }
   if (err instanceof APIError) return fromApiError(err, ctx, url);

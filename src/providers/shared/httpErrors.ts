@@ -1,8 +1,7 @@
 // Pieces of error reporting every HTTP provider shares: what is safe to show (no keys, no credentials
 // in URLs), short excerpts of server bodies, and the network failure beneath an SDK's connection error.
 import { ProviderError } from '../types';
-
-const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/;
+import { tlsFailure } from './tlsErrors';
 
 /** Removes the API key and any bearer token or x-api-key value from text that may be shown or logged. */
 export function redact(text: string, apiKey?: string): string {
@@ -55,19 +54,16 @@ export interface NetworkFailureText {
   url: string;
   /** What to check, e.g. "Check hearth.openai.baseUrl (...) and that the server is running." */
   baseUrlAction: string;
-  /** What to do about an untrusted certificate. */
-  tlsAction: string;
 }
 
 /** A request that never got an HTTP answer: timed out, refused, unresolvable or failed TLS. */
 export function networkFailure(timedOut: boolean, err: unknown, text: NetworkFailureText): ProviderError {
-  const { url, baseUrlAction, tlsAction } = text;
+  const { url, baseUrlAction } = text;
   if (timedOut) {
     return new ProviderError('network', `The request to ${url} timed out.`, `${baseUrlAction} A proxy or firewall may be blocking it.`);
   }
   const code = causeCode(err);
-  if (code && tlsCodes.test(code)) {
-    return new ProviderError('network', `Could not make a secure connection to ${url} (${code}).`, tlsAction);
-  }
+  const tls = code ? tlsFailure(code, url) : undefined;
+  if (tls) return new ProviderError('network', tls.message, tls.action);
   return new ProviderError('network', `Could not reach ${url}${code ? ` (${code})` : ''}.`, baseUrlAction);
 }
