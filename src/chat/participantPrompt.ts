@@ -6,7 +6,7 @@ import { codeTaskFromSlash, codeTaskInstruction, codeTasks, fenceCode, type Code
 
 /** One earlier turn of the chat, as plain text. */
 export type HistoryTurn =
-  | { readonly role: 'user'; readonly prompt: string; readonly command?: string }
+  | { readonly role: 'user'; readonly prompt: string; readonly command?: string; readonly contexts?: readonly PromptContext[] }
   /** `failed`: the turn ended with an error, so its text is not the model's answer. */
   | { readonly role: 'assistant'; readonly text: string; readonly failed?: boolean };
 
@@ -27,17 +27,13 @@ export interface ParticipantPromptInput {
   readonly diagnostics?: readonly CodeDiagnostic[];
 }
 
-/** What the user typed in an earlier turn, with its slash command as they saw it. */
-function turnText(turn: { prompt: string; command?: string }): string {
-  return turn.command ? `/${turn.command} ${turn.prompt}`.trim() : turn.prompt;
-}
 
 /** Earlier turns as messages; a failed answer and the question it failed on are left out, and roles alternate. */
 export function historyMessages(history: readonly HistoryTurn[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   for (const turn of history) {
     if (turn.role === 'user') {
-      const content = turnText(turn);
+      const content = turn.contexts?.length ? userContent({ prompt: turn.prompt, contexts: turn.contexts, ...(turn.command ? { command: turn.command } : {}) }) : turnText(turn);
       // Two questions in a row: the first had no answer (e.g. cancelled before any text); keep the last.
       if (messages.at(-1)?.role === 'user') messages.pop();
       if (content) messages.push({ role: 'user', content });
@@ -51,35 +47,49 @@ export function historyMessages(history: readonly HistoryTurn[]): ChatMessage[] 
   return messages;
 }
 
+/** What the user typed in an earlier turn, with its slash command as they saw it. */
+function turnText(turn: { prompt: string; command?: string }): string {
+  return turn.command ? `/${turn.command} ${turn.prompt}`.trim() : turn.prompt;
+}
+
 function contextBlock(context: PromptContext): string {
   return `${context.label}:\n${fenceCode(context.content, context.languageId ?? '')}`;
 }
 
 /**
- * The whole request. A slash command (`/fix`) uses the prompt made for its task, with what the user
- * typed added; without one, the attached code comes first and the question after it.
+ * One request as the model sees it. A slash command (`/fix`) uses the prompt made for its task, with
+ * what the user typed added; without one, the attached code comes first and the question after it.
  */
+export function userContent(input: Pick<ParticipantPromptInput, 'prompt' | 'command' | 'contexts' | 'diagnostics'>): string {
+  const task = input.command ? codeTaskFromSlash(input.command) : undefined;
+  const blocks = input.contexts.map(contextBlock);
+  if (!task) return [...blocks, input.prompt].join('\n\n');
+  const [first] = input.contexts;
+  const instruction = codeTaskInstruction(task, {
+    languageId: first?.languageId ?? '',
+    ...(first ? { fileName: first.label } : {}),
+    ...(input.diagnostics?.length ? { diagnostics: input.diagnostics } : {}),
+    ...(input.prompt.trim() ? { request: input.prompt } : {}),
+  });
+  return [instruction, ...blocks].join('\n\n');
+}
+
+/** The whole conversation for this request: system prompt, earlier turns, then the request. */
 export function buildParticipantMessages(input: ParticipantPromptInput): ChatMessage[] {
   const messages: ChatMessage[] = [];
   if (input.systemPrompt.trim()) messages.push({ role: 'system', content: input.systemPrompt });
   messages.push(...historyMessages(input.history));
-  const task = input.command ? codeTaskFromSlash(input.command) : undefined;
-  const blocks = input.contexts.map(contextBlock);
-  let content: string;
-  if (task) {
-    const [first] = input.contexts;
-    const instruction = codeTaskInstruction(task, {
-      languageId: first?.languageId ?? '',
-      ...(first ? { fileName: first.label } : {}),
-      ...(input.diagnostics?.length ? { diagnostics: input.diagnostics } : {}),
-      ...(input.prompt.trim() ? { request: input.prompt } : {}),
-    });
-    content = [instruction, ...blocks].join('\n\n');
-  } else {
-    content = [...blocks, input.prompt].join('\n\n');
-  }
-  messages.push({ role: 'user', content });
+  messages.push({ role: 'user', content: userContent(input) });
   return messages;
+}
+
+/** The code the latest earlier turn was given: a follow-up (`/tests` after `/explain`) works on it again. */
+export function lastContexts(history: readonly HistoryTurn[]): readonly PromptContext[] {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const turn = history[i];
+    if (turn?.role === 'user' && turn.contexts?.length) return turn.contexts;
+  }
+  return [];
 }
 
 /** Why a request cannot be answered yet, or undefined when it can. */

@@ -19,16 +19,9 @@ export function gatherContext(kind: ContextKind): Attachment | string {
   if (!editor) return 'Open a file in the editor first.';
   const doc = editor.document;
   switch (kind) {
-    case 'selection': {
+    case 'selection':
       if (editor.selection.isEmpty) return 'Select some code in the editor first.';
-      const { start, end } = editor.selection;
-      return {
-        kind,
-        label: `${fileName(doc)}:${start.line + 1}-${end.line + 1}`,
-        content: clip(doc.getText(editor.selection)),
-        language: doc.languageId,
-      };
-    }
+      return rangeAttachment(doc, editor.selection);
     case 'file':
       return { kind, label: fileName(doc), content: clip(doc.getText()), language: doc.languageId };
     case 'problems': {
@@ -41,6 +34,16 @@ export function gatherContext(kind: ContextKind): Attachment | string {
       return { kind, label: `Problems in ${fileName(doc)} (${diagnostics.length})`, content: clip(lines.join('\n')) };
     }
   }
+}
+
+/** A chip for some lines of a document (a selection, or the function an editor action picked). */
+export function rangeAttachment(doc: vscode.TextDocument, range: vscode.Range): Attachment {
+  return {
+    kind: 'selection',
+    label: `${fileName(doc)}:${range.start.line + 1}-${range.end.line + 1}`,
+    content: clip(doc.getText(range)),
+    language: doc.languageId,
+  };
 }
 
 /** A rough count for remote providers (about 4 characters a token); the local engine counts exactly. */

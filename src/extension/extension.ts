@@ -5,9 +5,12 @@ import { ChatController } from '../chat/chatController';
 import type { HostToWebview } from '../protocol/webviewMessages';
 import { ApiKeys } from './apiKeys';
 import { ChatViewProvider } from './chatViewProvider';
+import { createParticipantHandler, registerChatParticipant, type ParticipantDeps } from './chatParticipant';
+import { registerCodeTaskCommands } from './codeTaskActions';
 import { registerCommands } from './commands';
 import { ComparePanel, registerCompareCommand } from './comparePanel';
 import { exportConversationToFile } from './exportConversation';
+import { registerFixWithHearth } from './fixWithHearth';
 import { createMessageRouter } from './messageRouter';
 import { ProposalDocuments } from './proposalDocuments';
 import { installedModelIds, registerModelDownloads, resolveInstalledModel } from './modelDownloads';
@@ -20,6 +23,8 @@ export interface HearthApi {
   testing: {
     receiveFromWebview(message: unknown): Promise<void>;
     onDidPostToWebview(listener: (message: HostToWebview) => void): vscode.Disposable;
+    /** The @hearth chat participant's request handler, for a synthetic ChatRequest. */
+    chatParticipant: ReturnType<typeof createParticipantHandler>;
   };
 }
 
@@ -68,6 +73,17 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   view = new ChatViewProvider(context.extensionUri, router, log);
   const chatView = view;
   const compare = new ComparePanel({ extensionUri: context.extensionUri, hub, store, controller, revealChat: () => chatView.reveal(), log });
+  // @hearth answers with what the panel's conversation uses now.
+  const participantDeps: ParticipantDeps = {
+    current: () => {
+      const providerId = controller.current.providerId ?? readSettings().provider;
+      const model = controller.current.model ?? hub.configuredModel(providerId);
+      return { providerId, ...(model ? { model } : {}) };
+    },
+    getProvider: (id) => hub.get(id),
+    systemPrompt: () => readSettings().systemPrompt,
+    log,
+  };
 
   context.subscriptions.push(
     log,
@@ -80,6 +96,9 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     ...registerModelDownloads({ context, controller, keys, log }),
     compare,
     registerCompareCommand(compare),
+    ...registerCodeTaskCommands({ controller, view }),
+    registerFixWithHearth(),
+    ...registerChatParticipant(context.extensionUri, participantDeps),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('hearth')) return;
       hub.settingsChanged(e);
@@ -90,11 +109,13 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   );
 
   const testView = view;
+  const chatParticipant = createParticipantHandler(participantDeps);
   return {
     testing: {
       receiveFromWebview: (message) => testView.receive(message),
       // A copy, as the real webview gets: the host keeps updating its own objects after posting.
       onDidPostToWebview: (listener) => testView.onDidPost((message) => listener(structuredClone(message))),
+      chatParticipant,
     },
   };
 }

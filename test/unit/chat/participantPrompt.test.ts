@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { buildCodeTaskPrompt } from '../../../src/chat/codeTasks';
-import { buildParticipantMessages, historyMessages, missingInput } from '../../../src/chat/participantPrompt';
+import { buildParticipantMessages, historyMessages, lastContexts, missingInput } from '../../../src/chat/participantPrompt';
 
 const code = 'def add(a, b):\n    return a - b';
 const selection = { label: 'math.py:1-2', content: code, languageId: 'python' };
@@ -19,6 +19,20 @@ describe('@hearth prompt', () => {
       { role: 'user', content: 'and then?' },
       { role: 'assistant', content: 'Nothing.' },
     ]);
+  });
+
+  it('an earlier turn keeps the code it was given, and a follow-up can work on it again', () => {
+    const history = [
+      { role: 'user' as const, prompt: '', command: 'explain', contexts: [selection] },
+      { role: 'assistant' as const, text: 'It subtracts.' },
+      { role: 'user' as const, prompt: 'thanks' },
+      { role: 'assistant' as const, text: 'You are welcome.' },
+    ];
+    const [first] = historyMessages(history);
+    assert.match(first?.content ?? '', /^Explain this python code from math\.py:1-2/);
+    assert.ok(first?.content.endsWith('```python\n' + code + '\n```'));
+    assert.deepEqual(lastContexts(history), [selection]);
+    assert.deepEqual(lastContexts([]), []);
   });
 
   it('leaves out failed answers with their questions, and questions that got no answer', () => {
