@@ -1,10 +1,9 @@
 // Keeps a prompt inside the context window: leaves out the oldest turns (never a system message
 // and never the newest message) until the prompt plus the answer's reserve fits.
-import type { ChatMessage } from '../protocol/chat';
 import { EngineError } from './errors';
 
-export interface FittedPrompt {
-  messages: ChatMessage[];
+export interface FittedPrompt<M extends { role: string }> {
+  messages: M[];
   ids: number[];
   /** How many messages were left out. */
   dropped: number;
@@ -14,12 +13,12 @@ export interface FittedPrompt {
  * `budget` is the most prompt tokens allowed (context window minus the answer's reserve).
  * Binary-searches how many old messages to drop, so a long history costs O(log n) encodes.
  */
-export function fitToContext(
-  messages: readonly ChatMessage[],
-  encode: (messages: readonly ChatMessage[]) => number[],
+export function fitToContext<M extends { role: string }>(
+  messages: readonly M[],
+  encode: (messages: readonly M[]) => number[],
   budget: number,
   contextWindow: number,
-): FittedPrompt {
+): FittedPrompt<M> {
   const full = encode(messages);
   if (full.length <= budget) return { messages: [...messages], ids: full, dropped: 0 };
 
@@ -31,7 +30,7 @@ export function fitToContext(
     const next = removable[k];
     if (next === undefined || messages[next]?.role !== 'assistant') cuts.push(k);
   }
-  const attempt = (k: number): FittedPrompt => {
+  const attempt = (k: number): FittedPrompt<M> => {
     const drop = new Set(removable.slice(0, k));
     const kept = messages.filter((_, i) => !drop.has(i));
     return { messages: kept, ids: encode(kept), dropped: k };
@@ -39,7 +38,7 @@ export function fitToContext(
 
   let lo = 0;
   let hi = cuts.length - 1;
-  let best: FittedPrompt | undefined;
+  let best: FittedPrompt<M> | undefined;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     const tried = attempt(cuts[mid] as number);

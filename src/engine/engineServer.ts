@@ -79,7 +79,8 @@ export function serveEngine(connection: MessageConnection): void {
 
   handle(connection, EngineMethods.countTokens, CountTokensParamsSchema, async (params): Promise<CountTokensResult> => {
     const model = await requireModel();
-    return { tokens: model.countTokens(params.messages), contextWindow: model.info.contextWindow };
+    const tokens = 'text' in params ? model.text.encode(params.text).length : model.countTokens(params.messages, params.tools);
+    return { tokens, contextWindow: model.info.contextWindow };
   });
 
   connection.onRequest(EngineMethods.dispose, async () => {

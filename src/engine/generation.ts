@@ -56,7 +56,7 @@ export async function* generateAnswer(
   // should not be cut to make room for an answer that is usually much shorter than its limit.
   const reserve = Math.min(maxNewTokens, Math.floor(ctx.contextWindow / 4));
   const thinking = request.thinking ?? 'auto';
-  const fitted = fitToContext(request.messages, (m) => ctx.text.encodeChat(m, thinking), ctx.contextWindow - reserve, ctx.contextWindow);
+  const fitted = fitToContext(request.messages, (m) => ctx.text.encodeChat(m, thinking, request.tools), ctx.contextWindow - reserve, ctx.contextWindow);
   if (fitted.dropped > 0) {
     const s = fitted.dropped === 1 ? '' : 's';
     yield {

@@ -1,8 +1,7 @@
 // Loads a model folder onto a device and serves answers from it, one at a time (answers share
 // the session and the prefix cache, so they are queued rather than run concurrently). A GPU that
 // fails mid-answer is given up for the next device in line, and the answer goes on there.
-import type { ChatMessage } from '../protocol/chat';
-import type { Device, Dtype, GenerationRequest, Int4Compute, LoadedModelInfo, SkippedDevice } from '../protocol/engine';
+import type { Device, Dtype, EngineMessage, GenerationRequest, Int4Compute, LoadedModelInfo, SkippedDevice, ToolSpec } from '../protocol/engine';
 import { describeAdapter } from './adapterInfo';
 import { DecoderSession, type GraphIo, SHORT_PASS_TOKENS, appendedKvWorks, detectKvLayout, longPassesWork } from './decoderSession';
 import { type ConcreteDevice, type CreateSession, DEVICE_RESIDENT_KV, type OpenedSession, deviceCandidates, failureReason, openSession } from './devices';
@@ -52,7 +51,7 @@ export interface LoadedModel {
   /** Streams one answer; the last event is always `done` unless it throws an EngineError. */
   generate(request: GenerationRequest, signal?: AbortSignal): AsyncIterable<GenerationEvent>;
   /** Tokens of the rendered prompt of these messages (with the generation prompt). */
-  countTokens(messages: readonly ChatMessage[]): number;
+  countTokens(messages: readonly EngineMessage[], tools?: readonly ToolSpec[]): number;
   /** Drops every conversation's cached prefix. */
   clearPrefixCache(): void;
   dispose(): Promise<void>;
@@ -240,7 +239,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
         release();
       }
     },
-    countTokens: (messages) => text.encodeChat(messages).length,
+    countTokens: (messages, tools) => text.encodeChat(messages, 'auto', tools).length,
     clearPrefixCache: () => prefixCache.clear(),
     async dispose() {
       disposed = true;

@@ -1,13 +1,14 @@
 // Text <-> token ids for one model: its tokenizer.json and its own chat template (ChatML when
 // the folder has none). Prompts are rendered by the template and tokenized without extra
 // special tokens, as transformers' apply_chat_template does.
-import { Template } from '@huggingface/jinja';
+import { ChatTemplate } from './chatTemplate';
 import { Tokenizer } from '@huggingface/tokenizers';
-import type { ChatMessage } from '../protocol/chat';
+import type { EngineMessage, ToolSpec } from '../protocol/engine';
 import type { ThinkingMode } from '../protocol/engine';
 import { specialTokenText } from './configSchemas';
 import { EngineError, errorMessage } from './errors';
 import type { ModelFolder } from './modelFolder';
+import { templateTakesTools } from './templateFeatures';
 import { promptOpensThinking } from './thinkSplitter';
 
 const CHATML_TEMPLATE =
@@ -20,16 +21,20 @@ export class TextCodec {
   readonly usesFallbackTemplate: boolean;
   /** The template reads `enable_thinking` (Qwen3 and the like), so thinking can be turned off. */
   readonly thinkingSwitch: boolean;
+  /** The template lays out tools (it reads a `tools` variable, as Qwen2.5/Qwen3/Llama 3.2 templates do). */
+  readonly supportsTools: boolean;
 
   private constructor(
     private readonly tokenizer: Tokenizer,
-    private readonly template: Template,
+    private readonly template: ChatTemplate,
     private readonly specialTokens: Record<string, string>,
     eosTokenIds: number[],
     usesFallbackTemplate: boolean,
     thinkingSwitch: boolean,
+    supportsTools: boolean,
   ) {
     this.eosTokenIds = new Set(eosTokenIds);
+    this.supportsTools = supportsTools;
     this.usesFallbackTemplate = usesFallbackTemplate;
     this.thinkingSwitch = thinkingSwitch;
   }
@@ -47,9 +52,9 @@ export class TextCodec {
       );
     }
     const source = folder.chatTemplate ?? CHATML_TEMPLATE;
-    let template: Template;
+    let template: ChatTemplate;
     try {
-      template = new Template(source);
+      template = new ChatTemplate(source);
     } catch (err) {
       throw new EngineError(
         'badModel',
@@ -78,7 +83,7 @@ export class TextCodec {
         'generation_config.json',
       );
     }
-    return new TextCodec(tokenizer, template, specialTokens, eos, !folder.chatTemplate, /\benable_thinking\b/.test(source));
+    return new TextCodec(tokenizer, template, specialTokens, eos, !folder.chatTemplate, /\benable_thinking\b/.test(source), templateTakesTools(folder.chatTemplate));
   }
 
   encode(text: string): number[] {
@@ -92,10 +97,12 @@ export class TextCodec {
   }
 
   /** `thinking: 'off'` sets `enable_thinking: false` for templates that read it; `auto` leaves it undefined (the template's default). */
-  renderChat(messages: readonly ChatMessage[], thinking: ThinkingMode = 'auto', addGenerationPrompt = true): string {
+  /** `tools` reach the template only when it takes them. */
+  renderChat(messages: readonly EngineMessage[], thinking: ThinkingMode = 'auto', addGenerationPrompt = true, tools?: readonly ToolSpec[]): string {
     try {
       return this.template.render({
-        messages: messages.map((m) => ({ role: m.role, content: m.content })),
+        messages: messages.map(templateMessage),
+        ...(tools?.length && this.supportsTools ? { tools: tools.map(templateTool) } : {}),
         add_generation_prompt: addGenerationPrompt,
         ...(thinking === 'off' ? { enable_thinking: false } : {}),
         ...this.specialTokens,
@@ -109,12 +116,12 @@ export class TextCodec {
     }
   }
 
-  encodeChat(messages: readonly ChatMessage[], thinking: ThinkingMode = 'auto'): number[] {
-    return this.encode(this.renderChat(messages, thinking));
+  encodeChat(messages: readonly EngineMessage[], thinking: ThinkingMode = 'auto', tools?: readonly ToolSpec[]): number[] {
+    return this.encode(this.renderChat(messages, thinking, true, tools));
   }
 
   /** Whether the answer to these messages starts inside a thinking block the template's generation prompt opened. */
-  opensThinking(messages: readonly ChatMessage[], thinking: ThinkingMode = 'auto'): boolean {
+  opensThinking(messages: readonly EngineMessage[], thinking: ThinkingMode = 'auto'): boolean {
     const prompt = this.renderChat(messages, thinking);
     let conversation: string | undefined;
     try {
@@ -124,4 +131,20 @@ export class TextCodec {
     }
     return promptOpensThinking(prompt, conversation);
   }
+}
+
+/** The OpenAI-style shapes Hugging Face chat templates expect (tool_calls[].function, arguments as an object). */
+function templateMessage(m: EngineMessage): Record<string, unknown> {
+  return {
+    role: m.role,
+    content: m.content,
+    ...(m.toolCalls?.length
+      ? { tool_calls: m.toolCalls.map((c) => ({ type: 'function', ...(c.id ? { id: c.id } : {}), function: { name: c.name, arguments: c.arguments } })) }
+      : {}),
+    ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
+  };
+}
+
+function templateTool(t: ToolSpec): Record<string, unknown> {
+  return { type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters ?? { type: 'object', properties: {} } } };
 }

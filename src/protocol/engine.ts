@@ -87,10 +87,40 @@ export type SamplingOverrides = z.infer<typeof SamplingOverridesSchema>;
 export const ThinkingModeSchema = z.enum(['auto', 'off']);
 export type ThinkingMode = z.infer<typeof ThinkingModeSchema>;
 
+/** A tool the model may call, as chat templates take them (`parameters`: a JSON Schema). */
+export const ToolSpecSchema = z.object({
+  name: z.string().min(1),
+  description: z.string(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+});
+export type ToolSpec = z.infer<typeof ToolSpecSchema>;
+
+export const ToolCallSchema = z.object({
+  id: z.string().optional(),
+  name: z.string().min(1),
+  arguments: z.record(z.string(), z.unknown()),
+});
+export type ToolCall = z.infer<typeof ToolCallSchema>;
+
+/**
+ * A message as the engine renders it: a chat message, an assistant turn that called tools, or a tool's
+ * result (role 'tool'); the model's chat template lays them out as the model was trained to read them.
+ */
+export const EngineMessageSchema = z.object({
+  role: z.enum([...ChatMessageSchema.shape.role.options, 'tool']),
+  content: z.string(),
+  toolCalls: z.array(ToolCallSchema).optional(),
+  /** On a tool result: the call it answers. */
+  toolCallId: z.string().optional(),
+});
+export type EngineMessage = z.infer<typeof EngineMessageSchema>;
+
 export const GenerationRequestSchema = z.object({
   /** Keys the prefix cache: the next turn of the same conversation reuses its KV cache. */
   conversationId: z.string().min(1).optional(),
-  messages: z.array(ChatMessageSchema).min(1),
+  messages: z.array(EngineMessageSchema).min(1),
+  /** Passed to a chat template that takes tools; ignored by one that does not. */
+  tools: z.array(ToolSpecSchema).optional(),
   maxNewTokens: z.number().int().positive().optional(),
   /** EOS is suppressed until this many tokens are written (benchmarks, tests). */
   minNewTokens: z.number().int().nonnegative().optional(),
@@ -145,7 +175,11 @@ export const GenerationResultSchema = z.object({
 });
 export type GenerationResult = z.infer<typeof GenerationResultSchema>;
 
-export const CountTokensParamsSchema = z.object({ messages: z.array(ChatMessageSchema) });
+/** Messages: the rendered prompt's tokens (with the generation prompt); text: the text's own tokens. */
+export const CountTokensParamsSchema = z.union([
+  z.object({ messages: z.array(EngineMessageSchema), tools: z.array(ToolSpecSchema).optional() }),
+  z.object({ text: z.string() }),
+]);
 export type CountTokensParams = z.infer<typeof CountTokensParamsSchema>;
 
 export const CountTokensResultSchema = z.object({

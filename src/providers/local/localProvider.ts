@@ -7,6 +7,7 @@ import type { Device, Dtype, GenerationUsage, Int4Compute, LoadedModelInfo, Samp
 import { type ChatEvent, type ChatProvider, type ChatRequest, type ModelInfo, ProviderError } from '../types';
 import { EngineClient, type EngineLogger } from './engineClient';
 import { EventQueue } from './eventQueue';
+import type { CountTokensParams, CountTokensResult, EngineMessage, ToolSpec } from '../../protocol/engine';
 
 export interface LocalProviderSettings {
   /** '' means `defaultModelPath`. */
@@ -53,6 +54,13 @@ export interface LocalEngineStatus {
   lastUsage?: GenerationUsage;
 }
 
+/** A request with what only the local engine takes: tool calls and results in the messages, and tools. */
+export interface LocalChatRequest extends Omit<ChatRequest, 'messages'> {
+  messages: EngineMessage[];
+  /** Laid out by a chat template that takes tools (VS Code's language model API). */
+  tools?: ToolSpec[];
+}
+
 export class LocalProvider implements ChatProvider {
   readonly id: string;
   readonly label: string;
@@ -97,7 +105,12 @@ export class LocalProvider implements ChatProvider {
     return this.withEngine(null, async (client) => client.countTokens({ messages }, signal));
   }
 
-  async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+  /** Token count by a given model (an installed model's id; undefined: the default model), loading it when needed. */
+  async countTokensWith(model: string | undefined, params: CountTokensParams, signal?: AbortSignal): Promise<CountTokensResult> {
+    return this.withEngine(model, async (client) => client.countTokens(params, signal));
+  }
+
+  async *chat(request: LocalChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
     if (signal?.aborted) {
       yield { type: 'finish', reason: 'cancelled' };
       return;
@@ -122,6 +135,7 @@ export class LocalProvider implements ChatProvider {
           requestId,
           ...(request.conversationId ? { conversationId: request.conversationId } : {}),
           messages: request.messages,
+          ...(request.tools?.length ? { tools: request.tools } : {}),
           maxNewTokens: request.maxTokens ?? settings.maxNewTokens,
           sampling: samplingOf(settings, request.temperature),
           ...(settings.thinking ? { thinking: settings.thinking } : {}),

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { loadModel, type LoadedModel } from '../../../src/engine';
 import { EngineError } from '../../../src/engine/errors';
 import type { ChatMessage } from '../../../src/protocol/chat';
+import type { EngineMessage } from '../../../src/protocol/engine';
 import { answer, greedy, modelDir } from './engineTestSupport';
 
 const system: ChatMessage = { role: 'system', content: 'You are terse.' };
@@ -164,7 +165,7 @@ describe('generation (tiny model)', () => {
     messages.push({ role: 'user', content: 'Last question?' });
     assert.ok(model.countTokens(messages) > model.info.contextWindow, 'the conversation must overflow the window');
 
-    let rendered: readonly ChatMessage[] = [];
+    let rendered: readonly EngineMessage[] = [];
     const renderChat = model.text.renderChat.bind(model.text);
     model.text.renderChat = (m) => {
       rendered = m;
