@@ -9,6 +9,7 @@ import { EngineError, errorMessage, throwIfAborted } from './errors';
 import { type DecoderReplacement, type GenerationEvent, generateAnswer } from './generation';
 import { type KvLayout, disposeKvCache } from './kvCache';
 import { INT4_ACCURACY_LEVEL, resolveInt4Compute, withMatMulNBitsAccuracy } from './int4Compute';
+import { withMaskFromCacheLength, type MaskRewriteNames } from './deviceMaskRewrite';
 import { type KvRowsGraphNames, type KvRowsPlacement, withNewKvRowOutputs } from './kvRowsRewrite';
 import { type ModelFolder, readModelFolder } from './modelFolder';
 import { PrefixCache } from './prefixCache';
@@ -74,6 +75,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
     inputIds: folder.graph.inputNames?.input_ids ?? 'input_ids',
     attentionMask: folder.graph.inputNames?.attention_mask ?? 'attention_mask',
   };
+  const maskNames: MaskRewriteNames = { ...kvNames, pastKey: (folder.graph.inputNames?.['past_key_names'] ?? 'past_key_values.%d.key').replace('%d', '0') };
   // The present outputs a device-resident KV cache keeps on the GPU (named from the config, as
   // onnxruntime wants them when the session is made).
   const presentOutputs: string[] = [];
@@ -98,8 +100,9 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
         createSession: options.createSession,
         outputsOnDevice: () => (kvCache === 'packed' ? [] : presentOutputs),
         load: (path, candidate) => {
-          // New-rows KV outputs on the CPU only: on a GPU the cache stays on the device instead.
-          const patched = patchedGraph(path, file, int4Compute, rewriteKv && candidate === 'cpu' ? kvNames : undefined);
+          // New-rows KV outputs on the CPU only: on a GPU the cache stays on the device instead, and
+          // the graph builds its own all-ones mask (deviceMaskRewrite.ts) so none is sent per token.
+          const patched = patchedGraph(path, file, int4Compute, rewriteKv && candidate === 'cpu' ? kvNames : undefined, candidate === 'cpu' ? undefined : maskNames);
           int4MatMulsChanged = patched.int4MatMulsChanged;
           kvRowsAfter = patched.kvRowsAfter ?? 'filled';
           return patched.bytes;
@@ -263,6 +266,7 @@ function patchedGraph(
   file: string,
   int4Compute: Exclude<Int4Compute, 'auto'>,
   kvNames: KvRowsGraphNames | undefined,
+  maskNames?: MaskRewriteNames,
 ): { bytes?: Uint8Array; int4MatMulsChanged: number; kvRowsAfter?: KvRowsPlacement } {
   let byReference: ReturnType<typeof graphWithWeightsByReference>;
   try {
@@ -281,5 +285,7 @@ function patchedGraph(
   const rewritten = kvNames ? withNewKvRowOutputs(bytes, kvNames) : undefined;
   if (rewritten) [bytes, changed] = [rewritten.bytes, true];
   const kv = rewritten ? { kvRowsAfter: rewritten.appendsAfter } : {};
+  const ownMask = maskNames ? withMaskFromCacheLength(bytes, maskNames) : undefined;
+  if (ownMask) [bytes, changed] = [ownMask, true];
   return changed ? { bytes, int4MatMulsChanged, ...kv } : { int4MatMulsChanged };
 }
