@@ -1,8 +1,10 @@
 // `npm run bench:engine -- --device webgpu`: the bytes Hearth's engine moves between host and
 // device per decoded token at 200 and 2000 tokens of context, with the KV cache kept on the device
 // (as shipped) and, for comparison, copied through the host each step (kvCache 'packed'). Counted
-// from the tensors the engine feeds and fetches, so the numbers hold on any device; the speeds are
-// the device's own (meaningless on SwiftShader, a GPU in software).
+// from the tensors the engine feeds and fetches in host memory (each counted as crossing, though
+// onnxruntime may use one on the host only: an upper bound) plus the Memcpy nodes onnxruntime runs
+// inside each run (from its profile, copyProfile.ts), so the numbers hold on any device; the speeds
+// are the device's own (meaningless on SwiftShader, a GPU in software; lowered a little by profiling).
 import { join } from 'node:path';
 import { ensureModel, type TestModelName } from '../../models/testModels';
 import { swiftShaderEnv } from '../../scripts/lib/swiftShader';
@@ -11,7 +13,7 @@ import { EXTRA, FULL, runChild } from './harness';
 
 export interface DeviceBenchOptions {
   device: string;
-  /** A --model key, or 'tiny' (the tiny GroupQueryAttention test model: what SwiftShader gets through in a minute). */
+  /** A --model key, or 'tiny' / 'tiny-standard' (the tiny GroupQueryAttention / standard-attention test models: what SwiftShader gets through in minutes). */
   model: string;
   /** Run on SwiftShader (a Vulkan device in software) rather than the machine's own GPU. */
   swiftshader: boolean;
@@ -22,8 +24,9 @@ const CONTEXTS = [200, 2000];
 
 function modelName(key: string): TestModelName {
   if (key === 'tiny') return 'tiny-gqa-tjs';
+  if (key === 'tiny-standard') return 'tiny-standard-tjs';
   const model = [...FULL, ...EXTRA].find((m) => m.key === key);
-  if (!model) throw new Error(`--model is tiny or one of ${[...FULL, ...EXTRA].map((m) => m.key).join(', ')}, not '${key}'.`);
+  if (!model) throw new Error(`--model is tiny, tiny-standard or one of ${[...FULL, ...EXTRA].map((m) => m.key).join(', ')}, not '${key}'.`);
   return model.name;
 }
 
@@ -46,12 +49,24 @@ export async function runDeviceBench(options: DeviceBenchOptions): Promise<void>
     const summary = (r: DeviceResult) => {
       const at200 = perToken(r, 200);
       const at2000 = perToken(r, 2000);
-      return { transferBytesPerToken200: Math.round(at200), transferBytesPerToken2000: Math.round(at2000), transferRatio: Math.round((at2000 / at200) * 100) / 100 };
+      const inside = (context: number): number => {
+        const c = r.contexts.find((x) => x.context === context);
+        return c ? Math.round(c.insideRuns.toDevice + c.insideRuns.toHost) : NaN;
+      };
+      return {
+        transferBytesPerToken200: Math.round(at200),
+        transferBytesPerToken2000: Math.round(at2000),
+        transferRatio: Math.round((at2000 / at200) * 100) / 100,
+        // Of those, onnxruntime's own copies inside the run (Memcpy nodes it placed around its CPU nodes).
+        insideRunBytesPerToken200: inside(200),
+        insideRunBytesPerToken2000: inside(2000),
+      };
     };
     console.log(`\n${name} on ${resident.device} (${resident.adapter || 'adapter unknown'}), ${resident.dtype}; one position's logits: ${resident.logitsBytes} bytes`);
     for (const [label, r] of [['KV cache on the device', resident], ['KV cache through the host', copied]] as const) {
       for (const c of r.contexts) {
-        console.log(`  ${label.padEnd(26)} ${String(c.context).padStart(5)}-token context: ${String(Math.round(c.bytesPerToken)).padStart(10)} bytes/token (${Math.round(c.toDevice)} in, ${Math.round(c.toHost)} out), ${c.tokensPerSecond.toFixed(1)} tok/s`);
+        const inside = `onnxruntime's Memcpy nodes: ${Math.round(c.insideRuns.toDevice)} in, ${Math.round(c.insideRuns.toHost)} out`;
+        console.log(`  ${label.padEnd(26)} ${String(c.context).padStart(5)}-token context: ${String(Math.round(c.bytesPerToken)).padStart(10)} bytes/token (${Math.round(c.toDevice)} in, ${Math.round(c.toHost)} out; ${inside}), ${c.tokensPerSecond.toFixed(1)} tok/s`);
       }
     }
     console.log(

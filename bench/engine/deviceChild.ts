@@ -2,11 +2,16 @@
 // start): loads a model on the device, and at each context length prefills that many tokens and
 // decodes a few, counting the bytes the engine moves between host and device per decoded token.
 // Prints `RESULT <json>` (DeviceResult).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadModel } from '../../src/engine';
 import type { ForwardResult } from '../../src/engine/decoderSession';
 import type { Device } from '../../src/protocol/engine';
+import { copiesPerRun } from './copyProfile';
 import type { DeviceResult } from './deviceTypes';
+import { findProfileFile } from './opProfile';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { model: { type: 'string' }, device: { type: 'string' }, contexts: { type: 'string' }, steps: { type: 'string' }, kv: { type: 'string' } } });
@@ -14,7 +19,10 @@ async function main(): Promise<void> {
   const device = (values.device ?? 'webgpu') as Device;
   const steps = Number(values.steps ?? 8);
   const contexts = (values.contexts ?? '200,2000').split(',').map(Number);
-  const model = await loadModel(dir, { device, threads: 0, ...(values.kv === 'packed' ? { kvCache: 'packed' as const } : {}) });
+  // Profiled: onnxruntime's own copies between host and device inside each run (copyProfile.ts).
+  const profileDir = mkdtempSync(join(tmpdir(), 'hearth-device-bench-'));
+  const profilePrefix = join(profileDir, 'run');
+  const model = await loadModel(dir, { device, threads: 0, profileFilePrefix: profilePrefix, ...(values.kv === 'packed' ? { kvCache: 'packed' as const } : {}) });
   const decoder = model.decoder;
   const result: DeviceResult = {
     device: model.info.device,
@@ -25,25 +33,40 @@ async function main(): Promise<void> {
     logitsBytes: 4 * (decoder.io.vocabSize ?? 0),
     contexts: [],
   };
+  /** Per context, the runs (forward passes) this script made before its decode steps, and the engine's counts over them. */
+  let ownRuns = 0;
+  const measured: { context: number; firstStep: number; engine: { toDevice: number; toHost: number }; seconds: number }[] = [];
   for (const context of contexts) {
     const ids = Array.from({ length: context }, (_, i) => (i * 37 + 11) % 251);
     let step: ForwardResult = { logits: new Float32Array(0), cache: decoder.emptyCache() };
-    for (let at = 0; at < ids.length; at += decoder.prefillChunk) step = await decoder.forward(ids.slice(at, at + decoder.prefillChunk), step.cache);
+    for (let at = 0; at < ids.length; at += decoder.prefillChunk, ownRuns++) step = await decoder.forward(ids.slice(at, at + decoder.prefillChunk), step.cache);
+    const firstStep = ownRuns;
     const from = { ...decoder.transferred };
     const started = performance.now();
     for (let i = 0; i < steps; i++) {
       let best = 0;
       for (let v = 1; v < step.logits.length; v++) if ((step.logits[v] as number) > (step.logits[best] as number)) best = v;
       step = await decoder.forward([best], step.cache);
+      ownRuns++;
     }
     const seconds = (performance.now() - started) / 1000;
-    const toDevice = (decoder.transferred.toDevice - from.toDevice) / steps;
-    const toHost = (decoder.transferred.toHost - from.toHost) / steps;
-    result.contexts.push({ context, toDevice, toHost, bytesPerToken: toDevice + toHost, tokensPerSecond: steps / seconds });
+    const engine = { toDevice: decoder.transferred.toDevice - from.toDevice, toHost: decoder.transferred.toHost - from.toHost };
+    measured.push({ context, firstStep, engine, seconds });
     await decoder.trim(step.cache, 0);
-    console.error(`  ${context}-token context: ${Math.round(toDevice + toHost)} bytes per token (${Math.round(toDevice)} to the device, ${Math.round(toHost)} back), ${(steps / seconds).toFixed(1)} tok/s`);
   }
   await model.dispose();
+  // This script's runs are the profile's last ones (the engine's load checks ran before them).
+  const runs = copiesPerRun(JSON.parse(readFileSync(findProfileFile(profilePrefix), 'utf8')));
+  rmSync(profileDir, { recursive: true, force: true });
+  const mine = runs.slice(runs.length - ownRuns);
+  for (const m of measured) {
+    const inside = mine.slice(m.firstStep, m.firstStep + steps).reduce((sum, r) => ({ toDevice: sum.toDevice + r.toDevice, toHost: sum.toHost + r.toHost }), { toDevice: 0, toHost: 0 });
+    const toDevice = (m.engine.toDevice + inside.toDevice) / steps;
+    const toHost = (m.engine.toHost + inside.toHost) / steps;
+    const insideRuns = { toDevice: inside.toDevice / steps, toHost: inside.toHost / steps };
+    result.contexts.push({ context: m.context, toDevice, toHost, bytesPerToken: toDevice + toHost, tokensPerSecond: steps / m.seconds, insideRuns });
+    console.error(`  ${m.context}-token context: ${Math.round(toDevice + toHost)} bytes per token (${Math.round(toDevice)} to the device, ${Math.round(toHost)} back; of them onnxruntime's own copies inside the run: ${insideRuns.toDevice} in, ${insideRuns.toHost} out), ${(steps / m.seconds).toFixed(1)} tok/s`);
+  }
   console.log(`RESULT ${JSON.stringify(result)}`);
 }
 

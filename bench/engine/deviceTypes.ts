@@ -8,5 +8,9 @@ export interface DeviceResult {
   skipped: string[];
   /** One position's float32 logits. */
   logitsBytes: number;
-  contexts: { context: number; toDevice: number; toHost: number; bytesPerToken: number; tokensPerSecond: number }[];
+  /**
+   * Per decoded token: bytes to the device and back, all told (the engine's feeds and fetches that
+   * are in host memory, plus onnxruntime's Memcpy nodes inside the run), and of those, the Memcpy nodes'.
+   */
+  contexts: { context: number; toDevice: number; toHost: number; bytesPerToken: number; tokensPerSecond: number; insideRuns: { toDevice: number; toHost: number } }[];
 }

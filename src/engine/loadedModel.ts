@@ -256,7 +256,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}, sig
 
 /**
  * The model's graph bytes with the int4 compute choice applied and, given the graph's input names,
- * the KV cache returned as new rows; undefined when nothing changes (the file loads as it is).
+ * the KV cache returned as new rows (CPU), or the attention mask built inside the graph (GPUs); undefined when nothing changes (the file loads as it is).
  * Inline weights are referenced in the model file rather than copied (weightsByReference.ts):
  * onnxruntime given the file itself keeps its parsed bytes beside the weights it loads (measured on
  * a 365 MB int4 file: 680-701 MB resident after load against 458, and 4.9 s against 2.4).
