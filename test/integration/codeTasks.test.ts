@@ -115,6 +115,16 @@ describe('editor actions, Fix with Hearth and @hearth', function () {
     assert.match(message.content, /^Explain this ruby code/);
   });
 
+  it('in a TypeScript file, attaches the method around the cursor from the built-in TypeScript extension', async function () {
+    const typescript = vscode.extensions.getExtension('vscode.typescript-language-features');
+    if (!typescript) this.skip(); // Not bundled in this build: the Ruby outline above covers the picking.
+    const source = 'export class Counter {\n  private n = 0;\n  increment(by: number): number {\n    this.n += by;\n    return this.n;\n  }\n}\n';
+    const editor = await open(source, 'typescript');
+    editor.selection = new vscode.Selection(3, 4, 3, 4);
+    const { message } = await runCommand('hearth.explain');
+    assert.equal(message.attachments?.[0]?.content, '  increment(by: number): number {\n    this.n += by;\n    return this.n;\n  }');
+  });
+
   it('between methods, attaches the class; on a blank line outside it, says to select code', async () => {
     const editor = await open(rubySource, outlinedLanguage);
     editor.selection = new vscode.Selection(4, 0, 4, 0);
