@@ -1,5 +1,6 @@
 // What the user can do with a code block from an answer. Each one starts from an explicit click.
 import * as vscode from 'vscode';
+import { applyTarget } from './applyTarget';
 import { ProposalDocuments } from './proposalDocuments';
 
 export async function insertAtCursor(code: string): Promise<boolean> {
@@ -19,23 +20,25 @@ export async function openInNewFile(code: string, language: string | undefined):
 }
 
 /**
- * Shows the code applied to the active file in VS Code's diff editor. Nothing is written until
- * the user runs "Accept Proposed Change" from the diff's title bar.
+ * Shows the code applied to the active file in VS Code's diff editor: in place of the function or
+ * lines a fragment replaces (see applyTarget), else the whole file, the selection or at the cursor.
+ * Nothing is written until the user runs "Accept Proposed Change" from the diff's title bar.
+ * Returns what the user should be told (no place found), if anything.
  */
-export async function proposeApply(code: string, proposals: ProposalDocuments): Promise<void> {
+export async function proposeApply(code: string, proposals: ProposalDocuments): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme !== ProposalDocuments.scheme);
   if (!editor) {
     void vscode.window.showWarningMessage('Hearth: open the file to apply the code to, then press Apply again.');
-    return;
+    return undefined;
   }
   const doc = editor.document;
-  const selection = editor.selection;
-  // A selection is replaced; without one the block is taken as the whole new file.
-  const range = selection.isEmpty ? new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)) : selection;
-  const proposed = doc.getText().slice(0, doc.offsetAt(range.start)) + code + doc.getText().slice(doc.offsetAt(range.end));
+  const target = await applyTarget(editor, code);
+  const text = doc.getText();
+  const proposed = text.slice(0, doc.offsetAt(target.range.start)) + target.code + text.slice(doc.offsetAt(target.range.end));
   const proposalUri = proposals.add(doc.uri, doc.version, proposed);
   const name = doc.uri.path.split('/').pop() ?? 'file';
-  await vscode.commands.executeCommand('vscode.diff', doc.uri, proposalUri, `${name} ↔ Hearth proposal (review, then Accept)`);
+  await vscode.commands.executeCommand('vscode.diff', doc.uri, proposalUri, `${name} ↔ Hearth proposal: ${target.title} (review, then Accept)`);
+  return target.note;
 }
 
 const languageAliases: Record<string, string> = {

@@ -76,8 +76,11 @@ export function createMessageRouter(deps: RouterDeps): (message: WebviewToHost) 
       case 'insertCode':
         await insertAtCursor(message.code);
         return;
-      case 'applyCode':
-        return proposeApply(message.code, deps.proposals);
+      case 'applyCode': {
+        const note = await proposeApply(message.code, deps.proposals);
+        if (note) controller.notice('info', note);
+        return;
+      }
       case 'openCode':
         return openInNewFile(message.code, message.language);
       case 'compare':
