@@ -104,13 +104,14 @@ export class ChatController {
     void this.refreshProviderStatus();
   }
 
-  async send(text: string): Promise<void> {
+  /** Sends `text` with the attached chips and `extra` attachments (the composer's #mentions). */
+  async send(text: string, extra: readonly Attachment[] = []): Promise<void> {
     await this.restoreOnce();
     if (this.isGenerating) {
       this.notice('warning', 'An answer is still being written. Stop it first (Escape or the Stop button).');
       return;
     }
-    const attachments = this.chips.map((c) => c.attachment);
+    const attachments = [...this.chips.map((c) => c.attachment), ...extra];
     this.chips = [];
     this.deps.post({ type: 'chips', chips: [] });
     const message: StoredMessage = {
@@ -259,6 +260,11 @@ export class ChatController {
     this.conversation.model = model;
     await this.saveIfStarted();
     this.postStatus();
+  }
+
+  /** What the chips attach to the next message. */
+  get attachedContext(): readonly Attachment[] {
+    return this.chips.map((c) => c.attachment);
   }
 
   addChip(attachment: Attachment, tokens: number): void {

@@ -17,6 +17,7 @@ import { installedModelIds, registerModelDownloads, resolveInstalledModel } from
 import { ProviderHub } from './providerHub';
 import { readSettings } from './settings';
 import { openConversationStore } from './storeAdapter';
+import { WorkspaceFileFinder } from './workspaceFiles';
 
 /** What `activate` returns: a hook for the integration tests to drive the view's message path. */
 export interface HearthApi {
@@ -64,11 +65,14 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     post,
   });
   const exportConversation = (id?: string) => exportConversationToFile(controller, store, id);
+  const workspaceFiles = new WorkspaceFileFinder();
   const router = createMessageRouter({
     controller,
     proposals,
     exportConversation,
     countTokens: (text) => hub.countTokens(controller.current.providerId ?? readSettings().provider, text),
+    post,
+    files: workspaceFiles,
   });
   view = new ChatViewProvider(context.extensionUri, router, log);
   const chatView = view;
@@ -89,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     log,
     hub,
     proposals,
+    workspaceFiles,
     view,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
     vscode.workspace.registerTextDocumentContentProvider(ProposalDocuments.scheme, proposals),

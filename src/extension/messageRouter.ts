@@ -1,12 +1,15 @@
 // Routes validated webview messages: chat actions to the controller, editor actions to VS Code.
 import * as vscode from 'vscode';
 import type { ChatController } from '../chat/chatController';
-import type { WebviewToHost } from '../protocol/webviewMessages';
+import { codeTaskIds, codeTasks } from '../chat/codeTasks';
+import type { HostToWebview, WebviewToHost } from '../protocol/webviewMessages';
 import { insertAtCursor, openInNewFile, proposeApply } from './codeBlockActions';
 import { estimateTokens, gatherContext } from './editorContext';
 import { confirmLink } from './confirmLink';
 import { followLink } from './linkPolicy';
+import { composeMessage } from './composerMessage';
 import type { ProposalDocuments } from './proposalDocuments';
+import type { WorkspaceFileFinder } from './workspaceFiles';
 
 export interface RouterDeps {
   controller: ChatController;
@@ -14,16 +17,38 @@ export interface RouterDeps {
   exportConversation(id: string): Promise<void>;
   /** Exact token count from the active provider when it can count, else undefined. */
   countTokens(text: string): Promise<number | undefined>;
+  /** Straight to the panel: answers that are the webview's own business (completions), not the conversation's. */
+  post(message: HostToWebview): void;
+  files: WorkspaceFileFinder;
 }
+
+const composerCommands = codeTaskIds.map((id) => ({ slash: codeTasks[id].slash, label: codeTasks[id].label, description: codeTasks[id].description }));
 
 export function createMessageRouter(deps: RouterDeps): (message: WebviewToHost) => Promise<void> {
   const { controller } = deps;
   return async (message) => {
     switch (message.type) {
       case 'ready':
-        return controller.sendInit();
-      case 'send':
-        return controller.send(message.text);
+        await controller.sendInit();
+        return deps.post({ type: 'composerCommands', commands: composerCommands });
+      case 'send': {
+        const composed = await composeMessage(message.text, controller.attachedContext);
+        if (typeof composed === 'string') {
+          // The composer cleared itself on send: give the text back to fix and resend.
+          deps.post({ type: 'restoreDraft', text: message.text });
+          return controller.notice('warning', composed);
+        }
+        return controller.send(composed.content, composed.attachments);
+      }
+      case 'findFiles': {
+        const files = await deps.files.find(message.query).catch((error: unknown) => {
+          // A newer keystroke cancelled this search: its answer would be dropped anyway.
+          if (error instanceof vscode.CancellationError) return undefined;
+          throw error;
+        });
+        if (files) deps.post({ type: 'fileMatches', requestId: message.requestId, files });
+        return;
+      }
       case 'stop':
         return controller.stop();
       case 'newChat':

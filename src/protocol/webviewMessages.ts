@@ -26,6 +26,14 @@ export const ContextChipSchema = z.object({
 });
 export type ContextChip = z.infer<typeof ContextChipSchema>;
 
+/** A composer slash command as the completion list shows it. */
+export const ComposerCommandSchema = z.object({
+  slash: z.string().regex(/^\/[a-z][\w-]*$/),
+  label: z.string().max(100),
+  description: z.string().max(300),
+});
+export type ComposerCommand = z.infer<typeof ComposerCommandSchema>;
+
 export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('send'), text: Text.min(1) }),
@@ -55,6 +63,8 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('removeContext'), id: Id }),
   /** Open Compare Models with the composer's prompt (empty: the panel's own). */
   z.object({ type: z.literal('compare'), text: Text }),
+  /** `#file:` completion: workspace files whose path matches `query`; answered by `fileMatches` with the same id. */
+  z.object({ type: z.literal('findFiles'), requestId: z.number().int().nonnegative(), query: z.string().max(500) }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
 
@@ -119,6 +129,12 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('generating'), generating: z.boolean() }),
   z.object({ type: z.literal('status'), status: StatusSchema }),
   z.object({ type: z.literal('chips'), chips: z.array(ContextChipSchema) }),
+  /** The composer's slash commands (sent once the panel is ready). */
+  z.object({ type: z.literal('composerCommands'), commands: z.array(ComposerCommandSchema).max(50) }),
+  /** A sent message the host could not send as written (a mention it cannot attach): back into the composer. */
+  z.object({ type: z.literal('restoreDraft'), text: Text }),
+  /** The answer to `findFiles` number `requestId`: workspace-relative paths, best first. */
+  z.object({ type: z.literal('fileMatches'), requestId: z.number().int().nonnegative(), files: z.array(z.string().max(1000)).max(100) }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), text: z.string(), undo: z.boolean().optional() }),
 ]);
 export type HostToWebview = z.infer<typeof HostToWebviewSchema>;

@@ -9,6 +9,7 @@ import { LiveSpeed } from './chrome/liveSpeed';
 import { NoticeBar } from './chrome/noticeBar';
 import { Pickers } from './chrome/pickers';
 import { StatusLine } from './chrome/statusLine';
+import { ComposerCompletion } from './composer/composerCompletion';
 import { h } from './dom';
 import type { Host } from './host';
 import { FrameScheduler } from './messages/frameScheduler';
@@ -21,6 +22,7 @@ export class App {
   private readonly speed = new LiveSpeed(() => performance.now());
   private readonly chips: ContextChips;
   private readonly composer: Composer;
+  private readonly completion: ComposerCompletion;
   private readonly notices: NoticeBar;
   private readonly live = new LiveRegion();
   private readonly messages: MessageList;
@@ -54,6 +56,7 @@ export class App {
       saveDraft: (draft) => this.host.updateState({ draft }),
     });
     this.composer.setDraft(host.state.draft ?? '');
+    this.completion = new ComposerCompletion(this.composer.prompt, post);
 
     const header = h(
       'header',
@@ -66,7 +69,7 @@ export class App {
       this.conversations.panel,
       this.notices.element,
       h('main', { class: 'chat-area' }, this.emptyState.element, messagesElement),
-      h('div', { class: 'composer' }, this.chips.element, this.composer.element),
+      h('div', { class: 'composer' }, this.chips.element, this.completion.element, this.composer.element),
       this.status.element,
       this.live.element,
     );
@@ -134,6 +137,15 @@ export class App {
         break;
       case 'chips':
         this.chips.render(message.chips);
+        break;
+      case 'composerCommands':
+        this.completion.setCommands(message.commands);
+        break;
+      case 'fileMatches':
+        this.completion.fileMatches(message.requestId, message.files);
+        break;
+      case 'restoreDraft':
+        this.composer.setDraft(message.text);
         break;
       case 'notice':
         this.notices.show(message);

@@ -33,8 +33,10 @@ export class Composer {
     this.compare.addEventListener('click', () => options.post({ type: 'compare', text: this.prompt.value }));
   }
 
+  /** Sets the text as if typed: the draft is saved and the completion's mention chips follow. */
   setDraft(draft: string): void {
     this.prompt.value = draft;
+    this.prompt.dispatchEvent(new Event('input'));
   }
 
   setGenerating(generating: boolean): void {
@@ -51,8 +53,7 @@ export class Composer {
     const text = this.prompt.value;
     if (this.generating || !text.trim()) return;
     this.options.post({ type: 'send', text });
-    this.prompt.value = '';
-    this.options.saveDraft('');
+    this.setDraft('');
   }
 
   private onKeyDown(event: KeyboardEvent): void {
