@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { z } from 'zod';
+import { familyFolderFiles, familyTokenizer } from './familyFiles';
+import { FAMILIES, FAMILY_IDS, type FamilyId } from './families';
 import { folderReadme, generationConfig, genaiConfig, transformersJsConfig, type FolderFacts } from './folderFiles';
 import { encodeModel } from './onnx/onnxModel';
 import { ExternalTensorStore, InlineTensorStore, type TensorStore } from './onnx/tensorStore';
@@ -41,6 +43,16 @@ export type GenerateOptions = {
    * models, as in onnx-community exports; false for the tiny/demo gqa ones, like onnxruntime-genai's).
    */
   logitsToKeepInput?: boolean;
+  /**
+   * A model family (families.ts): its tiny dimensions, architecture, tokenizer, template and
+   * config files replace the Qwen2 defaults; `shape` must then be 'tiny'.
+   */
+  family?: FamilyId;
+  /**
+   * With a family: wire the model like the demo (models/README.md) so that greedy decoding writes
+   * the demo sentence and then this added token (e.g. '<|eom_id|>'), for tests of where answers end.
+   */
+  wiredEnd?: string;
 };
 
 const optionsSchema = z.object({
@@ -52,10 +64,16 @@ const optionsSchema = z.object({
   externalData: z.boolean().optional(),
   inlineWeights: z.boolean().optional(),
   logitsToKeepInput: z.boolean().optional(),
+  family: z.enum(FAMILY_IDS as [FamilyId, ...FamilyId[]]).optional(),
+  wiredEnd: z.string().min(1).optional(),
 });
 
-/** inlineWeights is present only when set, so the manifests of models made before it still match. */
-export type ResolvedOptions = Required<Omit<GenerateOptions, 'inlineWeights'>> & { inlineWeights?: true };
+/** inlineWeights and family are present only when set, so the manifests of models made before them still match. */
+export type ResolvedOptions = Required<Omit<GenerateOptions, 'inlineWeights' | 'family' | 'wiredEnd'>> & {
+  inlineWeights?: true;
+  family?: FamilyId;
+  wiredEnd?: string;
+};
 
 export interface Manifest {
   generator: 'hearth-test-model-generator';
@@ -73,6 +91,8 @@ export function resolveOptions(options: GenerateOptions): ResolvedOptions {
   if (o.inlineWeights && (o.layout === 'genai' || o.externalData)) {
     throw new Error('inlineWeights is for the transformers.js layout without externalData.');
   }
+  if (o.wiredEnd && !o.family) throw new Error('wiredEnd wires a family model; pass a family too.');
+  if (o.family && o.shape !== 'tiny') throw new Error(`A family model has the family's tiny dimensions; pass shape 'tiny', not ${o.shape}.`);
   if (o.layout === 'genai' && dtypes.length !== 1) {
     throw new Error(`The genai layout holds one model.onnx; pass one dtype, not ${dtypes.join(', ')}.`);
   }
@@ -85,6 +105,8 @@ export function resolveOptions(options: GenerateOptions): ResolvedOptions {
     externalData: o.externalData ?? false,
     logitsToKeepInput: o.logitsToKeepInput ?? (o.attention === 'standard' || o.shape === 'qwen2.5-0.5b'),
     ...(o.inlineWeights ? { inlineWeights: true as const } : {}),
+    ...(o.family ? { family: o.family } : {}),
+    ...(o.wiredEnd ? { wiredEnd: o.wiredEnd } : {}),
   };
 }
 
@@ -94,8 +116,25 @@ export function demoWiring(tokenizer: TokenizerFiles): DemoWiring {
   return { chain: tok.encode(DEMO_SENTENCE, { add_special_tokens: false }).ids, endId: tokenizer.ids.imEnd };
 }
 
+/** The demo's token chain in a family's tokenizer, ended by `endToken`. */
+export function familyDemoWiring(family: FamilyId, endToken: string): DemoWiring {
+  const files = familyTokenizer(FAMILIES[family]);
+  const tok = new Tokenizer(files.tokenizerJson, files.tokenizerConfig);
+  return { chain: tok.encode(DEMO_SENTENCE, { add_special_tokens: false }).ids, endId: files.idOf(endToken) };
+}
+
+/** The dimensions of a folder's model (a family's own tiny ones, or the named shape). */
+export function shapeOf(options: Pick<ResolvedOptions, 'shape' | 'family'>): ModelShape {
+  return options.family ? FAMILIES[options.family].shape : SHAPES[options.shape];
+}
+
 /** The weights a folder's model was built from (used by the reference forward pass too). */
 export function weightSourceFor(options: ResolvedOptions): WeightSource {
+  if (options.family) {
+    const family = FAMILIES[options.family];
+    const wiring = options.wiredEnd ? familyDemoWiring(options.family, options.wiredEnd) : undefined;
+    return new WeightSource(family.shape, options.seed, wiring, family.arch);
+  }
   const shape = SHAPES[options.shape];
   const tokenizer = buildTokenizerFiles(shape.vocabSize, shape.maxPositions);
   return new WeightSource(shape, options.seed, options.shape === 'demo' ? demoWiring(tokenizer) : undefined);
@@ -126,8 +165,7 @@ export async function generateModel(outDir: string, options: GenerateOptions, si
     throw new Error(`Output folder ${outDir} is not empty; give the generator a new or empty folder.`);
   }
   mkdirSync(outDir, { recursive: true });
-  const shape = SHAPES[o.shape];
-  const tokenizer = buildTokenizerFiles(shape.vocabSize, shape.maxPositions);
+  const shape = shapeOf(o);
   const weights = weightSourceFor(o);
 
   const externalByFile: Record<string, boolean> = {};
@@ -147,6 +185,7 @@ export async function generateModel(outDir: string, options: GenerateOptions, si
         dtype,
         logitsToKeepInput: o.logitsToKeepInput,
         producerVersion: GENERATOR_VERSION,
+        ...(o.family ? { familyLabel: FAMILIES[o.family].label } : {}),
       });
       writeFileSync(path, encodeModel(model));
     } finally {
@@ -159,17 +198,25 @@ export async function generateModel(outDir: string, options: GenerateOptions, si
     signal?.throwIfAborted();
   }
 
-  const facts: FolderFacts = { shapeName: o.shape, shape, attention: o.attention, tokenizer, externalByFile, dtypes: o.dtypes };
-  writeJson(join(outDir, 'tokenizer.json'), tokenizer.tokenizerJson);
-  writeJson(join(outDir, 'tokenizer_config.json'), tokenizer.tokenizerConfig);
-  writeJson(join(outDir, 'special_tokens_map.json'), tokenizer.specialTokensMap);
-  if (o.layout === 'genai') {
-    writeJson(join(outDir, 'genai_config.json'), genaiConfig(facts, 'model.onnx'));
+  if (o.family) {
+    for (const [name, content] of Object.entries(familyFolderFiles(FAMILIES[o.family], o, externalByFile))) {
+      if (typeof content === 'string') writeFileSync(join(outDir, name), content);
+      else writeJson(join(outDir, name), content);
+    }
   } else {
-    writeJson(join(outDir, 'config.json'), transformersJsConfig(facts));
-    writeJson(join(outDir, 'generation_config.json'), generationConfig(facts));
+    const tokenizer = buildTokenizerFiles(shape.vocabSize, shape.maxPositions);
+    const facts: FolderFacts = { shapeName: o.shape, shape, attention: o.attention, tokenizer, externalByFile, dtypes: o.dtypes };
+    writeJson(join(outDir, 'tokenizer.json'), tokenizer.tokenizerJson);
+    writeJson(join(outDir, 'tokenizer_config.json'), tokenizer.tokenizerConfig);
+    writeJson(join(outDir, 'special_tokens_map.json'), tokenizer.specialTokensMap);
+    if (o.layout === 'genai') {
+      writeJson(join(outDir, 'genai_config.json'), genaiConfig(facts, 'model.onnx'));
+    } else {
+      writeJson(join(outDir, 'config.json'), transformersJsConfig(facts));
+      writeJson(join(outDir, 'generation_config.json'), generationConfig(facts));
+    }
+    writeFileSync(join(outDir, 'README.md'), folderReadme(facts, o.layout, o.seed));
   }
-  writeFileSync(join(outDir, 'README.md'), folderReadme(facts, o.layout, o.seed));
   // Written last: its presence marks a complete folder.
   const manifest: Manifest = { generator: 'hearth-test-model-generator', version: GENERATOR_VERSION, options: o, onnxFiles };
   writeJson(join(outDir, MANIFEST_FILE), manifest);

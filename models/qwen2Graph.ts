@@ -20,16 +20,20 @@ export interface DecoderGraphOptions {
   /** Adds the int64 input num_logits_to_keep (0: every position, N: the last N). */
   logitsToKeepInput: boolean;
   producerVersion: string;
+  /** Named in the graph's doc string (default "Qwen2-style"). */
+  familyLabel?: string;
 }
 
 const FLOAT_LOWEST = -3.4028234663852886e38;
 
 export function buildDecoderModel(weights: WeightSource, store: TensorStore, options: DecoderGraphOptions): ModelProto {
   const s = weights.shape;
+  const a = weights.arch;
   const g = new GraphBuilder();
   const groups = s.numHeads / s.numKvHeads;
-  const half = s.headDim / 2;
+  const half = a.rotaryDim / 2;
   const gqa = options.attention === 'gqa';
+  if (gqa && (a.qkNorm || a.gemma)) throw new Error('The gqa graph has no q/k norms or Gemma layers; use standard attention for this family.');
   const half16 = options.dtype === 'fp16';
   const kvType = half16 ? DataType.FLOAT16 : DataType.FLOAT;
   /** A float16 graph input as float32, or the input itself. */
@@ -62,7 +66,8 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
   };
   const weightAsIs = (name: string): string => g.initializer(store.add(name, DataType.FLOAT, weights.dims(name), weights.get(name)));
   const rmsNorm = (x: string, name: string, scope: string): string => {
-    const w = weightAsIs(name);
+    // Gemma scales by (1 + w).
+    const w = a.gemma ? g.op('Add', [weightAsIs(name), g.constFloat([1], [])], {}, { scope }) : weightAsIs(name);
     if (gqa) {
       return g.op('SimplifiedLayerNormalization', [x, w], { axis: attr.int(-1), epsilon: attr.float(s.rmsNormEps), stash_type: attr.int(1) }, { scope });
     }
@@ -82,7 +87,7 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
   }
   const logitsToKeep = options.logitsToKeepInput ? g.input('num_logits_to_keep', DataType.INT64) : '';
 
-  const tables = rotaryTables(s);
+  const tables = rotaryTables(s, a);
   const cosCache = g.initializer(store.add('rotary.cos_cache', DataType.FLOAT, [s.maxPositions, half], tables.cos));
   const sinCache = g.initializer(store.add('rotary.sin_cache', DataType.FLOAT, [s.maxPositions, half], tables.sin));
 
@@ -113,20 +118,28 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
     const rotary = (cache: string): string => {
       const halfRows = g.op('Gather', [cache, positionIds], { axis: attr.int(0) }); // [b, s, half]
       const full = g.op('Concat', [halfRows, halfRows], { axis: attr.int(-1) });
-      return g.op('Unsqueeze', [full, g.constInt64([1])]); // [b, 1, s, headDim]
+      return g.op('Unsqueeze', [full, g.constInt64([1])]); // [b, 1, s, rotaryDim]
     };
     cos4 = rotary(cosCache);
     sin4 = rotary(sinCache);
   }
 
   const applyRotary = (x: string, scope: string): string => {
-    const [x1, x2] = g.opN('Split', [x, g.constInt64([half, half])], { axis: attr.int(-1) }, { scope, outputs: [`${scope}/rot_x1`, `${scope}/rot_x2`] });
+    // Partial rotary (Phi-4-mini): only the first rotaryDim dims of each head turn.
+    const partial = a.rotaryDim < s.headDim;
+    const [xr, xPass] = partial
+      ? g.opN('Split', [x, g.constInt64([a.rotaryDim, s.headDim - a.rotaryDim])], { axis: attr.int(-1) }, { scope, outputs: [`${scope}/rot_part`, `${scope}/pass_part`] })
+      : [x, ''];
+    const [x1, x2] = g.opN('Split', [xr, g.constInt64([half, half])], { axis: attr.int(-1) }, { scope, outputs: [`${scope}/rot_x1`, `${scope}/rot_x2`] });
     const rotated = g.op('Concat', [g.op('Neg', [x2], {}, { scope }), x1], { axis: attr.int(-1) }, { scope });
-    return g.op('Add', [g.op('Mul', [x, cos4], {}, { scope }), g.op('Mul', [rotated, sin4], {}, { scope })], {}, { scope });
+    const turned = g.op('Add', [g.op('Mul', [xr, cos4], {}, { scope }), g.op('Mul', [rotated, sin4], {}, { scope })], {}, { scope });
+    return partial ? g.op('Concat', [turned, xPass], { axis: attr.int(-1) }, { scope }) : turned;
   };
 
   g.output('logits', kvType, ['batch_size', options.logitsToKeepInput ? 'logits_length' : 'sequence_length', s.vocabSize]);
   let hidden = g.op('Gather', [weightAsIs(weightName.embed), inputIds], { axis: attr.int(0) });
+  // Gemma multiplies the embeddings by sqrt(hidden_size).
+  if (a.gemma) hidden = g.op('Mul', [hidden, g.constFloat([Math.sqrt(s.hiddenSize)], [])]);
 
   for (let i = 0; i < s.numLayers; i++) {
     const n = weightName.layer(i);
@@ -137,9 +150,11 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
     const presentKey = half16 ? `${scope}/present_key_f32` : `present.${i}.key`;
     const presentValue = half16 ? `${scope}/present_value_f32` : `present.${i}.value`;
     const x = rmsNorm(hidden, n.inputNorm, scope);
-    const q = g.op('Add', [linear(x, n.q, scope), weightAsIs(n.qBias)], {}, { scope });
-    const k = g.op('Add', [linear(x, n.k, scope), weightAsIs(n.kBias)], {}, { scope });
-    const v = g.op('Add', [linear(x, n.v, scope), weightAsIs(n.vBias)], {}, { scope });
+    const project = (w: string, bias: string): string =>
+      a.qkvBias ? g.op('Add', [linear(x, w, scope), weightAsIs(bias)], {}, { scope }) : linear(x, w, scope);
+    const q = project(n.q, n.qBias);
+    const k = project(n.k, n.kBias);
+    const v = project(n.v, n.vBias);
     let context: string;
     if (gqa) {
       [context] = g.opN(
@@ -158,8 +173,11 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
     } else {
       const heads = (t: string, count: number): string =>
         g.op('Transpose', [g.op('Reshape', [t, g.constInt64([0, 0, count, s.headDim])], {}, { scope })], { perm: attr.ints([0, 2, 1, 3]) }, { scope });
-      const qRot = applyRotary(heads(q, s.numHeads), `${scope}/q`); // [b, h, s, d]
-      const kRot = applyRotary(heads(k, s.numKvHeads), `${scope}/k`); // [b, kvh, s, d]
+      // Qwen3 / Gemma 3 normalize each head of q and k before rotary.
+      const headsOf = (t: string, count: number, norm: string, normScope: string): string =>
+        a.qkNorm ? rmsNorm(heads(t, count), norm, normScope) : heads(t, count);
+      const qRot = applyRotary(headsOf(q, s.numHeads, n.qNorm, `${scope}/q_norm`), `${scope}/q`); // [b, h, s, d]
+      const kRot = applyRotary(headsOf(k, s.numKvHeads, n.kNorm, `${scope}/k_norm`), `${scope}/k`); // [b, kvh, s, d]
       g.op('Concat', [pastKey, kRot], { axis: attr.int(2) }, { scope, outputs: [presentKey] });
       g.op('Concat', [pastValue, heads(v, s.numKvHeads)], { axis: attr.int(2) }, { scope, outputs: [presentValue] });
       // Grouped heads without copying K/V: query heads [kvh, groups] broadcast against one K/V head.
@@ -177,13 +195,16 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
     }
     g.output(`present.${i}.key`, kvType, ['batch_size', s.numKvHeads, 'total_sequence_length', s.headDim]);
     g.output(`present.${i}.value`, kvType, ['batch_size', s.numKvHeads, 'total_sequence_length', s.headDim]);
-    hidden = g.op('Add', [hidden, linear(context, n.o, scope)], {}, { scope });
+    const attnOut = linear(context, n.o, scope);
+    // Gemma: post_attention_layernorm normalizes the attention output; elsewhere it comes before the MLP.
+    hidden = g.op('Add', [hidden, a.gemma ? rmsNorm(attnOut, n.postNorm, scope) : attnOut], {}, { scope });
 
-    const y = rmsNorm(hidden, n.postNorm, scope);
+    const y = rmsNorm(hidden, a.gemma ? n.preFfNorm : n.postNorm, scope);
     const gate = linear(y, n.gate, scope);
     const up = linear(y, n.up, scope);
-    const silu = g.op('Mul', [gate, g.op('Sigmoid', [gate], {}, { scope })], {}, { scope });
-    hidden = g.op('Add', [hidden, linear(g.op('Mul', [silu, up], {}, { scope }), n.down, scope)], {}, { scope });
+    const act = a.gemma ? geluTanh(g, gate, scope) : g.op('Mul', [gate, g.op('Sigmoid', [gate], {}, { scope })], {}, { scope });
+    const mlpOut = linear(g.op('Mul', [act, up], {}, { scope }), n.down, scope);
+    hidden = g.op('Add', [hidden, a.gemma ? rmsNorm(mlpOut, n.postFfNorm, scope) : mlpOut], {}, { scope });
   }
 
   if (logitsToKeep) {
@@ -201,8 +222,16 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
     opsetImports,
     producerName: 'hearth-test-model-generator',
     producerVersion: options.producerVersion,
-    docString: `Qwen2-style decoder with seeded random weights (attention ${options.attention}, ${options.dtype}). A test model, not a trained one.`,
+    docString: `${options.familyLabel ?? 'Qwen2-style'} decoder with seeded random weights (attention ${options.attention}, ${options.dtype}). A test model, not a trained one.`,
     graph: g.build('qwen2_decoder'),
     metadata: {},
   };
+}
+
+/** GELU with the tanh approximation (gelu_pytorch_tanh), from opset-17 elementwise ops. */
+function geluTanh(g: GraphBuilder, x: string, scope: string): string {
+  const cube = g.op('Mul', [g.op('Mul', [x, x], {}, { scope }), x], {}, { scope });
+  const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [cube, g.constFloat([0.044715], [])], {}, { scope })], {}, { scope }), g.constFloat([Math.sqrt(2 / Math.PI)], [])], {}, { scope });
+  const onePlusTanh = g.op('Add', [g.op('Tanh', [inner], {}, { scope }), g.constFloat([1], [])], {}, { scope });
+  return g.op('Mul', [g.op('Mul', [x, onePlusTanh], {}, { scope }), g.constFloat([0.5], [])], {}, { scope });
 }

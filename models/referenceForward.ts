@@ -2,6 +2,7 @@
 // weights, for checking what onnxruntime computes. Computes in float64; slow, meant for tiny shapes.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Architecture } from './architecture';
 import { MANIFEST_FILE, weightSourceFor, type Manifest } from './generator';
 import { dequantizeQ4, quantizeQ4 } from './quantize';
 import type { Dtype } from './qwen2Graph';
@@ -11,13 +12,17 @@ import { rotaryTables, weightName, type WeightSource } from './weights';
 interface Layer {
   inputNorm: Float32Array;
   q: Float32Array;
-  qBias: Float32Array;
+  qBias?: Float32Array;
   k: Float32Array;
-  kBias: Float32Array;
+  kBias?: Float32Array;
   v: Float32Array;
-  vBias: Float32Array;
+  vBias?: Float32Array;
+  qNorm?: Float32Array;
+  kNorm?: Float32Array;
   o: Float32Array;
   postNorm: Float32Array;
+  preFfNorm?: Float32Array;
+  postFfNorm?: Float32Array;
   gate: Float32Array;
   up: Float32Array;
   down: Float32Array;
@@ -25,6 +30,7 @@ interface Layer {
 
 interface LoadedWeights {
   shape: ModelShape;
+  arch: Architecture;
   embed: Float32Array;
   layers: Layer[];
   finalNorm: Float32Array;
@@ -51,27 +57,34 @@ function load(source: WeightSource, dtype: Dtype): LoadedWeights {
     const [n, k] = source.dims(name);
     return dequantizeQ4(quantizeQ4(w, n, k), n, k);
   };
+  const a = source.arch;
+  const optional = (on: boolean, name: string): Float32Array | undefined => (on ? source.get(name) : undefined);
   const layers: Layer[] = [];
   for (let i = 0; i < source.shape.numLayers; i++) {
     const n = weightName.layer(i);
     layers.push({
       inputNorm: source.get(n.inputNorm),
       q: linear(n.q),
-      qBias: source.get(n.qBias),
+      qBias: optional(a.qkvBias, n.qBias),
       k: linear(n.k),
-      kBias: source.get(n.kBias),
+      kBias: optional(a.qkvBias, n.kBias),
       v: linear(n.v),
-      vBias: source.get(n.vBias),
+      vBias: optional(a.qkvBias, n.vBias),
+      qNorm: optional(a.qkNorm, n.qNorm),
+      kNorm: optional(a.qkNorm, n.kNorm),
       o: linear(n.o),
       postNorm: source.get(n.postNorm),
+      preFfNorm: optional(a.gemma, n.preFfNorm),
+      postFfNorm: optional(a.gemma, n.postFfNorm),
       gate: linear(n.gate),
       up: linear(n.up),
       down: linear(n.down),
     });
   }
-  const { cos, sin } = rotaryTables(source.shape);
+  const { cos, sin } = rotaryTables(source.shape, a);
   return {
     shape: source.shape,
+    arch: a,
     embed: source.get(weightName.embed),
     layers,
     finalNorm: source.get(weightName.finalNorm),
@@ -94,16 +107,25 @@ function matVec(w: Float32Array, x: Float64Array, out: number, bias?: Float32Arr
   return y;
 }
 
-function rmsNorm(x: Float64Array, w: Float32Array, eps: number): Float64Array {
+/** RMSNorm; Gemma's scales by (1 + w). */
+function rmsNorm(x: Float64Array, w: Float32Array, eps: number, gemma = false): Float64Array {
   let ms = 0;
   for (const v of x) ms += v * v;
   const inv = 1 / Math.sqrt(ms / x.length + eps);
-  return x.map((v, i) => v * inv * w[i]);
+  return x.map((v, i) => v * inv * (gemma ? 1 + w[i] : w[i]));
 }
 
-/** Rotates each head of x (heads x headDim) in place for one position (Qwen2's rotate_half form). */
+/** RMSNorm of each head of x (heads x headDim) on its own, in place (Qwen3 / Gemma 3 q/k norms). */
+function normHeads(x: Float64Array, heads: number, headDim: number, w: Float32Array, eps: number, gemma: boolean): void {
+  for (let h = 0; h < heads; h++) x.set(rmsNorm(x.subarray(h * headDim, (h + 1) * headDim), w, eps, gemma), h * headDim);
+}
+
+/**
+ * Rotates each head of x (heads x headDim) in place for one position (Qwen2's rotate_half form),
+ * over the first rotaryDim dims of each head (all of them unless the rotary is partial).
+ */
 function rotate(x: Float64Array, heads: number, headDim: number, pos: number, w: LoadedWeights): void {
-  const half = headDim / 2;
+  const half = w.arch.rotaryDim / 2;
   for (let h = 0; h < heads; h++) {
     for (let i = 0; i < half; i++) {
       const c = w.cos[pos * half + i];
@@ -140,18 +162,23 @@ function forward(w: LoadedWeights, ids: number[]): Float32Array[] {
   const qDim = s.numHeads * s.headDim;
   const kvDim = s.numKvHeads * s.headDim;
   const scale = 1 / Math.sqrt(s.headDim);
+  const a = w.arch;
+  const norm = (x: Float64Array, weight: Float32Array): Float64Array => rmsNorm(x, weight, s.rmsNormEps, a.gemma);
   for (const id of ids) if (!Number.isInteger(id) || id < 0 || id >= s.vocabSize) throw new Error(`Token id ${id} is outside the vocabulary (0..${s.vocabSize - 1}).`);
-  let x = ids.map((id) => Float64Array.from(w.embed.subarray(id * h, (id + 1) * h)));
+  const embedScale = a.gemma ? Math.sqrt(h) : 1;
+  let x = ids.map((id) => Float64Array.from(w.embed.subarray(id * h, (id + 1) * h), (v) => v * embedScale));
 
   for (const layer of w.layers) {
-    const normed = x.map((row) => rmsNorm(row, layer.inputNorm, s.rmsNormEps));
+    const normed = x.map((row) => norm(row, layer.inputNorm));
     const q = normed.map((row, p) => {
       const v = matVec(layer.q, row, qDim, layer.qBias);
+      if (layer.qNorm) normHeads(v, s.numHeads, s.headDim, layer.qNorm, s.rmsNormEps, a.gemma);
       rotate(v, s.numHeads, s.headDim, p, w);
       return v;
     });
     const k = normed.map((row, p) => {
       const v = matVec(layer.k, row, kvDim, layer.kBias);
+      if (layer.kNorm) normHeads(v, s.numKvHeads, s.headDim, layer.kNorm, s.rmsNormEps, a.gemma);
       rotate(v, s.numKvHeads, s.headDim, p, w);
       return v;
     });
@@ -176,15 +203,22 @@ function forward(w: LoadedWeights, ids: number[]): Float32Array[] {
           for (let i = 0; i < s.headDim; i++) ctx[qOff + i] += pj * v[j][kvOff + i];
         }
       }
-      const attn = matVec(layer.o, ctx, h);
+      const attnOut = matVec(layer.o, ctx, h);
+      // Gemma normalizes the attention and MLP outputs too (post_attention / post_feedforward).
+      const attn = a.gemma ? norm(attnOut, layer.postNorm) : attnOut;
       const mid = row.map((val, i) => val + attn[i]);
-      const y = rmsNorm(mid, layer.postNorm, s.rmsNormEps);
+      const y = norm(mid, layer.preFfNorm ?? layer.postNorm);
       const gate = matVec(layer.gate, y, s.intermediateSize);
       const up = matVec(layer.up, y, s.intermediateSize);
-      const act = gate.map((g, i) => (g / (1 + Math.exp(-g))) * up[i]);
-      const down = matVec(layer.down, act, h);
+      const act = gate.map((g, i) => (a.gemma ? geluTanh(g) : g / (1 + Math.exp(-g))) * up[i]);
+      const downOut = matVec(layer.down, act, h);
+      const down = layer.postFfNorm ? norm(downOut, layer.postFfNorm) : downOut;
       return mid.map((val, i) => val + down[i]);
     });
   }
-  return x.map((row) => Float32Array.from(matVec(w.lmHead, rmsNorm(row, w.finalNorm, s.rmsNormEps), s.vocabSize)));
+  return x.map((row) => Float32Array.from(matVec(w.lmHead, norm(row, w.finalNorm), s.vocabSize)));
+}
+
+function geluTanh(x: number): number {
+  return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
 }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Dtype } from './qwen2Graph';
 import { generateModel, GENERATOR_VERSION, MANIFEST_FILE, resolveOptions, type GenerateOptions, type Manifest } from './generator';
 
 export const TEST_MODELS = {
@@ -19,6 +20,25 @@ export const TEST_MODELS = {
   'tiny-gqa-genai-fp16': { shape: 'tiny', layout: 'genai', attention: 'gqa', dtypes: ['fp16'] },
   'demo-tjs': { shape: 'demo', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'] },
   'demo-genai': { shape: 'demo', layout: 'genai', attention: 'gqa', dtypes: ['fp32'] },
+  // One per model family (families.ts), in each layout the family is published in.
+  'family-qwen2.5-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'qwen2.5' },
+  'family-qwen2.5-coder-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'qwen2.5-coder' },
+  'family-qwen3-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'qwen3' },
+  'family-llama3.2-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'llama3.2' },
+  'family-gemma3-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'gemma3' },
+  'family-smollm2-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'smollm2' },
+  'family-deepseek-r1-distill-qwen-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'deepseek-r1-distill-qwen' },
+  'family-phi3.5-genai': { shape: 'tiny', layout: 'genai', attention: 'gqa', dtypes: ['q4'], family: 'phi3.5' },
+  'family-phi4-mini-genai': { shape: 'tiny', layout: 'genai', attention: 'gqa', dtypes: ['q4'], family: 'phi4-mini' },
+  // Wired like the demo: the sentence, then one of the family's end-of-turn tokens (where answers must end).
+  'family-qwen2.5-wired': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'qwen2.5', wiredEnd: '<|im_end|>' },
+  'family-qwen3-wired': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'qwen3', wiredEnd: '<|im_end|>' },
+  'family-llama3.2-wired': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'llama3.2', wiredEnd: '<|eom_id|>' },
+  'family-gemma3-wired': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'gemma3', wiredEnd: '<end_of_turn>' },
+  'family-smollm2-wired': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'smollm2', wiredEnd: '<|im_end|>' },
+  'family-deepseek-r1-distill-qwen-wired': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'deepseek-r1-distill-qwen', wiredEnd: '<｜end▁of▁sentence｜>' },
+  'family-phi3.5-wired': { shape: 'tiny', layout: 'genai', attention: 'gqa', dtypes: ['q4'], family: 'phi3.5', wiredEnd: '<|end|>' },
+  'family-phi4-mini-wired': { shape: 'tiny', layout: 'genai', attention: 'gqa', dtypes: ['q4'], family: 'phi4-mini', wiredEnd: '<|end|>' },
   'bench-q4-gqa': { shape: 'qwen2.5-0.5b', layout: 'transformersjs', attention: 'gqa', dtypes: ['q4'] },
   'bench-fp32-standard': { shape: 'qwen2.5-0.5b', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'] },
   'bench-q4-standard': { shape: 'qwen2.5-0.5b', layout: 'transformersjs', attention: 'standard', dtypes: ['q4'] },
@@ -35,7 +55,7 @@ export function isTestModelName(name: string): name is TestModelName {
 }
 
 function optionsOf(name: TestModelName): GenerateOptions {
-  const o = TEST_MODELS[name];
+  const o: Omit<GenerateOptions, 'dtypes'> & { readonly dtypes: readonly Dtype[] } = TEST_MODELS[name];
   return { ...o, dtypes: [...o.dtypes] };
 }
 

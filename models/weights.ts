@@ -1,5 +1,6 @@
 // The decoder's weights, defined once and produced on demand from the seed. The ONNX writer and the
 // reference forward pass both read them from here, so they agree by construction.
+import { type Architecture, inverseFrequencies, qwen2Architecture, rotaryScale } from './architecture';
 import { uniformTensor } from './prng';
 import type { ModelShape } from './shapes';
 
@@ -26,6 +27,12 @@ export const weightName = {
       vBias: `${p}.self_attn.v_proj.bias`,
       o: `${p}.self_attn.o_proj.weight`,
       postNorm: `${p}.post_attention_layernorm.weight`,
+      /** Qwen3 / Gemma 3: RMSNorm of each q and k head. */
+      qNorm: `${p}.self_attn.q_norm.weight`,
+      kNorm: `${p}.self_attn.k_norm.weight`,
+      /** Gemma 3: norms before and after the MLP (its post_attention_layernorm follows attention). */
+      preFfNorm: `${p}.pre_feedforward_layernorm.weight`,
+      postFfNorm: `${p}.post_feedforward_layernorm.weight`,
       gate: `${p}.mlp.gate_proj.weight`,
       up: `${p}.mlp.up_proj.weight`,
       down: `${p}.mlp.down_proj.weight`,
@@ -44,12 +51,18 @@ export interface DemoWiring {
 
 export class WeightSource {
   private readonly specs = new Map<string, WeightSpec>();
+  readonly arch: Architecture;
 
   constructor(
     readonly shape: ModelShape,
     readonly seed: number,
     demo?: DemoWiring,
+    arch?: Architecture,
   ) {
+    this.arch = arch ?? qwen2Architecture(shape);
+    const a = this.arch;
+    // Gemma's norms scale by (1 + w), so its weights sit around 0 rather than 1.
+    const normCenter = a.gemma ? 0 : 1;
     const s = shape;
     const qDim = s.numHeads * s.headDim;
     const kvDim = s.numKvHeads * s.headDim;
@@ -63,15 +76,26 @@ export class WeightSource {
     const residualScale = demo ? 0.01 : 1;
     for (let i = 0; i < s.numLayers; i++) {
       const n = weightName.layer(i);
-      vector(n.inputNorm, s.hiddenSize, 0.1, 1);
+      vector(n.inputNorm, s.hiddenSize, 0.1, normCenter);
       linear(n.q, qDim, s.hiddenSize, 1.5);
-      vector(n.qBias, qDim, 0.1, 0);
+      if (a.qkvBias) vector(n.qBias, qDim, 0.1, 0);
       linear(n.k, kvDim, s.hiddenSize, 1.5);
-      vector(n.kBias, kvDim, 0.1, 0);
+      if (a.qkvBias) vector(n.kBias, kvDim, 0.1, 0);
       linear(n.v, kvDim, s.hiddenSize, 1);
-      vector(n.vBias, kvDim, 0.1, 0);
+      if (a.qkvBias) vector(n.vBias, kvDim, 0.1, 0);
+      if (a.qkNorm) {
+        vector(n.qNorm, s.headDim, 0.1, normCenter);
+        vector(n.kNorm, s.headDim, 0.1, normCenter);
+      }
       linear(n.o, s.hiddenSize, qDim, residualScale);
-      vector(n.postNorm, s.hiddenSize, 0.1, 1);
+      // Gemma's norms after attention and after the MLP would scale a wired demo's small residual
+      // contributions back up: there they scale by (1 + w) of about 0.01 instead.
+      const wiredGemma = demo !== undefined && a.gemma;
+      vector(n.postNorm, s.hiddenSize, wiredGemma ? 0.005 : 0.1, wiredGemma ? -0.99 : normCenter);
+      if (a.gemma) {
+        vector(n.preFfNorm, s.hiddenSize, 0.1, normCenter);
+        vector(n.postFfNorm, s.hiddenSize, wiredGemma ? 0.005 : 0.1, wiredGemma ? -0.99 : normCenter);
+      }
       linear(n.gate, s.intermediateSize, s.hiddenSize, 1);
       linear(n.up, s.intermediateSize, s.hiddenSize, 1);
       linear(n.down, s.hiddenSize, s.intermediateSize, residualScale);
@@ -82,8 +106,15 @@ export class WeightSource {
       this.define(weightName.embed, [s.vocabSize, s.hiddenSize], () =>
         uniformTensor(seed, weightName.embed, s.vocabSize * s.hiddenSize, 1),
       );
-      vector(weightName.finalNorm, s.hiddenSize, 0.1, 1);
-      linear(weightName.lmHead, s.vocabSize, s.hiddenSize, 2);
+      vector(weightName.finalNorm, s.hiddenSize, 0.1, normCenter);
+      if (a.tiedEmbeddings) {
+        // The same values as the embedding (a tied export still writes lm_head as its own initializer).
+        this.define(weightName.lmHead, [s.vocabSize, s.hiddenSize], () =>
+          uniformTensor(seed, weightName.embed, s.vocabSize * s.hiddenSize, 1),
+        );
+      } else {
+        linear(weightName.lmHead, s.vocabSize, s.hiddenSize, 2);
+      }
     }
   }
 
@@ -135,16 +166,21 @@ export class WeightSource {
   }
 }
 
-/** Rotary tables [maxPositions, headDim / 2] in float32, shared by both attention variants. */
-export function rotaryTables(shape: ModelShape): { cos: Float32Array; sin: Float32Array } {
-  const half = shape.headDim / 2;
+/**
+ * Rotary tables [maxPositions, rotaryDim / 2] in float32, shared by both attention variants, with
+ * the family's rope scaling applied (Qwen2's plain rope when no architecture is given).
+ */
+export function rotaryTables(shape: ModelShape, arch: Architecture = qwen2Architecture(shape)): { cos: Float32Array; sin: Float32Array } {
+  const half = arch.rotaryDim / 2;
+  const scale = rotaryScale(arch);
+  const invFreqs = inverseFrequencies(shape, arch);
   const cos = new Float32Array(shape.maxPositions * half);
   const sin = new Float32Array(shape.maxPositions * half);
   for (let i = 0; i < half; i++) {
-    const invFreq = 1 / Math.pow(shape.ropeTheta, (2 * i) / shape.headDim);
+    const invFreq = invFreqs[i];
     for (let p = 0; p < shape.maxPositions; p++) {
-      cos[p * half + i] = Math.cos(p * invFreq);
-      sin[p * half + i] = Math.sin(p * invFreq);
+      cos[p * half + i] = Math.cos(p * invFreq) * scale;
+      sin[p * half + i] = Math.sin(p * invFreq) * scale;
     }
   }
   return { cos, sin };

@@ -23,6 +23,125 @@ export interface TokenizerFiles {
 
 const cache = new Map<string, TokenizerFiles>();
 
+/** A family's tokenizer: its special tokens (appended after the regular ones, in this order) and config. */
+export interface TokenizerSpec {
+  /** Every added token, in id order; `special: false` ones (e.g. Qwen's <think>) are kept by decode. */
+  addedTokens: { content: string; special: boolean }[];
+  bosToken: string | null;
+  eosToken: string;
+  padToken: string | null;
+  unkToken?: string | null;
+  additionalSpecialTokens: string[];
+  chatTemplate: string;
+  tokenizerClass: string;
+  addBosToken: boolean;
+}
+
+export interface FamilyTokenizerFiles {
+  tokenizerJson: object;
+  tokenizerConfig: object;
+  specialTokensMap: object;
+  /** Id of each added token, by content. */
+  idOf: (content: string) => number;
+}
+
+const familyCache = new Map<string, FamilyTokenizerFiles>();
+
+/**
+ * A family's tokenizer files: the same small byte-level BPE as the Qwen2 test models, with the
+ * family's special tokens and tokenizer_config.json fields, vocab_size ids in all.
+ */
+export function buildFamilyTokenizerFiles(spec: TokenizerSpec, vocabSize: number, modelMaxLength: number): FamilyTokenizerFiles {
+  const key = JSON.stringify([spec, vocabSize, modelMaxLength]);
+  const hit = familyCache.get(key);
+  if (hit) return hit;
+  const regular = vocabSize - spec.addedTokens.length;
+  const bpe = trainByteLevelBpe(TRAINING_CORPUS, regular);
+  const vocab: Record<string, number> = {};
+  bpe.tokens.forEach((t, id) => (vocab[t] = id));
+  const added = spec.addedTokens.map((t, i) => ({ id: regular + i, ...t }));
+  const ids = new Map(added.map((t) => [t.content, t.id]));
+  const tokenizerJson = {
+    ...tokenizerJsonOf(vocab, bpe.merges),
+    // Llama 3 and Gemma add BOS when special tokens are added; their templates write it too, so a
+    // prompt must be encoded without special tokens or it starts with two.
+    ...(spec.addBosToken && spec.bosToken ? { post_processor: bosTemplate(spec.bosToken, ids.get(spec.bosToken)) } : {}),
+    added_tokens: added.map(({ id, content, special }) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special })),
+  };
+  const tokenizerConfig = {
+    add_bos_token: spec.addBosToken,
+    add_eos_token: false,
+    added_tokens_decoder: Object.fromEntries(
+      added.map(({ id, content, special }) => [String(id), { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special }]),
+    ),
+    additional_special_tokens: spec.additionalSpecialTokens,
+    bos_token: spec.bosToken,
+    chat_template: spec.chatTemplate,
+    clean_up_tokenization_spaces: false,
+    eos_token: spec.eosToken,
+    model_max_length: modelMaxLength,
+    pad_token: spec.padToken,
+    tokenizer_class: spec.tokenizerClass,
+    unk_token: spec.unkToken ?? null,
+  };
+  const specialTokensMap = {
+    additional_special_tokens: spec.additionalSpecialTokens,
+    ...(spec.bosToken ? { bos_token: spec.bosToken } : {}),
+    eos_token: spec.eosToken,
+    ...(spec.padToken ? { pad_token: spec.padToken } : {}),
+  };
+  const files: FamilyTokenizerFiles = {
+    tokenizerJson,
+    tokenizerConfig,
+    specialTokensMap,
+    idOf: (content) => {
+      const id = ids.get(content);
+      if (id === undefined) throw new Error(`The tokenizer has no added token ${content}.`);
+      return id;
+    },
+  };
+  familyCache.set(key, files);
+  return files;
+}
+
+function bosTemplate(bos: string, id: number | undefined): object {
+  if (id === undefined) throw new Error(`The BOS token ${bos} is not among the added tokens.`);
+  return {
+    type: 'TemplateProcessing',
+    single: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
+    pair: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: bos, type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } }],
+    special_tokens: { [bos]: { id: bos, ids: [id], tokens: [bos] } },
+  };
+}
+
+function tokenizerJsonOf(vocab: Record<string, number>, merges: [string, string][]): object {
+  const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false };
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    normalizer: { type: 'NFC' },
+    pre_tokenizer: {
+      type: 'Sequence',
+      pretokenizers: [{ type: 'Split', pattern: { Regex: QWEN2_SPLIT_PATTERN }, behavior: 'Isolated', invert: false }, byteLevel],
+    },
+    post_processor: byteLevel,
+    decoder: byteLevel,
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '',
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab,
+      merges,
+    },
+  };
+}
+
 export function buildTokenizerFiles(vocabSize: number, modelMaxLength: number): TokenizerFiles {
   const key = `${vocabSize}:${modelMaxLength}`;
   const hit = cache.get(key);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { readManifest } from '../../../models/referenceForward';
 import type { Dtype } from '../../../models/qwen2Graph';
-import { SHAPES } from '../../../models/shapes';
+import { shapeOf } from '../../../models/generator';
 
 export interface StepResult {
   /** [rows, vocab] logits, one row per kept position. */
@@ -25,7 +25,7 @@ export class DecoderRunner {
     const file = manifest.onnxFiles[dtype ?? manifest.options.dtypes[0]];
     if (!file) throw new Error(`${modelDir} has no ${dtype} model.`);
     const session = await ort.InferenceSession.create(join(modelDir, file), { intraOpNumThreads: 2 });
-    const s = SHAPES[manifest.options.shape];
+    const s = shapeOf(manifest.options);
     return new DecoderRunner(session, s.numLayers, s.numKvHeads, s.headDim, s.vocabSize);
   }
 
