@@ -117,8 +117,16 @@ export class App {
         this.messages.appendDelta(message.messageId, message.text);
         if (this.speed.delta(message.messageId)) this.status.showLive(this.speed.text());
         break;
+      case 'reasoningDelta':
+        // Thinking is written token by token too: it counts in the live speed.
+        this.messages.appendReasoning(message.messageId, message.text);
+        if (this.speed.delta(message.messageId)) this.status.showLive(this.speed.text());
+        break;
       case 'messageDone':
-        this.messages.done(message.messageId, message.status, message.error);
+        this.messages.done(message.messageId, message.status, message.error, {
+          ...(message.usage ? { usage: message.usage } : {}),
+          ...(message.stats ? { stats: message.stats } : {}),
+        });
         this.speed.stop(message.messageId);
         this.status.showLive(undefined);
         if (message.status === 'complete') this.live.announce('Answer complete');

@@ -3,7 +3,7 @@
 // resumes next frame, so no task grows with the answer). The DOM stays bounded however long the conversation:
 // messages that are neither among the last few nor near the viewport are collapsed into empty
 // fixed-height placeholders (height measured once) and rebuilt when scrolled back into view.
-import type { ErrorInfo, MessageStatus, StoredMessage } from '../../protocol/chat';
+import type { AnswerStats, ErrorInfo, MessageStatus, StoredMessage, Usage } from '../../protocol/chat';
 import type { WebviewToHost } from '../../protocol/webviewMessages';
 import { languageOfCodeElement } from '../markdown/codeToolbar';
 import { safeLinkTarget } from '../markdown/linkPolicy';
@@ -15,10 +15,12 @@ import {
   createMessageShell,
   isShownMessage,
   renderMessage,
+  setAnswerFigures,
   setStatus,
   uncollapseMessage,
   type ShownMessage,
 } from './messageView';
+import { ThinkingSection } from './thinkingView';
 
 /** Always rendered, whatever the scroll position: the tail the user is most likely reading. */
 const KEEP_LAST = 8;
@@ -33,6 +35,8 @@ interface Entry {
   element: HTMLElement;
   /** The markdown renderer of a shown assistant message. */
   renderer?: StreamingMarkdown;
+  /** The collapsed "Thinking" section of an answer that has reasoning. */
+  thinking?: ThinkingSection;
   /** Deltas go to `renderer` (the message streams). */
   live: boolean;
   /** The answer ended; its status is shown once the renderer has caught up. */
@@ -138,13 +142,33 @@ export class MessageList {
   appendDelta(messageId: string, text: string): void {
     const entry = this.entries.get(messageId);
     if (!entry?.live || !entry.renderer) return; // Not streaming (or unknown): nothing to append to.
+    entry.thinking?.answerStarted();
     entry.renderer.append(text);
     this.scheduler.schedule(this.renderFrame);
   }
 
-  done(messageId: string, status: MessageStatus, error: ErrorInfo | undefined): void {
+  /** More of a streaming answer's reasoning: into its Thinking section (made on the first piece). */
+  appendReasoning(messageId: string, text: string): void {
+    const entry = this.entries.get(messageId);
+    if (!entry?.live || !entry.renderer) return;
+    entry.thinking ??= new ThinkingSection(entry.element, !entry.renderer.source);
+    entry.thinking.append(text);
+    this.scheduler.schedule(this.renderFrame);
+  }
+
+  done(messageId: string, status: MessageStatus, error: ErrorInfo | undefined, figures: { usage?: Usage; stats?: AnswerStats } = {}): void {
     const entry = this.entries.get(messageId);
     if (!entry) return;
+    entry.message = {
+      ...entry.message,
+      ...(figures.usage ? { usage: figures.usage } : {}),
+      ...(figures.stats ? { stats: { ...entry.message.stats, ...figures.stats } } : {}),
+    };
+    if (!entry.collapsed) setAnswerFigures(entry.element, entry.message);
+    if (entry.live && entry.thinking) {
+      entry.thinking.end(entry.message.stats?.thinkingMs);
+      entry.message = { ...entry.message, reasoning: entry.thinking.renderer.source };
+    }
     if (entry.live && entry.renderer) {
       entry.live = false;
       entry.renderer.end();
@@ -201,6 +225,11 @@ export class MessageList {
     const deadline = performance.now() + RENDER_BUDGET_MS;
     let behind = false;
     for (const entry of this.order) {
+      const thinking = entry.thinking?.renderer;
+      if (thinking?.needsFlush) {
+        thinking.flush(deadline);
+        if (thinking.needsFlush) behind = true;
+      }
       const renderer = entry.renderer;
       if (!renderer?.needsFlush) continue;
       renderer.flush(deadline);
@@ -219,6 +248,7 @@ export class MessageList {
     if (entry.collapsed) uncollapseMessage(entry.element);
     entry.collapsed = false;
     entry.renderer = renderMessage(entry.element, entry.message, deadline);
+    entry.thinking = ThinkingSection.of(entry.element, entry.message, deadline);
     entry.live = entry.message.status === 'streaming';
     entry.element.dataset.status = entry.message.status;
     if (entry.renderer?.needsFlush) this.scheduler.schedule(this.renderFrame);
@@ -227,6 +257,7 @@ export class MessageList {
   private collapse(entry: Entry, height: number): void {
     collapseMessage(entry.element, height);
     entry.renderer = undefined;
+    entry.thinking = undefined;
     entry.collapsed = true;
   }
 
@@ -243,7 +274,7 @@ export class MessageList {
     const toCollapse: Entry[] = [];
     const toExpand: Entry[] = [];
     this.order.forEach((entry, index) => {
-      const hot = index >= firstKept || this.near.has(entry.element) || entry.editing || entry.live || !!entry.renderer?.needsFlush;
+      const hot = index >= firstKept || this.near.has(entry.element) || entry.editing || entry.live || !!entry.renderer?.needsFlush || !!entry.thinking?.renderer.needsFlush;
       if (!hot && !entry.collapsed) toCollapse.push(entry);
       else if (hot && entry.collapsed) toExpand.push(entry);
     });
@@ -333,6 +364,8 @@ export class MessageList {
 
 /** A first guess at a never-rendered message's height; replaced by a measurement once shown. */
 function estimateHeight(message: StoredMessage): number {
+  // The Thinking section is collapsed: one summary line, whatever its length.
+  const thinking = message.reasoning ? 24 : 0;
   const lines = message.content.split('\n').length + Math.ceil(message.content.length / 80);
-  return Math.min(4000, 56 + lines * 18);
+  return Math.min(4000, 56 + thinking + lines * 18);
 }

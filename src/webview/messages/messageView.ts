@@ -2,7 +2,7 @@
 // .message-body, an optional .message-error and the message's action buttons.
 import type { ErrorInfo, MessageStatus, StoredMessage } from '../../protocol/chat';
 import { button, h } from '../dom';
-import { formatCost } from '../chrome/formatCost';
+import { costWithSource } from '../chrome/formatCost';
 import { StreamingMarkdown } from '../markdown/streamingMarkdown';
 
 export type ShownRole = 'user' | 'assistant';
@@ -35,6 +35,8 @@ export function renderMessage(element: HTMLElement, message: ShownMessage, deadl
   const body = h('div', { class: 'message-body' });
   const author = h('div', { class: 'message-author', text: message.role === 'user' ? 'You' : 'Hearth' });
   if (message.role === 'assistant' && message.endpoint) author.append(endpointView(message));
+  const tokens = message.role === 'assistant' ? tokensView(message) : undefined;
+  if (tokens) author.append(tokens);
   element.replaceChildren(author, body);
   if (message.attachments?.length) {
     const names = message.attachments.map((a) => h('li', { class: 'chip', text: a.label, attrs: { 'data-kind': a.kind } }));
@@ -53,6 +55,13 @@ export function renderMessage(element: HTMLElement, message: ShownMessage, deadl
   if (message.error) element.append(errorView(message.error));
   element.append(actionsView(message.role));
   return stream;
+}
+
+/** An answer's figures arrived with its end: the header shows its thinking and answer tokens. */
+export function setAnswerFigures(element: HTMLElement, message: ShownMessage): void {
+  element.querySelector('.message-tokens')?.remove();
+  const tokens = tokensView(message);
+  if (tokens) element.querySelector('.message-author')?.append(tokens);
 }
 
 export function setStatus(element: HTMLElement, status: MessageStatus, error: ErrorInfo | undefined): void {
@@ -76,11 +85,23 @@ export function uncollapseMessage(element: HTMLElement): void {
 /** Where the answer came from, so an answer from an unexpected server cannot pass unnoticed. */
 function endpointView(message: ShownMessage): HTMLElement {
   const origin = message.endpoint === 'this computer' ? 'on this computer' : `from ${message.endpoint}`;
-  const cost = message.stats?.cost ? ` · ${formatCost(message.stats.cost)}` : '';
+  const cost = message.stats?.cost ? ` · ${costWithSource(message.stats.cost)}` : '';
   return h('span', {
     class: 'message-endpoint',
     text: `${message.model ? `${message.model} · ${origin}` : origin}${cost}`,
     attrs: { title: `Answered ${origin}${message.model ? ` by ${message.model}` : ''}` },
+  });
+}
+
+/** "120 thinking + 80 tokens": shown where the answer's reasoning tokens are known. */
+function tokensView(message: ShownMessage): HTMLElement | undefined {
+  const usage = message.usage;
+  if (!usage?.reasoningTokens) return undefined;
+  const answer = Math.max(0, usage.completionTokens - usage.reasoningTokens);
+  return h('span', {
+    class: 'message-tokens',
+    text: `${usage.reasoningTokens} thinking + ${answer} tokens`,
+    attrs: { title: `${usage.reasoningTokens} tokens of thinking and ${answer} of answer (${usage.completionTokens} written in all)` },
   });
 }
 
