@@ -102,3 +102,30 @@ export function missingInput(input: Pick<ParticipantPromptInput, 'prompt' | 'com
   if (!task && !input.prompt.trim()) return 'Ask @hearth a question, or use one of its commands (/explain, /fix, /tests, /doc, /review).';
   return undefined;
 }
+
+/** A suggestion after an answer; `command` is the slash command it runs. */
+export interface Followup {
+  readonly prompt: string;
+  readonly label: string;
+  readonly command?: string;
+}
+
+/** The natural next job on the same code after `command` (undefined: a plain question). */
+export function followupsAfter(command: string | undefined, hadCode: boolean): Followup[] {
+  if (!hadCode) return [{ prompt: 'Show that as code', label: 'Show it as code' }];
+  const task = (id: 'explain' | 'fix' | 'tests' | 'doc' | 'review', prompt: string): Followup => ({ prompt, command: id, label: codeTasks[id].label });
+  switch (command ? codeTaskFromSlash(command) : undefined) {
+    case 'explain':
+      return [task('tests', 'Write tests for this code'), task('doc', 'Add documentation comments')];
+    case 'fix':
+      return [task('tests', 'Write tests that would have caught the bug'), task('review', 'Review the fixed code')];
+    case 'tests':
+      return [{ prompt: 'Which edge cases are still not covered?', label: 'More edge cases' }];
+    case 'doc':
+      return [task('review', 'Review this code')];
+    case 'review':
+      return [task('fix', 'Fix the problems you found')];
+    default:
+      return [task('explain', 'Explain this code')];
+  }
+}

@@ -3,9 +3,9 @@
 // markdown so VS Code's own Apply and Insert actions work on them.
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { codeTaskFromSlash, codeTasks, type CodeDiagnostic } from '../chat/codeTasks';
+import { codeTaskFromSlash, type CodeDiagnostic } from '../chat/codeTasks';
 import { pickEnclosingRange } from '../chat/enclosingRange';
-import { buildParticipantMessages, lastContexts, missingInput, type HistoryTurn, type PromptContext } from '../chat/participantPrompt';
+import { buildParticipantMessages, followupsAfter, lastContexts, missingInput, type HistoryTurn, type PromptContext } from '../chat/participantPrompt';
 import { ProviderError, isAbortError, type ChatProvider, type FinishReason } from '../providers/types';
 import { codeDiagnostic } from './codeTaskActions';
 import { documentSymbols, wholeLines } from './documentSymbols';
@@ -190,27 +190,11 @@ export function createParticipantHandler(deps: ParticipantDeps) {
   };
 }
 
-/** Suggestions after an answer: the natural next task on the same code. */
+/** Suggestions after an answer: the natural next job on the same code. */
 export function participantFollowups(result: vscode.ChatResult): vscode.ChatFollowup[] {
   const metadata = ResultMetadataSchema.safeParse(result.metadata);
   if (result.errorDetails || !metadata.success || metadata.data.finish === 'cancelled') return [];
-  const task = metadata.data.command ? codeTaskFromSlash(metadata.data.command) : undefined;
-  const hasCode = metadata.data.contexts.length > 0;
-  if (!hasCode) return [{ prompt: 'Show that as code', label: 'Show it as code' }];
-  const next: Record<string, vscode.ChatFollowup[]> = {
-    explain: [
-      { prompt: 'Write tests for this code', command: 'tests', label: codeTasks.tests.label },
-      { prompt: 'Add documentation comments', command: 'doc', label: codeTasks.doc.label },
-    ],
-    fix: [
-      { prompt: 'Write tests that would have caught the bug', command: 'tests', label: codeTasks.tests.label },
-      { prompt: 'Review the fixed code', command: 'review', label: codeTasks.review.label },
-    ],
-    tests: [{ prompt: 'Which edge cases are still not covered?', label: 'More edge cases' }],
-    doc: [{ prompt: 'Review this code', command: 'review', label: codeTasks.review.label }],
-    review: [{ prompt: 'Fix the problems you found', command: 'fix', label: codeTasks.fix.label }],
-  };
-  return next[task ?? ''] ?? [{ prompt: 'Explain this code', command: 'explain', label: codeTasks.explain.label }];
+  return followupsAfter(metadata.data.command, metadata.data.contexts.length > 0);
 }
 
 export function registerChatParticipant(extensionUri: vscode.Uri, deps: ParticipantDeps): vscode.Disposable[] {

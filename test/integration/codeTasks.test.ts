@@ -239,6 +239,30 @@ describe('editor actions, Fix with Hearth and @hearth', function () {
       assert.ok(seen.references[0] instanceof vscode.Location);
     });
 
+    it('takes the history from the chat context, and a follow-up command works on the earlier turn\'s code', async () => {
+      const code = '  def greet\n    "Hello, #{@name}"\n  end';
+      const earlier = { label: 'greeter.rb:6-8', content: code, languageId: outlinedLanguage };
+      // VS Code builds these turns; their constructors are not part of the typed API, so the test reaches them by reflection.
+      const request: vscode.ChatRequestTurn = Reflect.construct(vscode.ChatRequestTurn, ['what does it return?', 'explain', [], 'hearth.participant', []]);
+      const response: vscode.ChatResponseTurn = Reflect.construct(vscode.ChatResponseTurn, [
+        [new vscode.ChatResponseMarkdownPart('It returns a greeting.')],
+        { metadata: { command: 'explain', providerId: 'openai', finish: 'stop', contexts: [earlier] } },
+        'hearth.participant',
+      ]);
+      const editor = await open('\n', 'plaintext');
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      const api = await activateHearth();
+      const { stream } = recorder();
+      const requestsFrom = server.requests.length;
+      const result = await api.testing.chatParticipant({ prompt: '', command: 'tests', references: [] }, { history: [request, response] }, stream, new vscode.CancellationTokenSource().token);
+      assert.equal(result.errorDetails, undefined, JSON.stringify(result));
+      const sent = lastChatBody(requestsFrom).messages ?? [];
+      const [question, answer, followup] = sent.slice(-3);
+      assert.equal(question?.content, userContent({ prompt: 'what does it return?', command: 'explain', contexts: [earlier] }));
+      assert.deepEqual(answer, { role: 'assistant', content: 'It returns a greeting.' });
+      assert.equal(followup?.content, userContent({ prompt: '', command: 'tests', contexts: [earlier] }));
+    });
+
     it('says what is missing, and reports a failing provider as an error result', async () => {
       const editor = await open('\n\n', 'plaintext');
       editor.selection = new vscode.Selection(1, 0, 1, 0);

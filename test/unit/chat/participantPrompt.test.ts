@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { buildCodeTaskPrompt } from '../../../src/chat/codeTasks';
-import { buildParticipantMessages, historyMessages, lastContexts, missingInput } from '../../../src/chat/participantPrompt';
+import { buildParticipantMessages, followupsAfter, historyMessages, lastContexts, missingInput } from '../../../src/chat/participantPrompt';
 
 const code = 'def add(a, b):\n    return a - b';
 const selection = { label: 'math.py:1-2', content: code, languageId: 'python' };
@@ -89,5 +89,14 @@ describe('@hearth prompt', () => {
     assert.match(missingInput({ prompt: 'x', command: 'deploy', contexts: [] }) ?? '', /no \/deploy command/);
     assert.equal(missingInput({ prompt: '', command: 'review', contexts: [selection] }), undefined);
     assert.equal(missingInput({ prompt: 'hello', contexts: [] }), undefined);
+  });
+
+  it('suggests the next job on the same code after each command', () => {
+    assert.deepEqual(followupsAfter('explain', true).map((f) => f.command), ['tests', 'doc']);
+    assert.deepEqual(followupsAfter('fix', true).map((f) => f.command), ['tests', 'review']);
+    assert.deepEqual(followupsAfter('review', true).map((f) => f.command), ['fix']);
+    assert.deepEqual(followupsAfter(undefined, true).map((f) => f.command), ['explain']);
+    assert.deepEqual(followupsAfter('explain', false), [{ prompt: 'Show that as code', label: 'Show it as code' }]);
+    for (const f of followupsAfter('fix', true)) assert.ok(f.prompt && f.label);
   });
 });
