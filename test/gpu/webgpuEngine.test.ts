@@ -86,14 +86,18 @@ for (const { name, what } of MODELS) {
         assert.deepEqual(new Set(before.map((t) => t.location)), new Set(['none']), 'the superseded cache was not disposed');
         assert.equal(gpu.decoder.liveDeviceTensors().length, 2 * layers);
       }
-      // Only the ids, mask and positions go to the device; only the last position's logits come back.
+      // Only the token id (and position) go to the device, the same bytes at any context length: the
+      // graph builds its own attention mask (deviceMaskRewrite.ts); only the last position's logits come back.
+      assert.equal(gpu.decoder.io.attentionMask, undefined, 'the session should take no attention mask');
       const vocab = step.logits.length;
-      const from = { ...gpu.decoder.transferred };
-      step = await gpu.decoder.forward([7], step.cache);
-      assert.equal(gpu.decoder.transferred.toHost - from.toHost, vocab * 4);
       const idBytes = gpu.decoder.io.positionIds ? 16 : 8;
       const logitsToKeep = gpu.decoder.io.logitsToKeep ? 8 : 0;
-      assert.equal(gpu.decoder.transferred.toDevice - from.toDevice, idBytes + logitsToKeep + 8 * step.cache.length);
+      for (const id of [7, 8, 9]) {
+        const from = { ...gpu.decoder.transferred };
+        step = await gpu.decoder.forward([id], step.cache);
+        assert.equal(gpu.decoder.transferred.toHost - from.toHost, vocab * 4);
+        assert.equal(gpu.decoder.transferred.toDevice - from.toDevice, idBytes + logitsToKeep, `at ${step.cache.length} tokens`);
+      }
       seen.push(...step.cache.tensors.values());
       await gpu.decoder.trim(step.cache, 0);
       assert.equal(gpu.decoder.liveDeviceTensors().length, 0);
