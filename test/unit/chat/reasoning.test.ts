@@ -1,0 +1,161 @@
+// Reasoning (thinking) through the chat: streamed to the panel apart from the answer, saved with
+// the message with its thinking time and tokens, never sent back in a later turn's prompt, and
+// conversation files from before it still load.
+import * as assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChatController, type ConversationRepository } from '../../../src/chat/chatController';
+import { buildPrompt } from '../../../src/chat/prompt';
+import { ConversationStore } from '../../../src/chat/store/conversationStore';
+import { ConversationSchema, type Conversation, type ConversationSummary, type StoredMessage } from '../../../src/protocol/chat';
+import type { HostToWebview } from '../../../src/protocol/webviewMessages';
+import type { ChatEvent, ChatProvider, ChatRequest } from '../../../src/providers/types';
+
+class MemoryStore implements ConversationRepository {
+  readonly saved = new Map<string, Conversation>();
+  async list(): Promise<ConversationSummary[]> {
+    return [...this.saved.values()].map((c) => ({ id: c.id, title: c.title, updatedAt: c.updatedAt, messageCount: c.messages.length }));
+  }
+  async load(id: string): Promise<Conversation | undefined> {
+    const c = this.saved.get(id);
+    return c ? structuredClone(c) : undefined;
+  }
+  scheduleSave(c: Conversation): void {
+    this.saved.set(c.id, structuredClone(c));
+  }
+  async save(c: Conversation): Promise<void> {
+    this.saved.set(c.id, structuredClone(c));
+  }
+  async delete(id: string): Promise<void> {
+    this.saved.delete(id);
+  }
+  async restore(): Promise<string | undefined> {
+    return undefined;
+  }
+  async rename(): Promise<void> {}
+  async search(): Promise<ConversationSummary[]> {
+    return [];
+  }
+}
+
+/** Thinks in two pieces, then answers; records every request it gets. */
+class ThinkingProvider implements ChatProvider {
+  readonly id = 'fake';
+  readonly label = 'Fake';
+  readonly kind = 'remote' as const;
+  readonly requests: ChatRequest[] = [];
+  async models() {
+    return [];
+  }
+  async *chat(request: ChatRequest): AsyncGenerator<ChatEvent> {
+    this.requests.push(request);
+    yield { type: 'reasoning', text: 'SECRET-THOUGHT one, ' };
+    yield { type: 'reasoning', text: 'two.' };
+    yield { type: 'delta', text: 'The answer.' };
+    yield { type: 'usage', usage: { promptTokens: 10, completionTokens: 50, reasoningTokens: 40 } };
+    yield { type: 'finish', reason: 'stop' };
+  }
+}
+
+describe('reasoning in the chat', () => {
+  it('posts reasoning apart from the answer, saves it with its time and tokens, and leaves it out of the next prompt', async () => {
+    const store = new MemoryStore();
+    const provider = new ThinkingProvider();
+    const posted: HostToWebview[] = [];
+    const controller = new ChatController({
+      store,
+      providers: () => [{ id: 'fake', label: 'Fake', kind: 'remote' }],
+      getProvider: async () => provider,
+      settings: () => ({ providerId: 'fake', systemPrompt: 'Be brief.', modelFor: () => 'm1', endpointFor: () => 'fake.example', priceFor: () => undefined }),
+      post: (m) => posted.push(structuredClone(m)),
+    });
+    await controller.send('First?');
+
+    const streamed = posted.flatMap((m) => (m.type === 'reasoningDelta' ? [m.text] : []));
+    assert.deepEqual(streamed, ['SECRET-THOUGHT one, ', 'two.']);
+    assert.deepEqual(posted.flatMap((m) => (m.type === 'delta' ? [m.text] : [])), ['The answer.']);
+    const done = posted.find((m) => m.type === 'messageDone');
+    assert.ok(done?.type === 'messageDone');
+    assert.deepEqual(done.usage, { promptTokens: 10, completionTokens: 50, reasoningTokens: 40 });
+    assert.equal(typeof done.stats?.thinkingMs, 'number', 'the thinking time is measured');
+
+    const saved = store.saved.get(controller.current.id)?.messages.at(-1);
+    assert.equal(saved?.content, 'The answer.');
+    assert.equal(saved?.reasoning, 'SECRET-THOUGHT one, two.');
+    assert.equal(saved?.stats?.thinkingMs, done.stats?.thinkingMs);
+
+    await controller.send('Second?');
+    const followUp = provider.requests[1];
+    assert.deepEqual(followUp?.messages, [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'First?' },
+      { role: 'assistant', content: 'The answer.' },
+      { role: 'user', content: 'Second?' },
+    ]);
+    assert.ok(!JSON.stringify(followUp).includes('SECRET-THOUGHT'));
+  });
+
+  it('buildPrompt sends an answer without its reasoning, and skips one that is only reasoning', () => {
+    const at = 1_700_000_000_000;
+    const messages: StoredMessage[] = [
+      { id: 'u1', role: 'user', content: 'Q1', createdAt: at, status: 'complete' },
+      { id: 'a1', role: 'assistant', content: 'A1', reasoning: 'thinking about Q1', createdAt: at, status: 'complete' },
+      { id: 'u2', role: 'user', content: 'Q2', createdAt: at, status: 'complete' },
+      // Stopped while still thinking: nothing of it was an answer.
+      { id: 'a2', role: 'assistant', content: '', reasoning: 'half a thought', createdAt: at, status: 'stopped' },
+      { id: 'u3', role: 'user', content: 'Q3', createdAt: at, status: 'complete' },
+    ];
+    assert.deepEqual(buildPrompt('', messages), [
+      { role: 'user', content: 'Q1' },
+      { role: 'assistant', content: 'A1' },
+      { role: 'user', content: 'Q2' },
+      { role: 'user', content: 'Q3' },
+    ]);
+  });
+
+  describe('stored conversations', () => {
+    let dir: string;
+    let store: ConversationStore;
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'hearth-reasoning-'));
+      store = new ConversationStore(dir, { onProblem: (p) => assert.fail(`store problem: ${JSON.stringify(p)}`) });
+    });
+    afterEach(async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('loads a file written before reasoning existed, and round-trips one with reasoning', async () => {
+      // As Hearth wrote it before: no reasoning, no reasoningTokens, no thinkingMs.
+      const old = {
+        version: 1,
+        id: 'old',
+        title: 'Before',
+        createdAt: 1,
+        updatedAt: 2,
+        messages: [
+          { id: 'm1', role: 'user', content: 'hi', createdAt: 1, status: 'complete' },
+          { id: 'm2', role: 'assistant', content: 'hello', createdAt: 2, status: 'complete', usage: { promptTokens: 1, completionTokens: 1 }, stats: { tokensPerSecond: 9 } },
+        ],
+      };
+      await mkdir(join(dir, 'conversations'), { recursive: true });
+      await writeFile(join(dir, 'conversations', 'old.json'), JSON.stringify(old));
+      const loaded = await store.load('old');
+      assert.equal(loaded?.messages[1]?.content, 'hello');
+      assert.equal(loaded?.messages[1]?.reasoning, undefined);
+
+      const withReasoning: Conversation = {
+        ...ConversationSchema.parse(old),
+        id: 'new',
+        messages: [
+          ...ConversationSchema.parse(old).messages.slice(0, 1),
+          { id: 'm2', role: 'assistant', content: 'hello', reasoning: 'They greet.', createdAt: 2, status: 'complete', usage: { promptTokens: 1, completionTokens: 5, reasoningTokens: 4 }, stats: { thinkingMs: 1200 } },
+        ],
+      };
+      await store.save(withReasoning);
+      const back = await store.load('new');
+      assert.deepEqual(back?.messages[1], withReasoning.messages[1]);
+    });
+  });
+});
