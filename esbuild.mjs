@@ -1,4 +1,5 @@
 // Builds the three bundles, one per process: extension host, engine host, webview.
+import { copyFileSync, mkdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -52,6 +53,10 @@ const targets = [
     target: 'es2022',
   },
 ];
+
+// VS Code's icon font for the webviews, served from the extension itself (the webview loads nothing remote).
+mkdirSync('dist/codicons', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
 
 if (watch) {
   const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));

@@ -72,7 +72,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return renderChatHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
-      styleUris: styles,
+      // VS Code's icons (copied from @vscode/codicons by the build) first, so the panel's styles can size them.
+      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'codicons', 'codicon.css')).toString(), ...styles],
     });
   }
 

@@ -92,7 +92,7 @@ export class ComparePanel implements vscode.Disposable {
     panel.webview.html = renderChatHtml({
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'compare.js')).toString(),
-      styleUris: styles,
+      styleUris: [panel.webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'codicons', 'codicon.css')).toString(), ...styles],
     });
     const subscription = panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw));
     panel.onDidDispose(() => {

@@ -58,12 +58,9 @@ export class App {
     this.composer.setDraft(host.state.draft ?? '');
     this.completion = new ComposerCompletion(this.composer.prompt, post);
 
-    const header = h(
-      'header',
-      { class: 'header' },
-      h('div', { class: 'header-row' }, this.title),
-      this.pickers.element,
-    );
+    // The provider and model are picked in the composer, as in VS Code's chat; the header is the title.
+    const header = h('header', { class: 'header' }, h('div', { class: 'header-row' }, this.title));
+    this.composer.toolbarStart.append(this.chips.attachMenu, this.pickers.element);
     root.replaceChildren(
       header,
       this.conversations.panel,

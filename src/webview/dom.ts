@@ -35,3 +35,13 @@ export function byId<T extends HTMLElement>(root: ParentNode, selector: string, 
   if (!(found instanceof type)) throw new Error(`Hearth webview: missing element ${selector}`);
   return found;
 }
+
+/** A codicon (the bundled @vscode/codicons font): decoration only, the button around it carries the name. */
+export function codicon(name: string): HTMLElement {
+  return h('span', { class: `codicon codicon-${name}`, attrs: { 'aria-hidden': 'true' } });
+}
+
+/** A toolbar button that shows only an icon, named for screen readers and in its tooltip. */
+export function iconButton(icon: string, className: string, name: string, attrs: Record<string, string> = {}): HTMLButtonElement {
+  return h('button', { class: `icon-button ${className}`, attrs: { type: 'button', 'aria-label': name, title: name, ...attrs } }, codicon(icon));
+}

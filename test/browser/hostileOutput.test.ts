@@ -11,7 +11,7 @@ import { init, streamedAnswer, userMessage } from './harness/hostMessages';
 import { useWebview } from './harness/useWebview';
 
 const monitorSource = readFileSync(join(__dirname, 'fixtures', 'domMonitor.js'), 'utf8');
-const OWN_FILES = ['/webview.html', '/dist/webview.js', '/media/chat.css', '/fixtures/vscodeApiDouble.js'];
+const OWN_FILES = ['/webview.html', '/dist/webview.js', '/media/chat.css', '/codicons/codicon.css', '/codicons/codicon.ttf', '/fixtures/vscodeApiDouble.js'];
 
 declare global {
   interface Window {

@@ -16,6 +16,17 @@ describe('webview panel chrome', () => {
     assert.equal(await items.first().getAttribute('aria-current'), 'true');
 
     const second = page.locator('.conversation-item[data-id="c2"]');
+    assert.equal(await second.locator('.conversation-open').getAttribute('title').then((t) => t?.split('\n')[0]), 'Refactoring ideas', 'the whole title on hover');
+    const actions = second.locator('.conversation-actions');
+    assert.equal(await actions.evaluate((el) => getComputedStyle(el).opacity), '0', 'row actions stay out of sight until wanted');
+    await second.hover();
+    assert.equal(await actions.evaluate((el) => getComputedStyle(el).opacity), '1', 'hover shows them');
+    assert.equal(await actions.locator('.codicon').count(), 3, 'as icons');
+    await page.mouse.move(0, 0);
+    await second.locator('.conversation-open').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Rename "Refactoring ideas"', 'the keyboard reaches them');
+    assert.equal(await actions.evaluate((el) => getComputedStyle(el).opacity), '1', 'and focus shows them');
     assert.deepEqual(await view.expectPost('exportConversation', () => second.locator('.conversation-export').click()), { type: 'exportConversation', id: 'c2' });
     await second.locator('.conversation-rename').click();
     await page.locator('.conversation-rename-input').fill('Refactoring plan');
@@ -27,6 +38,18 @@ describe('webview panel chrome', () => {
     assert.deepEqual(await view.expectPost('deleteConversation', () => second.locator('.conversation-delete').click()), { type: 'deleteConversation', id: 'c2' });
     assert.deepEqual(await view.expectPost('selectConversation', () => second.locator('.conversation-open').click()), { type: 'selectConversation', id: 'c2' });
     assert.equal(await page.locator('#conversation-panel').isVisible(), false, 'the list closes after switching');
+  });
+
+  it("loads with VS Code's icon font from its own files and no console error", async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await view.deliver(init([assistantMessage('a1', '```ts\nconst a = 1;\n```')]));
+    await page.evaluate(() => document.fonts.ready);
+    assert.equal(await page.evaluate(() => document.fonts.check('16px codicon')), true, 'the codicon font loaded under the CSP');
+    assert.ok(view.requests.some((url) => new URL(url).pathname === '/codicons/codicon.ttf'), 'from the page\'s own origin');
+    const glyph = await page.locator('#send .codicon').evaluate((el) => getComputedStyle(el, '::before').content);
+    assert.notEqual(glyph, 'none');
+    assert.deepEqual(view.consoleErrors, []);
   });
 
   it('searches conversations and shows the results', async () => {
@@ -78,7 +101,7 @@ describe('webview panel chrome', () => {
     assert.equal(await page.locator('#conversation-panel').isVisible(), false, 'a second click on the icon closes the list');
   });
 
-  it('shows the whole provider name at the default sidebar width', async () => {
+  it('shows the whole model name in the composer picker at the default sidebar width', async () => {
     const { view } = fixture;
     const page = view.page;
     await page.setViewportSize({ width: 300, height: 600 });
@@ -87,29 +110,23 @@ describe('webview panel chrome', () => {
       document.documentElement.style.setProperty('--vscode-font-family', 'system-ui, sans-serif');
       document.documentElement.style.setProperty('--vscode-font-size', '13px');
     });
-    const providers = [
-      { id: 'local', label: 'Local model', kind: 'local' as const },
-      { id: 'vscode-lm', label: 'VS Code language models', kind: 'remote' as const },
-    ];
-    await view.deliver(init([], { providers }));
-    const provider = page.locator('#provider');
-    assert.equal(await provider.locator('option:checked').textContent(), 'Local model', 'no "(local)" after a name that says it');
-    for (const { id, label } of providers) {
-      await view.deliver({ type: 'status', status: { ...STATUS, providerId: id, providerLabel: label } });
-      // The select is at least as wide as its chosen option's text (plus the arrow), so nothing is cut.
-      const fits = await provider.evaluate((select: HTMLSelectElement) => {
-        const style = getComputedStyle(select);
-        const context = document.createElement('canvas').getContext('2d');
-        if (!context) throw new Error('no canvas');
-        context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
-        const text = context.measureText(select.selectedOptions[0]?.textContent ?? '').width;
-        return { text, select: select.getBoundingClientRect().width };
-      });
-      assert.ok(fits.select >= fits.text + 16, `${label}: select ${fits.select}px for ${fits.text}px of text`);
-      const model = await page.locator('#model').boundingBox();
-      assert.ok(model && model.x + model.width <= 300, `${label}: the model field still fits beside it`);
-      assert.ok(model.width >= 60, `${label}: the model field keeps room to type (${model.width}px)`);
+    await view.deliver(init([]));
+    assert.equal(await page.locator('.header #model-picker').count(), 0, 'the picker lives in the composer, not the header');
+    const label = page.locator('#model-picker .model-picker-label');
+    for (const [model, shown] of [
+      ['fake-model', 'fake-model'],
+      ['gpt-4o-mini', 'gpt-4o-mini'],
+      ['onnx-community--Qwen2.5-0.5B-Instruct@0123456789ab', 'Qwen2.5-0.5B-Instruct'],
+    ]) {
+      await view.deliver({ type: 'status', status: { ...STATUS, model } });
+      assert.equal(await label.textContent(), shown);
+      assert.match((await page.locator('#model-picker').getAttribute('title')) ?? '', new RegExp(model.replace(/[.@]/g, '\\$&')), 'the tooltip names it in full');
+      const cut = await label.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+      assert.equal(cut, false, `${shown} is shown whole at 300 px`);
     }
+    const picker = await page.locator('#model-picker').boundingBox();
+    const send = await page.locator('#send').boundingBox();
+    assert.ok(picker && send && picker.x + picker.width <= send.x, 'the picker leaves the send button its place');
   });
 
   it('offers the next step in the empty state: an API key for a remote provider without one, a real local model', async () => {
@@ -169,16 +186,40 @@ describe('webview panel chrome', () => {
     assert.equal(await page.locator('#notice').isVisible(), false);
   });
 
-  it('picks provider and model', async () => {
+  it('picks provider and model from one list grouped by provider, by mouse and by keyboard', async () => {
     const { view } = fixture;
     const page = view.page;
     await view.deliver(init([]));
-    assert.equal(await page.locator('#provider').inputValue(), 'local');
-    assert.deepEqual(await view.expectPost('selectProvider', () => page.locator('#provider').selectOption('openai')), { type: 'selectProvider', providerId: 'openai' });
-    assert.deepEqual(await page.locator('#model-options option').evaluateAll((o) => o.map((x) => x.getAttribute('value'))), STATUS.models);
-    await page.locator('#model').fill('my-own-model');
-    assert.deepEqual(await view.expectPost('selectModel', () => page.locator('#model').press('Enter')), { type: 'selectModel', model: 'my-own-model' });
+    const picker = page.locator('#model-picker');
+    assert.equal(await picker.getAttribute('data-provider'), 'local');
+    assert.equal(await picker.textContent(), 'tiny-test-model');
+    await picker.click();
+    const list = page.getByRole('listbox', { name: 'Provider and model' });
+    assert.ok(await list.isVisible());
+    assert.deepEqual(await list.locator('.popup-group-label').allTextContents(), ['Localon this computer', 'OpenAI-compatible']);
+    assert.deepEqual(await list.getByRole('option').allTextContents(), ['tiny-test-model', 'other-model', 'Other model…', 'Use OpenAI-compatible']);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'tiny-test-model', 'focus starts on the current model');
+    assert.deepEqual(await view.expectPost('selectModel', () => list.getByRole('option', { name: 'other-model' }).click()), { type: 'selectModel', model: 'other-model' });
+    assert.equal(await list.isVisible(), false, 'a pick closes the list');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'model-picker', 'and gives focus back to the picker');
+
+    // Keyboard only: open, move to the other provider, pick it.
+    await page.keyboard.press('ArrowDown');
+    assert.ok(await list.isVisible());
+    await page.keyboard.press('End');
+    assert.deepEqual(await view.expectPost('selectProvider', () => page.keyboard.press('Enter')), { type: 'selectProvider', providerId: 'openai' });
+
+    // A typed name, for a model the list does not have.
+    await picker.click();
+    await list.getByRole('option', { name: 'Other model…' }).click();
+    await page.locator('#model-name').fill('my-own-model');
+    assert.deepEqual(await view.expectPost('selectModel', () => page.locator('#model-name').press('Enter')), { type: 'selectModel', model: 'my-own-model' });
+    await picker.click();
+    await page.keyboard.press('Escape');
+    assert.equal(await list.isVisible(), false, 'Escape closes the list');
+
     await view.deliver({ type: 'status', status: { ...STATUS, providerId: 'openai', providerLabel: 'OpenAI-compatible', model: 'gpt-4o-mini', device: undefined } });
+    assert.equal(await picker.textContent(), 'gpt-4o-mini');
     assert.equal(await page.locator('#status-model').textContent(), 'OpenAI-compatible · gpt-4o-mini');
     assert.equal(await page.locator('#status-device').isVisible(), false);
   });
@@ -199,25 +240,46 @@ describe('webview panel chrome', () => {
     assert.equal(await page.locator('#status-endpoint').textContent(), 'on this computer');
   });
 
+  it("marks a cost priced from a preset's table, with the date it was checked", async () => {
+    const { view } = fixture;
+    const page = view.page;
+    const priced = { ...assistantMessage('a1', 'Priced.'), providerId: 'endpoint:claude', model: 'claude-sonnet-5', endpoint: 'api.anthropic.com', stats: { cost: { amount: 0.012, currency: 'USD', presetChecked: '2026-12-05' } } };
+    const conversationCost = [{ amount: 0.012, currency: 'USD', presetChecked: '2026-12-05' }];
+    await view.deliver(init([userMessage('u1', 'Hi'), priced], { status: { ...STATUS, endpoint: 'api.anthropic.com', conversationCost } }));
+    assert.equal(await page.locator('.message[data-id="a1"] .message-endpoint').textContent(), 'claude-sonnet-5 · from api.anthropic.com · $0.012 (preset price, checked 2026-12-05)');
+    assert.match((await page.locator('#status-speed').textContent()) ?? '', /this chat \$0\.012 \(preset price, checked 2026-12-05\)/);
+  });
+
   it('says why a provider has no model list, and still takes a typed name', async () => {
     const { view } = fixture;
     const page = view.page;
     await view.deliver(init([], { status: { ...STATUS, providerId: 'openai', providerLabel: 'OpenAI-compatible', models: [], modelsError: 'The API at https://api.example.com/v1 wants an API key (401).' } }));
-    assert.match((await page.locator('#model').getAttribute('title')) ?? '', /Could not list the models: .*wants an API key \(401\)/);
-    assert.equal(await page.locator('#model').getAttribute('placeholder'), 'Type a model name (no list: see tooltip)');
-    await page.locator('#model').fill('gpt-typed');
-    assert.deepEqual(await view.expectPost('selectModel', () => page.locator('#model').press('Enter')), { type: 'selectModel', model: 'gpt-typed' });
+    const picker = page.locator('#model-picker');
+    assert.match((await picker.getAttribute('title')) ?? '', /Could not list the models: .*wants an API key \(401\)/);
+    await picker.click();
+    await page.getByRole('option', { name: 'Type a model name (no list: see the picker tooltip)…' }).click();
+    await page.locator('#model-name').fill('gpt-typed');
+    assert.deepEqual(await view.expectPost('selectModel', () => page.locator('#model-name').press('Enter')), { type: 'selectModel', model: 'gpt-typed' });
     await view.deliver({ type: 'status', status: { ...STATUS, providerId: 'openai', providerLabel: 'OpenAI-compatible', models: ['a', 'b'] } });
-    assert.equal(await page.locator('#model').getAttribute('title'), 'Model', 'a list that works again drops the old reason');
+    assert.doesNotMatch((await picker.getAttribute('title')) ?? '', /Could not list/, 'a list that works again drops the old reason');
   });
 
   it('attaches and removes context chips', async () => {
     const { view } = fixture;
     const page = view.page;
     await view.deliver(init([]));
+    assert.equal(await page.getByRole('button', { name: /^Attach the/ }).count(), 0, 'one attach (+) menu, not a button per kind');
+    const attach = page.getByRole('button', { name: 'Attach context' });
     for (const [name, kind] of [['Attach the editor selection', 'selection'], ['Attach the active file', 'file'], ['Attach the problems of the active file', 'problems']] as const) {
-      assert.deepEqual(await view.expectPost('attachContext', () => page.getByRole('button', { name }).click()), { type: 'attachContext', kind });
+      await attach.click();
+      assert.deepEqual(await view.expectPost('attachContext', () => page.getByRole('menuitem', { name }).click()), { type: 'attachContext', kind });
+      assert.equal(await page.getByRole('menu').isVisible(), false);
     }
+    // By keyboard: Enter opens the menu on its first item, Down moves, Enter attaches.
+    await attach.focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowDown');
+    assert.deepEqual(await view.expectPost('attachContext', () => page.keyboard.press('Enter')), { type: 'attachContext', kind: 'file' });
     await view.deliver({ type: 'chips', chips: [{ id: 'k1', kind: 'file', label: 'main.ts', tokens: 812 }] });
     const chip = page.locator('.chip[data-id="k1"]');
     assert.equal(await chip.locator('.chip-label').textContent(), 'main.ts');

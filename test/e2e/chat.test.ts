@@ -5,10 +5,9 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
-import type { FrameLocator } from 'playwright-core';
 import type { FakeOpenAiServer } from '../support/fakeOpenAiServer';
 import { viewTitleAction } from './support/activityBar';
-import { openHearthView, openWorkbenchOnFakeOpenAi, reportFailure, type Workbench } from './support/workbench';
+import { useFakeOpenAiWorkbench } from './support/hooks';
 
 const screenshots = join(__dirname, '..', '..', 'out', 'screenshots');
 
@@ -16,30 +15,13 @@ const screenshots = join(__dirname, '..', '..', 'out', 'screenshots');
 const patient = expect.configure({ timeout: 30_000 });
 
 describe('Hearth chat in VS Code (e2e)', function () {
-  let server: FakeOpenAiServer;
-  let workbench: Workbench;
-  let view: FrameLocator;
+  const fixture = useFakeOpenAiWorkbench();
+  const server = (): FakeOpenAiServer => fixture.server;
 
-  before(async function () {
-    // First run: packages the VSIX and may install code-server into .vscode-test/ (minutes).
-    this.timeout(15 * 60_000);
-    ({ server, workbench } = await openWorkbenchOnFakeOpenAi());
-    view = await openHearthView(workbench.page);
-    await patient(view.locator('#prompt')).toBeVisible();
-  });
-
-  afterEach(async function () {
-    await reportFailure(workbench, this.currentTest?.state);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.close();
-  });
-
-  const assistantMessages = () => view.locator('#messages .message[data-role="assistant"]');
+  const assistantMessages = () => fixture.view.locator('#messages .message[data-role="assistant"]');
 
   it('streams an answer to a question typed in the panel', async () => {
+    const { view, workbench } = fixture;
     const question = 'What does a hearth do?';
     const prompt = view.locator('#prompt');
     await prompt.fill(question);
@@ -53,22 +35,23 @@ describe('Hearth chat in VS Code (e2e)', function () {
     await expect(answer.locator('.message-body code').first()).toBeVisible();
     await expect(prompt).toHaveValue('');
     // Where the answer came from is named next to it, and where the next message goes in the status line.
-    await expect(answer.locator('.message-endpoint')).toContainText(`from ${new URL(server.baseUrl).host}`);
-    await expect(view.locator('#status-endpoint')).toHaveText(`→ ${new URL(server.baseUrl).host}`);
+    await expect(answer.locator('.message-endpoint')).toContainText(`from ${new URL(server().baseUrl).host}`);
+    await expect(view.locator('#status-endpoint')).toHaveText(`→ ${new URL(server().baseUrl).host}`);
     // For a reviewer (CI artifact): the panel after a streamed answer with code.
     mkdirSync(screenshots, { recursive: true });
     // Away from the activity bar, whose hover tooltip would cover the answer.
     await workbench.page.mouse.move(700, 450);
     await workbench.page.screenshot({ path: join(screenshots, 'chat-answer.png') });
 
-    const chat = server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+    const chat = server().requests.filter((r) => r.path.endsWith('/chat/completions'));
     assert.equal(chat.length, 1);
     assert.deepEqual((chat[0]?.body as { messages: unknown[] }).messages.at(-1), { role: 'user', content: question });
   });
 
   it('stops a streaming answer: it is marked stopped, stops growing, and the request is cancelled', async () => {
-    server.setScenario({ kind: 'slow', chunk: 'tick ', intervalMs: 50 });
-    const disconnected = server.waitForDisconnect(1);
+    const { view } = fixture;
+    server().setScenario({ kind: 'slow', chunk: 'tick ', intervalMs: 50 });
+    const disconnected = server().waitForDisconnect(1);
     const prompt = view.locator('#prompt');
     await prompt.fill('Count slowly for me.');
     await prompt.press('Enter');
@@ -89,7 +72,7 @@ describe('Hearth chat in VS Code (e2e)', function () {
 
     // Host-to-webview messages arrive in order, so once a later answer is complete every delta the stopped
     // answer could still have had has been rendered: its text must not have changed.
-    server.setScenario({ kind: 'ok', chunks: ['All ', 'done.'] });
+    server().setScenario({ kind: 'ok', chunks: ['All ', 'done.'] });
     await prompt.fill('Are you still there?');
     await prompt.press('Enter');
     await patient(assistantMessages().last().locator('.message-body')).toHaveText('All done.');
@@ -99,12 +82,14 @@ describe('Hearth chat in VS Code (e2e)', function () {
   });
 
   it('answers with the bundled demo model on the local engine (onnxruntime from the VSIX)', async () => {
-    const chatRequests = (): number => server.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
+    const { view, workbench } = fixture;
+    const chatRequests = (): number => server().requests.filter((r) => r.path.endsWith('/chat/completions')).length;
     const remoteChats = chatRequests();
     await viewTitleAction(workbench.page, 'New Chat').click();
     await patient(assistantMessages()).toHaveCount(0);
-    await view.locator('#provider').selectOption('local');
-    await patient(view.locator('#model')).not.toHaveValue('fake-model');
+    await view.locator('#model-picker').click();
+    await view.getByRole('option', { name: /^Use Local/ }).click();
+    await patient(view.locator('#model-picker')).toHaveAttribute('data-provider', 'local');
     const prompt = view.locator('#prompt');
     await prompt.fill('Hello, local model');
     await prompt.press('Enter');

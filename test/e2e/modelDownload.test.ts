@@ -77,7 +77,7 @@ describe('Download Model… in VS Code (e2e)', function () {
     const answer = view.locator('#messages .message[data-role="assistant"]').last();
     await expect(answer).toHaveAttribute('data-status', 'complete', { timeout: 90_000 });
     await expect(answer.locator('.message-body')).toContainText('Hearth');
-    await expect(view.locator('#model')).toHaveValue(/^onnx-community--Qwen2\.5-0\.5B-Instruct@[0-9a-f]{12}$/);
+    await expect(view.locator('#model-picker')).toHaveAttribute('data-model', /^onnx-community--Qwen2\.5-0\.5B-Instruct@[0-9a-f]{12}$/);
   });
 
   it('still answers with the downloaded model after a window reload, without downloading again', async function () {
@@ -86,7 +86,7 @@ describe('Download Model… in VS Code (e2e)', function () {
     await workbench.page.reload();
     await expect(workbench.page.locator('.monaco-workbench')).toBeVisible({ timeout: 60_000 });
     view = await showHearth(workbench.page);
-    await patient(view.locator('#model')).toHaveValue(/^onnx-community--Qwen2\.5-0\.5B-Instruct@[0-9a-f]{12}$/);
+    await patient(view.locator('#model-picker')).toHaveAttribute('data-model', /^onnx-community--Qwen2\.5-0\.5B-Instruct@[0-9a-f]{12}$/);
     const prompt = view.locator('#prompt');
     await prompt.fill('And after a reload?');
     await prompt.press('Enter');

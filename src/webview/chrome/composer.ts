@@ -1,7 +1,7 @@
 // The prompt: Enter sends, Shift+Enter adds a line, Up on an empty prompt edits the last
 // message, Escape stops an answer. #send and #stop are the e2e contract.
 import type { WebviewToHost } from '../../protocol/webviewMessages';
-import { h } from '../dom';
+import { h, iconButton } from '../dom';
 
 export interface ComposerOptions {
   post(message: WebviewToHost): void;
@@ -18,11 +18,18 @@ export class Composer {
       placeholder: 'Ask a question (Enter to send, Shift+Enter for a new line)',
     },
   });
-  private readonly send = h('button', { class: 'primary', text: 'Send', attrs: { id: 'send', type: 'button', title: 'Send (Enter)' } });
-  private readonly stop = h('button', { text: 'Stop', hidden: true, attrs: { id: 'stop', type: 'button', title: 'Stop the answer (Escape)' } });
+  private readonly send = iconButton('send', 'primary', 'Send (Enter)', { id: 'send' });
+  private readonly stop = iconButton('debug-stop', 'stop-button', 'Stop the answer (Escape)', { id: 'stop' });
   /** Opens Compare Models with this prompt: the same question to two models side by side. */
-  private readonly compare = h('button', { text: 'Compare', attrs: { id: 'compare', type: 'button', title: 'Ask two models this at once, side by side (Hearth: Compare Models)' } });
-  readonly element = h('div', { class: 'prompt-row' }, this.prompt, h('div', { class: 'prompt-buttons' }, this.send, this.stop, this.compare));
+  private readonly compare = iconButton('split-horizontal', 'compare-button', 'Compare: ask two models this at once, side by side', { id: 'compare' });
+  /** The toolbar's start, where the app puts attach (+) and the model picker. */
+  readonly toolbarStart = h('div', { class: 'composer-toolbar-start' });
+  readonly element = h(
+    'div',
+    { class: 'prompt-row' },
+    this.prompt,
+    h('div', { class: 'composer-toolbar' }, this.toolbarStart, h('div', { class: 'prompt-buttons' }, this.compare, this.send, this.stop)),
+  );
   private generating = false;
 
   constructor(private readonly options: ComposerOptions) {
@@ -41,7 +48,9 @@ export class Composer {
 
   setGenerating(generating: boolean): void {
     this.generating = generating;
+    // Stop takes Send's place while an answer streams, as in VS Code's chat.
     this.stop.hidden = !generating;
+    this.send.hidden = generating;
     this.send.disabled = generating;
   }
 

@@ -2,7 +2,7 @@
 // view-title History icon or its keybinding (the host posts `showConversations`), so the header has no duplicate.
 import type { ConversationSummary } from '../../protocol/chat';
 import type { WebviewToHost } from '../../protocol/webviewMessages';
-import { button, h } from '../dom';
+import { h, iconButton } from '../dom';
 import { relativeTime } from './relativeTime';
 
 const SEARCH_DEBOUNCE_MS = 200;
@@ -78,9 +78,14 @@ export class ConversationPanel {
       'li',
       { class: 'conversation-item', attrs: { 'data-id': conversation.id } },
       open,
-      button('Rename', 'conversation-rename', `Rename "${title}"`),
-      button('Export', 'conversation-export', `Export "${title}" as Markdown`),
-      button('Delete', 'conversation-delete', `Delete "${title}"`),
+      // Icons that show on hover, as in VS Code's lists; keyboard focus inside the row shows them too.
+      h(
+        'div',
+        { class: 'conversation-actions' },
+        iconButton('edit', 'conversation-rename', `Rename "${title}"`),
+        iconButton('export', 'conversation-export', `Export "${title}" as Markdown`),
+        iconButton('trash', 'conversation-delete', `Delete "${title}"`),
+      ),
     );
     if (conversation.id === this.currentId) item.setAttribute('aria-current', 'true');
     return item;

@@ -29,6 +29,7 @@ function pageHtml(origin: string, options: PageOptions): string {
 <meta charset="UTF-8">
 ${options.csp ? `<meta http-equiv="Content-Security-Policy" content="${csp}">` : ''}
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${origin}/codicons/codicon.css">
 <link rel="stylesheet" href="${origin}/media/chat.css">
 <title>Hearth webview test</title>
 </head>
@@ -44,6 +45,9 @@ export async function startServer(bundlePath: string, extraFiles: Record<string,
   const files: Record<string, { path: string; type: string }> = {
     '/dist/webview.js': { path: bundlePath, type: 'text/javascript' },
     '/media/chat.css': { path: join(repoRoot, 'media', 'chat.css'), type: 'text/css' },
+    // The same files the build copies to dist/codicons/ (esbuild.mjs), with the font's relative URL.
+    '/codicons/codicon.css': { path: join(repoRoot, 'node_modules', '@vscode', 'codicons', 'dist', 'codicon.css'), type: 'text/css' },
+    '/codicons/codicon.ttf': { path: join(repoRoot, 'node_modules', '@vscode', 'codicons', 'dist', 'codicon.ttf'), type: 'font/ttf' },
     '/fixtures/vscodeApiDouble.js': { path: join(repoRoot, 'test', 'browser', 'fixtures', 'vscodeApiDouble.js'), type: 'text/javascript' },
   };
   for (const [route, path] of Object.entries(extraFiles)) files[route] = { path, type: 'text/javascript' };

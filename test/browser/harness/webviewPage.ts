@@ -23,6 +23,8 @@ export class WebviewPage {
   /** Every URL the page asked for, in order. */
   readonly requests: string[] = [];
   readonly pageErrors: string[] = [];
+  /** console.error lines, CSP violations among them. */
+  readonly consoleErrors: string[] = [];
   readonly dialogs: string[] = [];
 
   private constructor(
@@ -35,6 +37,9 @@ export class WebviewPage {
     const view = new WebviewPage(page, server.origin);
     page.on('request', (request) => view.requests.push(request.url()));
     page.on('pageerror', (error) => view.pageErrors.push(String(error)));
+    page.on('console', (message) => {
+      if (message.type() === 'error') view.consoleErrors.push(message.text());
+    });
     page.on('dialog', (dialog) => {
       view.dialogs.push(dialog.message());
       void dialog.dismiss();
