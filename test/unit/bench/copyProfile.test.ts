@@ -12,7 +12,7 @@ const copy = (op: string, ts: number, bytes: number): object => ({
 });
 
 describe("onnxruntime's own host/device copies per run (bench:engine --device)", () => {
-  it('sums each run's MemcpyFromHost and MemcpyToHost output sizes, in run order, and nothing else', () => {
+  it("sums each run's MemcpyFromHost and MemcpyToHost output sizes, in run order, and nothing else", () => {
     const events = [
       run(10_000, 1000),
       copy('MemcpyFromHost', 10_100, 8),
