@@ -6,7 +6,8 @@
 // 'appended' the graph returns only the new rows (kvRowsRewrite.ts), which are copied into them
 // (a graph that appends after the whole past buffer gets a mask that leaves its unused rows out).
 // With 'device' the present outputs stay on the GPU and are fed back as they are: per step only the
-// new token ids, the mask and the last position's logits cross between host and device.
+// new token ids (and positions) and the last position's logits cross between host and device; a GPU
+// session's graph builds its own attention mask (deviceMaskRewrite.ts), so `attentionMask` is unset.
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { DeviceKvTrimmer } from './deviceKvTrim';
 import { EngineError } from './errors';
