@@ -60,6 +60,19 @@ describe('webview composer', () => {
     assert.equal(await page.locator('#send').isDisabled(), false);
   });
 
+  it('Stop takes Send\'s place while an answer streams, and the keyboard focus goes with it', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    await view.deliver(init([userMessage('u1', 'hi')]));
+    await page.locator('#send').focus();
+    await view.deliver({ type: 'generating', generating: true });
+    assert.equal(await page.locator('#send').isVisible(), false, 'one of the two at a time, as in VS Code\'s chat');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'stop');
+    await view.deliver({ type: 'generating', generating: false });
+    assert.equal(await page.locator('#stop').isVisible(), false);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'send');
+  });
+
   it('Up on an empty prompt edits the last user message', async () => {
     const { view } = fixture;
     const page = view.page;

@@ -49,9 +49,13 @@ export class Composer {
   setGenerating(generating: boolean): void {
     this.generating = generating;
     // Stop takes Send's place while an answer streams, as in VS Code's chat.
+    const focused = document.activeElement;
     this.stop.hidden = !generating;
     this.send.hidden = generating;
     this.send.disabled = generating;
+    // The keyboard stays on the button that took the other's place.
+    if (focused === this.send && generating) this.stop.focus();
+    else if (focused === this.stop && !generating) this.send.focus();
   }
 
   stopAnswer(): void {
