@@ -1,7 +1,8 @@
 // The chat's state machine: one open conversation, at most one answer streaming. It turns panel
 // actions into provider calls, posts deltas (never the whole conversation) and saves as it goes.
 // No vscode import: the extension supplies the view, providers, settings and the store.
-import type { AnswerStats, Attachment, ChatMessage, Conversation, ConversationSummary, ErrorInfo, Price, StoredMessage, Usage } from '../protocol/chat';
+import type { AnswerStats, Attachment, ChatMessage, Conversation, ConversationSummary, Cost, ErrorInfo, Price, StoredMessage } from '../protocol/chat';
+import { costOf } from './compareStats';
 import type { ContextChip, HostToWebview, ProviderOption, Status } from '../protocol/webviewMessages';
 import { ProviderError, isAbortError, type ChatProvider } from '../providers/types';
 import { isErrorOnly } from './errorOnly';
@@ -509,18 +510,17 @@ class ThinkingClock {
   }
 }
 
-function costOf(usage: Usage, price: Price): { amount: number; currency: string } {
-  return { amount: (usage.promptTokens * price.input + usage.completionTokens * price.output) / 1_000_000, currency: price.currency };
-}
-
-/** The sum of the answers' costs, one entry per currency. */
+/** The sum of the answers' costs, one entry per currency; one priced from a preset's table keeps its oldest check date. */
 function conversationCost(conversation: Conversation): Pick<Status, 'conversationCost'> {
-  const totals = new Map<string, number>();
+  const totals = new Map<string, Cost>();
   for (const m of conversation.messages) {
     const cost = m.stats?.cost;
-    if (cost) totals.set(cost.currency, (totals.get(cost.currency) ?? 0) + cost.amount);
+    if (!cost) continue;
+    const sum = totals.get(cost.currency);
+    const checked = [sum?.presetChecked, cost.presetChecked].filter((d): d is string => d !== undefined).sort()[0];
+    totals.set(cost.currency, { amount: (sum?.amount ?? 0) + cost.amount, currency: cost.currency, ...(checked ? { presetChecked: checked } : {}) });
   }
-  return totals.size ? { conversationCost: [...totals].map(([currency, amount]) => ({ amount, currency })) } : {};
+  return totals.size ? { conversationCost: [...totals.values()] } : {};
 }
 
 export function toErrorInfo(err: unknown): ErrorInfo {

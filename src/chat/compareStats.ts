@@ -1,7 +1,7 @@
 // The numbers one side of a comparison shows. Time to first token is the comparison's own clock for
 // both sides, from the moment the prompt left (so a local engine's model load counts, as the user waits
 // for it); the decode speed is the provider's meter where it has one, else the comparison's.
-import type { AnswerStats, Price, Usage } from '../protocol/chat';
+import type { AnswerStats, Cost, Price, Usage } from '../protocol/chat';
 import type { CompareStats } from '../protocol/compareMessages';
 
 /** When the request left, the first text arrived and the stream ended, on one clock. */
@@ -11,8 +11,10 @@ export interface SideTimes {
   endedAt: number;
 }
 
-export function costOf(usage: Usage, price: Price): { amount: number; currency: string } {
-  return { amount: (usage.promptTokens * price.input + usage.completionTokens * price.output) / 1_000_000, currency: price.currency };
+/** What an answer's tokens cost; a preset's price carries the date it was checked, for the panel to show. */
+export function costOf(usage: Usage, price: Price): Cost {
+  const amount = (usage.promptTokens * price.input + usage.completionTokens * price.output) / 1_000_000;
+  return { amount, currency: price.currency, ...(price.presetChecked ? { presetChecked: price.presetChecked } : {}) };
 }
 
 export function sideStats(times: SideTimes, usage: Usage | undefined, reported: AnswerStats | undefined, price: Price | undefined): CompareStats {

@@ -163,7 +163,7 @@ export class ComparePanel implements vscode.Disposable {
     const { hub } = this.deps;
     const option = hub.options().find((o) => o.id === target.providerId);
     const model = target.model ?? hub.configuredModel(target.providerId);
-    const price = hub.priceFor(target.providerId);
+    const price = hub.priceFor(target.providerId, model);
     return {
       providerLabel: option?.label ?? target.providerId,
       ...(model ? { model } : {}),

@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import { resolveEndpoints, type ResolvedEndpoint } from '../providers/endpointPresets';
 import type { ProviderRegistry } from '../providers/registry';
 import type { FetchLike } from '../providers/shared/remoteProviderOptions';
+import { presetContextWindows } from '../providers/presets/presetModelTable';
 import type { ChatProvider } from '../providers/types';
 import type { ApiKeys } from './apiKeys';
 import { readSettings } from './settings';
@@ -61,7 +62,12 @@ export class EndpointProviders {
   private async create(id: string, e: ResolvedEndpoint): Promise<ChatProvider> {
     const getApiKey = (origin: string) => this.keys.get(id, origin);
     const fetch = this.fetch ? { fetch: this.fetch } : {};
-    const common = { baseUrl: e.baseUrl, model: e.model ?? '', ...(e.contextWindow ? { contextWindow: e.contextWindow } : {}) };
+    const common = {
+      baseUrl: e.baseUrl,
+      model: e.model ?? '',
+      ...(e.contextWindow ? { contextWindow: e.contextWindow } : {}),
+      knownContextWindows: presetContextWindows(e.preset),
+    };
     if (e.api === 'anthropic') {
       const { AnthropicProvider } = await import('../providers/anthropic/anthropicProvider');
       return new AnthropicProvider({

@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
         systemPrompt: s.systemPrompt,
         modelFor: (id) => hub.configuredModel(id),
         endpointFor: (id) => hub.endpointLabel(id),
-        priceFor: (id) => hub.priceFor(id),
+        priceFor: (id, model) => hub.priceFor(id, model),
       };
     },
     post,

@@ -10,6 +10,8 @@ import { openAiProviderId, registerOpenAiProvider } from '../providers/openai/re
 import { ProviderRegistry } from '../providers/registry';
 import { ProviderError, type ChatProvider } from '../providers/types';
 import { trustedCaFetch } from '../providers/shared/trustedCaFetch';
+import { findPreset } from '../providers/endpointPresets';
+import { pickPrice, presetContextWindows, presetModel } from '../providers/presets/presetModelTable';
 import type { ApiKeys } from './apiKeys';
 import { EndpointProviders } from './endpointProviders';
 import { readSettings } from './settings';
@@ -51,7 +53,7 @@ export class ProviderHub implements vscode.Disposable {
       fetch,
     });
     registerAnthropicProvider(this.registry, {
-      getSettings: () => readSettings().anthropic,
+      getSettings: () => ({ ...readSettings().anthropic, knownContextWindows: presetContextWindows(this.builtInPreset(anthropicProviderId)) }),
       getApiKey: (origin) => keys.get(anthropicProviderId, origin),
       fetch,
     });
@@ -120,10 +122,27 @@ export class ProviderHub implements vscode.Disposable {
     }
   }
 
-  /** Per million tokens: nothing for Hearth's own engine, what the user set for an endpoint, else unknown. */
-  priceFor(id: string): Price | undefined {
+  /**
+   * Per million tokens: nothing for Hearth's own engine; for an endpoint the user's prices, else its preset's list
+   * price for `model` (dated), else nothing for a server on this computer; else unknown.
+   */
+  priceFor(id: string, model?: string): Price | undefined {
     if (id === localProviderId) return { input: 0, output: 0, currency: 'USD' };
-    return this.endpoints.get(id)?.price;
+    const endpoint = this.endpoints.get(id);
+    const preset = endpoint ? endpoint.preset : this.builtInPreset(id);
+    const entry = presetModel(preset, model ?? this.configuredModel(id));
+    return pickPrice({ user: endpoint?.price, preset: entry, local: endpoint?.local ?? false });
+  }
+
+  /** hearth.anthropic.* pointed at Anthropic's own API is priced by the Anthropic preset's table. */
+  private builtInPreset(id: string): string | undefined {
+    if (id !== anthropicProviderId) return undefined;
+    const anthropic = findPreset('anthropic');
+    try {
+      return anthropic && new URL(readSettings().anthropic.baseUrl).origin === new URL(anthropic.baseUrl).origin ? anthropic.id : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   configuredModel(id: string): string | undefined {

@@ -42,13 +42,22 @@ export const ErrorInfoSchema = z.object({
 });
 export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
 
+/** What tokens cost: from the usage the server reported and a price per million tokens. */
+export const CostSchema = z.object({
+  amount: z.number().nonnegative(),
+  currency: z.string().max(8),
+  /** The price was a preset's list price checked on this date (YYYY-MM-DD), not the user's own: the panel says so. */
+  presetChecked: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+});
+export type Cost = z.infer<typeof CostSchema>;
+
 /** Speed of one answer, shown in the status line. */
 export const AnswerStatsSchema = z.object({
   timeToFirstTokenMs: z.number().nonnegative().optional(),
   tokensPerSecond: z.number().nonnegative().optional(),
   device: z.string().optional(),
   /** What the answer cost, from the usage the server reported and the endpoint's prices (0 on this computer). */
-  cost: z.object({ amount: z.number().nonnegative(), currency: z.string().max(8) }).optional(),
+  cost: CostSchema.optional(),
   /** How long the model thought before it began the answer ("Thought for N s"). */
   thinkingMs: z.number().nonnegative().optional(),
 });
@@ -59,6 +68,8 @@ export interface Price {
   input: number;
   output: number;
   currency: string;
+  /** Set when the price is a preset's list price (not the user's own): the date it was checked, YYYY-MM-DD. */
+  presetChecked?: string;
 }
 
 /** `truncated`: the model or server hit its token limit; the answer can be continued. */

@@ -1,7 +1,7 @@
 // Messages between the extension host and the Compare Models panel. The host validates every incoming
 // message with `CompareToHostSchema`; the panel validates what it gets with `HostToCompareSchema`.
 import { z } from 'zod';
-import { ErrorInfoSchema, MessageStatusSchema } from './chat';
+import { CostSchema, ErrorInfoSchema, MessageStatusSchema } from './chat';
 import { ProviderOptionSchema } from './webviewMessages';
 
 const Id = z.string().min(1).max(200);
@@ -26,7 +26,7 @@ export const CompareStatsSchema = z.object({
   promptTokens: z.number().int().nonnegative().optional(),
   completionTokens: z.number().int().nonnegative().optional(),
   /** Unknown (absent) when the endpoint has no prices set; 0 on this computer. */
-  cost: z.object({ amount: z.number().nonnegative(), currency: z.string().max(8) }).optional(),
+  cost: CostSchema.optional(),
 });
 export type CompareStats = z.infer<typeof CompareStatsSchema>;
 

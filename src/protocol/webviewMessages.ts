@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import {
   AnswerStatsSchema,
+  CostSchema,
   ConversationSchema,
   ConversationSummarySchema,
   ErrorInfoSchema,
@@ -94,7 +95,7 @@ export const StatusSchema = z.object({
   contextWindow: z.number().int().positive().optional(),
   lastStats: AnswerStatsSchema.optional(),
   /** What the open conversation's answers cost so far, per currency. */
-  conversationCost: z.array(z.object({ amount: z.number().nonnegative(), currency: z.string() })).optional(),
+  conversationCost: z.array(CostSchema).optional(),
 });
 export type Status = z.infer<typeof StatusSchema>;
 

@@ -76,6 +76,8 @@ export type EndpointSetting = z.infer<typeof EndpointSettingSchema>;
 
 /** An endpoint with its preset folded in: everything a provider needs. */
 export interface ResolvedEndpoint extends Pick<EndpointPreset, 'id' | 'label' | 'api' | 'baseUrl' | 'local' | 'keyRequired' | 'keyPage' | 'contextSource' | 'maxTokensField'> {
+  /** The preset it names, whose table (src/providers/presets) knows context windows and list prices. */
+  preset?: string;
   model?: string;
   models: string[];
   contextWindow?: number;
@@ -127,6 +129,7 @@ export function resolveEndpoints(raw: unknown): { endpoints: ResolvedEndpoint[];
       baseUrl,
       local,
       keyRequired: preset?.keyRequired ?? false,
+      ...(preset ? { preset: preset.id } : {}),
       ...(preset?.keyPage ? { keyPage: preset.keyPage } : {}),
       ...(model ? { model } : {}),
       models: setting.models ?? [],

@@ -99,7 +99,7 @@ describe('compare panel (browser)', () => {
     assert.equal(await side(0).locator('.compare-continue').count(), 0, 'nothing to continue while streaming');
 
     await deliver(
-      { type: 'sideDone', side: 1, status: 'complete', stats: { timeToFirstTokenMs: 1460, tokensPerSecond: 61.25, promptTokens: 1200, completionTokens: 300, cost: { amount: 0.00042, currency: 'USD' } } },
+      { type: 'sideDone', side: 1, status: 'complete', stats: { timeToFirstTokenMs: 1460, tokensPerSecond: 61.25, promptTokens: 1200, completionTokens: 300, cost: { amount: 0.00042, currency: 'USD', presetChecked: '2026-12-05' } } },
     );
     await deliver({ type: 'delta', side: 0, text: ' More.' });
     assert.equal(await side(1).getAttribute('data-status'), 'complete');
@@ -110,7 +110,7 @@ describe('compare panel (browser)', () => {
     );
     const stat = (i: 0 | 1, key: string) => side(i).locator(`.stat[data-stat="${key}"] dd`).textContent();
     assert.deepEqual(await Promise.all(['ttft', 'rate', 'tokens', 'cost'].map((k) => stat(0, k))), ['180 ms', '42.5 tok/s', '40 / 10', 'free']);
-    assert.deepEqual(await Promise.all(['ttft', 'rate', 'tokens', 'cost'].map((k) => stat(1, k))), ['1.5 s', '61.3 tok/s', '1200 / 300', '$0.00042']);
+    assert.deepEqual(await Promise.all(['ttft', 'rate', 'tokens', 'cost'].map((k) => stat(1, k))), ['1.5 s', '61.3 tok/s', '1200 / 300', '$0.00042 (preset price, checked 2026-12-05)']);
     assert.equal(await view.page.locator('#compare-stop').isVisible(), false);
     assert.equal(await view.page.locator('#compare-run').isDisabled(), false);
     assert.deepEqual(await nextPost('continueInChat', () => side(1).locator('.compare-continue').click()), { type: 'continueInChat', side: 1 });

@@ -17,6 +17,8 @@ export interface AnthropicSettings {
   timeouts?: StreamTimeouts;
   /** The model's context window when the user set it; otherwise read from the API's model list. */
   contextWindow?: number;
+  /** Context windows the preset table knows, by model: used where the API's model list says nothing. */
+  knownContextWindows?: Readonly<Record<string, number>>;
 }
 
 export const defaultAnthropicBaseUrl = 'https://api.anthropic.com';

@@ -15,6 +15,7 @@ import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, typ
 import { createAnthropicClient, normalizeAnthropicBaseUrl, type AnthropicSettings } from './anthropicClient';
 import { displayUrl, setKeyAction, streamClosed, toAnthropicError, toAnthropicStreamError, type AnthropicErrorContext } from './anthropicErrors';
 import { toAnthropicPrompt } from './anthropicMessages';
+import { pickContextWindow } from '../presets/presetModelTable';
 
 export type { AnthropicSettings } from './anthropicClient';
 
@@ -64,16 +65,13 @@ export class AnthropicProvider implements ChatProvider {
     }
   }
 
-  /** From the user's setting, else the model's `max_input_tokens` in the API's model list. */
+  /** From the user's setting, else the model's `max_input_tokens` in the API's model list, else the preset's table. */
   async contextWindow(model: string | undefined, signal?: AbortSignal): Promise<number | undefined> {
     const settings = this.options.getSettings();
-    if (settings.contextWindow) return settings.contextWindow;
     const name = model ?? settings.model;
-    try {
-      return (await this.models(signal)).find((m) => m.id === name)?.contextWindow;
-    } catch {
-      return undefined;
-    }
+    const user = settings.contextWindow;
+    const server = user ? undefined : await this.models(signal).then((models) => models.find((m) => m.id === name)?.contextWindow, () => undefined);
+    return pickContextWindow({ user, server, preset: settings.knownContextWindows?.[name] });
   }
 
   async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
@@ -86,8 +84,8 @@ export class AnthropicProvider implements ChatProvider {
       throw badBaseUrl(err);
     }
     const { origin, apiKey } = key;
-    // Asked only where the user set it: listing models before every question would cost a round trip.
-    const window = settings.contextWindow;
+    // The user's setting or the preset's table: listing models before every question would cost a round trip.
+    const window = pickContextWindow({ user: settings.contextWindow, preset: settings.knownContextWindows?.[model] });
     if (window) {
       const fitted = fitRemotePrompt(request.messages, window, answerReserve(window, settings.maxTokens));
       if (fitted.dropped) yield { type: 'notice', text: droppedNotice(fitted.dropped, model, window) };

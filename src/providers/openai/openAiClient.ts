@@ -20,6 +20,8 @@ export interface OpenAiSettings {
   /** The model's context window when the user set it; otherwise asked of the server (`contextSource`). */
   contextWindow?: number;
   contextSource?: ContextSource;
+  /** Context windows the endpoint's preset table knows, by model: used where the server says nothing. */
+  knownContextWindows?: Readonly<Record<string, number>>;
   /** The token-limit field the service wants (OpenAI itself: `max_completion_tokens`). */
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
 }

@@ -17,6 +17,7 @@ import { discoverContextWindow } from './contextWindow';
 import { streamRemoteAnswer, type ChunkText } from '../shared/remoteAnswer';
 import type { RemoteProviderOptions } from '../shared/remoteProviderOptions';
 import { createOpenAiClient, type OpenAiSettings } from './openAiClient';
+import { pickContextWindow } from '../presets/presetModelTable';
 import { connectionClosed, displayUrl, toProviderError, toStreamError, type ErrorContext } from './openAiErrors';
 import { defaultRetryPolicy, retryDelayMs, retryNotice } from '../shared/retryPolicy';
 
@@ -65,11 +66,17 @@ export class OpenAiProvider implements ChatProvider {
     }
   }
 
+  /** The user's setting, else what the server says (`contextSource`), else the preset's table. */
   async contextWindow(model: string | undefined, signal?: AbortSignal): Promise<number | undefined> {
     const settings = this.options.getSettings();
-    if (settings.contextWindow) return settings.contextWindow;
-    if (!settings.contextSource) return undefined;
     const name = model ?? settings.model;
+    const user = settings.contextWindow;
+    const server = user ? undefined : await this.serverContextWindow(settings, name, signal);
+    return pickContextWindow({ user, server, preset: settings.knownContextWindows?.[name] });
+  }
+
+  private async serverContextWindow(settings: OpenAiSettings, name: string, signal?: AbortSignal): Promise<number | undefined> {
+    if (!settings.contextSource) return undefined;
     const cacheKey = `${settings.baseUrl} ${name}`;
     const cached = this.windows.get(cacheKey);
     if (cached && (Date.now() - cached.at < 10 * 60_000 || (await cached.window) !== undefined)) return cached.window;

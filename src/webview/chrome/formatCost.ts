@@ -10,3 +10,8 @@ export function formatCost(cost: { amount: number; currency: string }): string {
     return `${new Intl.NumberFormat('en-US', digits).format(cost.amount)} ${cost.currency}`;
   }
 }
+
+/** The cost with where its price came from when that was a preset's list price, not the user's own. */
+export function costWithSource(cost: { amount: number; currency: string; presetChecked?: string | undefined }): string {
+  return cost.presetChecked ? `${formatCost(cost)} (preset price, checked ${cost.presetChecked})` : formatCost(cost);
+}

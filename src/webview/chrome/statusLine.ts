@@ -1,7 +1,7 @@
 // Provider/model, where messages go, device, context use and the last answer's speed, in one line.
 import type { Status } from '../../protocol/webviewMessages';
 import { h } from '../dom';
-import { formatCost } from './formatCost';
+import { costWithSource } from './formatCost';
 
 const numberFormat = new Intl.NumberFormat();
 
@@ -34,7 +34,7 @@ export class StatusLine {
 
     const stats = status.lastStats;
     const parts: string[] = [];
-    const spent = (status.conversationCost ?? []).filter((c) => c.amount > 0).map(formatCost);
+    const spent = (status.conversationCost ?? []).filter((c) => c.amount > 0).map(costWithSource);
     if (spent.length) parts.push(`this chat ${spent.join(' + ')}`);
     if (stats?.tokensPerSecond !== undefined) parts.push(`${stats.tokensPerSecond.toFixed(1)} tok/s`);
     if (stats?.timeToFirstTokenMs !== undefined) parts.push(`first token ${Math.round(stats.timeToFirstTokenMs)} ms`);

@@ -1,6 +1,6 @@
 // One side's measurements as a compact list: what the trade-off between two models is made of.
 import type { CompareStats } from '../../protocol/compareMessages';
-import { formatCost } from '../chrome/formatCost';
+import { costWithSource } from '../chrome/formatCost';
 import { h } from '../dom';
 
 function entry(name: string, key: string, value: string): HTMLElement {
@@ -17,6 +17,6 @@ export function statsView(stats: CompareStats): HTMLElement {
     entry('Speed', 'rate', rate === undefined ? '—' : `${rate.toFixed(1)} tok/s`),
     entry('Tokens in / out', 'tokens', stats.promptTokens === undefined ? '—' : `${stats.promptTokens} / ${stats.completionTokens ?? 0}`),
     // No prices set for the endpoint: say so rather than guess.
-    entry('Cost', 'cost', stats.cost ? formatCost(stats.cost) : 'unknown'),
+    entry('Cost', 'cost', stats.cost ? costWithSource(stats.cost) : 'unknown'),
   );
 }
