@@ -365,13 +365,32 @@ const PHI35_SPECIAL = ['<unk>', '<s>', '</s>', '<|endoftext|>', '<|assistant|>',
 const phiShape = (kvHeads: number): ModelShape => shape(4, kvHeads, 16, 10000, 1e-5);
 /** Deterministic longrope factors (the real ones are fitted per frequency; only their use matters here). */
 const longropeFactors = (n: number, from: number, to: number): number[] => Array.from({ length: n }, (_, i) => Number((from + ((to - from) * i) / Math.max(1, n - 1)).toFixed(4)));
+// Phi's original 4096 of 131072 positions, scaled to the tiny model's 512 of 2048: the same
+// attention-factor formula, and short factors for every prompt the tests feed (< 512 tokens).
 const phiRope = (rotaryDim: number) => ({
   type: 'longrope' as const,
   shortFactor: longropeFactors(rotaryDim / 2, 1, 1.5),
   longFactor: longropeFactors(rotaryDim / 2, 1, 40),
-  originalMaxPositions: 4096,
-  maxPositions: 131072,
+  originalMaxPositions: 512,
+  maxPositions: TINY.maxPositions,
 });
+/** Phi-3 config.json fields (microsoft's ONNX folders ship config.json beside genai_config.json). */
+const phiConfig = (t: FamilyTokenizerFiles, o: { rotaryDim: number; partial?: number; bos: string; tied: boolean }): Json => {
+  const rope = phiRope(o.rotaryDim);
+  return {
+    architectures: ['Phi3ForCausalLM'],
+    model_type: 'phi3',
+    hidden_act: 'silu',
+    attention_bias: false,
+    ...(o.partial ? { partial_rotary_factor: o.partial } : {}),
+    original_max_position_embeddings: rope.originalMaxPositions,
+    rope_scaling: { type: 'longrope', short_factor: rope.shortFactor, long_factor: rope.longFactor },
+    bos_token_id: t.idOf(o.bos),
+    eos_token_id: t.idOf('<|endoftext|>'),
+    pad_token_id: t.idOf('<|endoftext|>'),
+    tie_word_embeddings: o.tied,
+  };
+};
 const phiGenaiSearch = { do_sample: false, temperature: 1, top_k: 1, top_p: 1, repetition_penalty: 1 };
 const phi35Shape = phiShape(4);
 const phi35: FamilySpec = {
@@ -391,7 +410,7 @@ const phi35: FamilySpec = {
     tokenizerClass: 'LlamaTokenizer',
     addBosToken: false,
   },
-  config: () => ({ architectures: ['Phi3ForCausalLM'], model_type: 'phi3' }),
+  config: (t) => phiConfig(t, { rotaryDim: 16, bos: '<s>', tied: false }),
   generationConfig: (t) => ({ bos_token_id: t.idOf('<s>'), eos_token_id: ['<|end|>', '<|assistant|>', '<|endoftext|>'].map(t.idOf), pad_token_id: t.idOf('<|endoftext|>') }),
   genai: { type: 'phi3', bos: '<s>', eos: ['<|end|>', '<|assistant|>', '<|endoftext|>'], pad: '<|endoftext|>', search: phiGenaiSearch },
   endOfTurn: ['<|end|>', '<|assistant|>', '<|endoftext|>'],
@@ -405,12 +424,14 @@ const phi35: FamilySpec = {
 // longrope, tied embeddings, eos [<|end|>, <|endoftext|>] = [200020, 199999].
 const PHI4_SPECIAL = ['<|endoftext|>', '<|assistant|>', '<|end|>', '<|user|>', '<|system|>', '<|tool|>', '<|/tool|>', '<|tool_call|>', '<|/tool_call|>', '<|tool_response|>', '<|tag|>'];
 // GroupQueryAttention wants the cos cache's width (rotary_dim / 2) a multiple of 8: head_dim 64
-// keeps 0.75 of it (48 rotary dims, as the real 96 of 128 do).
-const phi4Shape: ModelShape = { ...phiShape(2), headDim: 64 };
+// keeps 0.75 of it (48 rotary dims, as the real 96 of 128 do). Hidden 256 keeps head_dim =
+// hidden / heads, as in the real model, whose config.json states no head_dim.
+const phi4Shape: ModelShape = { ...phiShape(2), hiddenSize: 256, headDim: 64 };
 const phi4Mini: FamilySpec = {
   id: 'phi4-mini',
   label: 'Phi-4-mini',
-  layouts: ['genai'],
+  // Also onnx-community/Phi-4-mini-instruct-ONNX-GQA: transformers.js layout, GroupQueryAttention.
+  layouts: ['genai', 'transformersjs'],
   shape: phi4Shape,
   arch: plainArch(phi4Shape, { rotaryDim: 48, rope: phiRope(48) }),
   tokenizer: {
@@ -424,13 +445,15 @@ const phi4Mini: FamilySpec = {
     tokenizerClass: 'GPT2Tokenizer',
     addBosToken: false,
   },
-  config: () => ({ architectures: ['Phi3ForCausalLM'], model_type: 'phi3', partial_rotary_factor: 0.75 }),
+  config: (t) => phiConfig(t, { rotaryDim: 48, partial: 0.75, bos: '<|endoftext|>', tied: true }),
   generationConfig: (t) => ({ bos_token_id: t.idOf('<|endoftext|>'), eos_token_id: [t.idOf('<|end|>'), t.idOf('<|endoftext|>')], pad_token_id: t.idOf('<|endoftext|>') }),
   genai: { type: 'phi3', bos: '<|endoftext|>', eos: ['<|end|>', '<|endoftext|>'], pad: '<|endoftext|>', search: phiGenaiSearch },
   endOfTurn: ['<|end|>', '<|endoftext|>'],
   evidence: [
     'https://onnxruntime.ai/docs/genai/reference/config.html (its example genai_config.json is Phi-4-mini-instruct\'s: bos 199999, context_length 131072, head_size 128, hidden 3072, 24/8 heads, 32 layers, eos [200020, 199999], pad 199999, type phi3, vocab 200064, no position_ids input, past_present_share_buffer true, top_k 1)',
     'https://huggingface.co/microsoft/Phi-4-mini-instruct/blob/main/config.json (partial_rotary_factor 0.75, rope_scaling longrope, tie_word_embeddings true)',
+    'https://huggingface.co/microsoft/Phi-4-mini-instruct-onnx/tree/main/cpu_and_mobile/cpu-int4-rtn-block-32-acc-level-4 (config.json, genai_config.json, model.onnx + model.onnx.data, tokenizer.json, tokenizer_config.json, special_tokens_map.json, ...)',
+    'https://huggingface.co/onnx-community/Phi-4-mini-instruct-ONNX-GQA/tree/main/onnx (transformers.js layout with GroupQueryAttention: onnx/model_q4f16.onnx + model_q4f16.onnx_data)',
     'Phi-4-mini-instruct model card: chat format <|system|>...<|end|><|user|>...<|end|><|assistant|>, tools between <|tool|> and <|/tool|>',
   ],
 };

@@ -107,8 +107,12 @@ export function familyFolderFiles(
     'special_tokens_map.json': t.specialTokensMap,
     'README.md': readme(f, o.layout, o.seed) + (o.wiredEnd ? `\nWired like the demo model: greedy decoding writes the demo sentence, then ${o.wiredEnd}.\n` : ''),
   };
-  if (o.layout === 'genai') files['genai_config.json'] = genaiConfig(f, t);
-  else {
+  if (o.layout === 'genai') {
+    files['genai_config.json'] = genaiConfig(f, t);
+    // Microsoft's ONNX folders carry the Hugging Face config.json too; genai_config.json decides.
+    const { 'transformers.js_config': _tjs, ...config } = transformersJsConfig(f, t, externalByFile, o.dtypes) as Record<string, unknown>;
+    files['config.json'] = config;
+  } else {
     files['config.json'] = transformersJsConfig(f, t, externalByFile, o.dtypes);
     files['generation_config.json'] = f.generationConfig(t);
   }

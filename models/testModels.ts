@@ -30,6 +30,8 @@ export const TEST_MODELS = {
   'family-deepseek-r1-distill-qwen-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'deepseek-r1-distill-qwen' },
   'family-phi3.5-genai': { shape: 'tiny', layout: 'genai', attention: 'gqa', dtypes: ['q4'], family: 'phi3.5' },
   'family-phi4-mini-genai': { shape: 'tiny', layout: 'genai', attention: 'gqa', dtypes: ['q4'], family: 'phi4-mini' },
+  // As onnx-community/Phi-4-mini-instruct-ONNX-GQA (whose file is model_q4f16.onnx; q4 keeps float32 I/O).
+  'family-phi4-mini-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'gqa', dtypes: ['q4'], family: 'phi4-mini' },
   // Wired like the demo: the sentence, then one of the family's end-of-turn tokens (where answers must end).
   'family-qwen2.5-wired': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'qwen2.5', wiredEnd: '<|im_end|>' },
   'family-qwen3-wired': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'qwen3', wiredEnd: '<|im_end|>' },

@@ -20,16 +20,18 @@ type Json = Record<string, unknown>;
 const readJson = (dir: string, file: string): Json => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Json;
 const PROMPT = [17, 301, 5, 88, 460, 12, 250, 99, 3, 401, 77];
 
-const models: { name: TestModelName; genai: boolean }[] = [
-  { name: 'family-qwen2.5-tjs', genai: false },
-  { name: 'family-qwen2.5-coder-tjs', genai: false },
-  { name: 'family-qwen3-tjs', genai: false },
-  { name: 'family-llama3.2-tjs', genai: false },
-  { name: 'family-gemma3-tjs', genai: false },
-  { name: 'family-smollm2-tjs', genai: false },
-  { name: 'family-deepseek-r1-distill-qwen-tjs', genai: false },
-  { name: 'family-phi3.5-genai', genai: true },
-  { name: 'family-phi4-mini-genai', genai: true },
+/** gqa: GroupQueryAttention takes positions from the mask (no position_ids), as onnxruntime-genai's and onnx-community's -GQA exports do. */
+const models: { name: TestModelName; genai: boolean; gqa: boolean }[] = [
+  { name: 'family-qwen2.5-tjs', genai: false, gqa: false },
+  { name: 'family-qwen2.5-coder-tjs', genai: false, gqa: false },
+  { name: 'family-qwen3-tjs', genai: false, gqa: false },
+  { name: 'family-llama3.2-tjs', genai: false, gqa: false },
+  { name: 'family-gemma3-tjs', genai: false, gqa: false },
+  { name: 'family-smollm2-tjs', genai: false, gqa: false },
+  { name: 'family-deepseek-r1-distill-qwen-tjs', genai: false, gqa: false },
+  { name: 'family-phi3.5-genai', genai: true, gqa: true },
+  { name: 'family-phi4-mini-genai', genai: true, gqa: true },
+  { name: 'family-phi4-mini-tjs', genai: false, gqa: true },
 ];
 
 for (const m of models) {
@@ -49,8 +51,7 @@ for (const m of models) {
       const s = family.shape;
       const inputs = Object.fromEntries(runner.session.inputMetadata.map((i) => [i.name, i]));
       const outputs = Object.fromEntries(runner.session.outputMetadata.map((o) => [o.name, o]));
-      // onnxruntime-genai's GroupQueryAttention models take positions from the mask (no position_ids).
-      const plain = m.genai ? ['input_ids', 'attention_mask'] : ['input_ids', 'attention_mask', 'position_ids', 'num_logits_to_keep'];
+      const plain = m.gqa ? ['input_ids', 'attention_mask'] : ['input_ids', 'attention_mask', 'position_ids', 'num_logits_to_keep'];
       const past = Array.from({ length: s.numLayers }, (_, i) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`]).flat();
       assert.deepEqual(Object.keys(inputs).sort(), [...plain, ...past].sort());
       assert.deepEqual(Object.keys(outputs), ['logits', ...past.map((n) => n.replace('past_key_values', 'present'))]);
@@ -74,17 +75,18 @@ for (const m of models) {
       logits.forEach((row, p) => assert.ok(maxAbsDiff(row, reference[p] as Float32Array) < 1e-4, `position ${p}: ${maxAbsDiff(row, reference[p] as Float32Array)}`));
     });
 
-    it(m.genai ? 'is a genai folder: genai_config.json naming the graph, model.onnx + model.onnx.data' : 'is a transformers.js folder: config.json, generation_config.json, onnx/model.onnx', () => {
+    it(m.genai ? 'is a genai folder: genai_config.json naming the graph, model.onnx + model.onnx.data, and config.json' : 'is a transformers.js folder: config.json, generation_config.json, onnx/model*.onnx', () => {
       for (const f of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) assert.ok(existsSync(join(dir, f)), f);
       if (m.genai) {
         const genai = readJson(dir, 'genai_config.json') as { model: { type: string; decoder: { inputs: Json; filename: string } } };
         assert.equal(genai.model.type, 'phi3');
         assert.equal(genai.model.decoder.inputs['position_ids'], undefined);
         assert.ok(existsSync(join(dir, 'model.onnx.data')));
-        assert.ok(!existsSync(join(dir, 'config.json')));
+        // As in Microsoft's folders; the engine must read genai_config.json first.
+        assert.equal(readJson(dir, 'config.json')['model_type'], 'phi3');
       } else {
         assert.ok(existsSync(join(dir, 'generation_config.json')));
-        assert.ok(existsSync(join(dir, 'onnx', 'model.onnx')));
+        assert.ok(existsSync(join(dir, 'onnx', m.gqa ? 'model_q4.onnx' : 'model.onnx')));
       }
     });
   });
@@ -123,6 +125,10 @@ describe('family config fields as published', () => {
     assert.equal(phi4.model.eos_token_id.length, 2);
     const a = FAMILIES['phi4-mini'].arch;
     assert.equal(a.rotaryDim / FAMILIES['phi4-mini'].shape.headDim, 0.75);
+    const config = readJson(await ensureModel('family-phi4-mini-tjs'), 'config.json');
+    assert.equal(config['partial_rotary_factor'], 0.75);
+    assert.equal(config['head_dim'], undefined, 'Phi-3 configs state no head_dim: hidden / heads must be it');
+    assert.equal((config['hidden_size'] as number) / (config['num_attention_heads'] as number), FAMILIES['phi4-mini'].shape.headDim);
   });
 });
 
@@ -138,9 +144,10 @@ describe('family rope scaling (transformers\' formulas)', () => {
     assert.ok(Math.abs((inv[4] as number) - ((1 - smooth) * (base(4) / 32) + smooth * base(4))) < 1e-15);
   });
 
-  it("longrope: cos and sin scaled by Phi's attention factor sqrt(1 + ln 32 / ln 4096)", () => {
+  it("longrope: cos and sin scaled by Phi's attention factor sqrt(1 + ln(max / original) / ln original)", () => {
     const f = FAMILIES['phi3.5'];
-    const factor = Math.sqrt(1 + Math.log(32) / Math.log(4096));
+    // The tiny model's 2048 of an original 512 (the real 131072 of 4096 give 1.19).
+    const factor = Math.sqrt(1 + Math.log(4) / Math.log(512));
     assert.ok(Math.abs(rotaryScale(f.arch) - factor) < 1e-12);
     assert.ok(Math.abs((rotaryTables(f.shape, f.arch).cos[0] as number) - factor) < 1e-6);
   });
