@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { inverseFrequencies, rotaryScale } from '../../../models/architecture';
+import { familyTokenizer } from '../../../models/familyFiles';
 import { FAMILIES } from '../../../models/families';
 import { GEMMA3_TEMPLATE, LLAMA32_TEMPLATE, QWEN3_TEMPLATE } from '../../../models/familyTemplates';
 import { resolveOptions } from '../../../models/generator';
@@ -14,6 +15,7 @@ import { readManifest, referenceLogits } from '../../../models/referenceForward'
 import { ensureModel, type TestModelName } from '../../../models/testModels';
 import { rotaryTables } from '../../../models/weights';
 import { ChatTemplate } from '../../../src/engine/chatTemplate';
+import { catalog } from '../../../src/hub/catalog';
 import { DecoderRunner, maxAbsDiff } from './decoderRunner';
 
 type Json = Record<string, unknown>;
@@ -192,5 +194,17 @@ describe('family generator options', () => {
 
   it('keeps the manifests of the older models unchanged (no family field when none is given)', () => {
     assert.ok(!('family' in resolveOptions({ shape: 'tiny', layout: 'transformersjs', attention: 'standard' })));
+  });
+});
+
+describe('the catalog and the family test models', () => {
+  it("has a family test model for every catalog entry's family, with the entry's model_type and layout", () => {
+    for (const entry of catalog().models) {
+      const family = (FAMILIES as Record<string, (typeof FAMILIES)[keyof typeof FAMILIES] | undefined>)[entry.family];
+      assert.ok(family, `${entry.id}: no family test model for "${entry.family}" in models/families.ts`);
+      const modelType = family.genai?.type ?? family.config(familyTokenizer(family))['model_type'];
+      assert.equal(modelType, entry.modelType, entry.id);
+      assert.ok(family.layouts.includes(entry.layout === 'genai' ? 'genai' : 'transformersjs'), `${entry.id}: ${entry.layout}`);
+    }
   });
 });
