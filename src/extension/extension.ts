@@ -11,6 +11,7 @@ import { registerCommands } from './commands';
 import { ComparePanel, registerCompareCommand } from './comparePanel';
 import { exportConversationToFile } from './exportConversation';
 import { registerFixWithHearth } from './fixWithHearth';
+import { registerLocalLanguageModels } from './localLanguageModels';
 import { createMessageRouter } from './messageRouter';
 import { ProposalDocuments } from './proposalDocuments';
 import { installedModelIds, registerModelDownloads, resolveInstalledModel } from './modelDownloads';
@@ -112,6 +113,9 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     context.secrets.onDidChange(() => hub.keysChanged()),
     { dispose: () => void controller.dispose() },
   );
+
+  // The local models in VS Code's own model picker (vendor 'hearth'), answered by the panel's engine.
+  registerLocalLanguageModels(context, { hub, log });
 
   const testView = view;
   const chatParticipant = createParticipantHandler(participantDeps);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ChatMessage } from '../protocol/chat';
 import { AnswerMeter } from '../providers/shared/answerMeter';
+import { hearthVendor } from './localLanguageModels';
 import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest, type ModelInfo } from '../providers/types';
 
 export const vscodeLmProviderId = 'vscode-lm';
@@ -42,7 +43,7 @@ export class VscodeLmProvider implements ChatProvider {
 
   async models(signal?: AbortSignal): Promise<ModelInfo[]> {
     void signal;
-    const models = await this.select();
+    const models = await this.available();
     return models.map((m) => ({ id: m.id, label: `${m.name} (${m.vendor})`, contextWindow: m.maxInputTokens }));
   }
 
@@ -102,9 +103,14 @@ export class VscodeLmProvider implements ChatProvider {
     }
   }
 
+  /** VS Code's models but Hearth's own (vendor 'hearth'): those are the local provider's models, asked for here they would answer through VS Code and back. */
+  private async available(): Promise<vscode.LanguageModelChat[]> {
+    return (await this.select()).filter((m) => m.vendor !== hearthVendor);
+  }
+
   /** The model named by id or family, else the first one; a clear error when there is none. */
   private async pick(wanted: string): Promise<vscode.LanguageModelChat> {
-    const models = await this.select();
+    const models = await this.available();
     const first = models[0];
     if (!first) throw new ProviderError('badModel', 'VS Code has no chat models available.', noModelsAction);
     const name = wanted.trim();

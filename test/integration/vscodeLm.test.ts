@@ -88,8 +88,9 @@ describe('VS Code language models provider', () => {
       );
     });
 
-    it('says to install a chat model extension when VS Code has no models', async function () {
-      if ((await vscode.lm.selectChatModels()).length > 0) this.skip();
+    it('says to install a chat model extension when VS Code has no models but Hearth’s own', async function () {
+      // Hearth's local models are listed (vendor 'hearth'); the provider must not count them.
+      if ((await vscode.lm.selectChatModels()).some((m) => m.vendor !== 'hearth')) this.skip();
       restoreSettings = await useSettings({ 'hearth.provider': 'vscode-lm' });
       // The reopened conversation may have a provider picked for it by an earlier suite: pick this one.
       await transcript.send({ type: 'selectProvider', providerId: 'vscode-lm' });
@@ -127,6 +128,18 @@ describe('VS Code language models provider', () => {
           [vscode.LanguageModelChatMessageRole.User, 'Reverse a list?'],
         ],
       );
+    });
+
+    it("leaves out Hearth's own local models (vendor 'hearth'), which would answer through VS Code and back", async () => {
+      const other = standIn('stand-in-1', 'fam-a', () => words('From the other model.'));
+      const mine = standIn('demo', 'hearth-demo', () => words('From Hearth itself.'));
+      const own: StandIn = { ...mine, model: { ...mine.model, vendor: 'hearth' } };
+      const provider = providerFor(own, other);
+      assert.deepEqual((await provider.models()).map((m) => m.id), ['stand-in-1']);
+      assert.equal((await collect(provider.chat(question))).text, 'From the other model.');
+      model = 'demo';
+      const { error } = await collect(providerFor(own).chat(question));
+      assert.equal(error?.kind, 'badModel', 'the only model is Hearth’s own: none is available');
     });
 
     it('lists the models and picks one by id or family', async () => {

@@ -1,0 +1,241 @@
+// The local engine as a VS Code language model provider (vendor 'hearth'): every local model the panel's
+// picker offers appears in VS Code's Chat model picker and to any extension through
+// `vscode.lm.selectChatModels({ vendor: 'hearth' })`. Answers stream from the same engine host as the panel's.
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { formatBytes } from '../hub/downloadProgress';
+import { listInstalled } from '../hub/modelStore';
+import type { ToolSpec } from '../protocol/engine';
+import { readLocalModelCard } from '../providers/local/localModelCard';
+import type { LocalProvider } from '../providers/local/localProvider';
+import { type LmMessage, type LmPart, conversationKey, textOfLmMessage, toEngineMessages } from '../providers/local/lmRequestMessages';
+import { ToolCallStream } from '../providers/local/toolCallParser';
+import { localProviderId } from '../providers/local/registerLocalProvider';
+import { type ChatProvider, ProviderError } from '../providers/types';
+import { modelsDir } from './hubSettings';
+import { displayName } from './localModelPicker';
+import { readSettings } from './settings';
+
+export const hearthVendor = 'hearth';
+
+export interface HearthModelInformation extends vscode.LanguageModelChatInformation {
+  /** The installed model's id for the local provider; undefined: the default model (bundled demo or hearth.local.modelPath). */
+  readonly localModel: string | undefined;
+}
+
+export interface LocalLanguageModelsDeps {
+  /** Where downloads go (hearth.local.modelsDir): read at each listing, as the setting may change. */
+  modelsDir(): string;
+  /** The panel's providers: the local one (created on first use) answers these requests with the same engine. */
+  hub: { get(id: string): Promise<ChatProvider>; demoModelPath(): string };
+  log: vscode.LogOutputChannel;
+}
+
+interface Candidate {
+  id: string;
+  name: string;
+  family: string;
+  version: string;
+  dir: string;
+  localModel: string | undefined;
+  detail: string;
+}
+
+export class LocalLanguageModels implements vscode.LanguageModelChatProvider<HearthModelInformation>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeLanguageModelChatInformation = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private watcher: vscode.FileSystemWatcher | undefined;
+
+  constructor(private readonly deps: LocalLanguageModelsDeps) {
+    this.watchModelsDir();
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('hearth.local.modelsDir')) this.watchModelsDir();
+        if (['modelPath', 'modelsDir', 'maxNewTokens'].some((k) => e.affectsConfiguration(`hearth.local.${k}`))) this.changed.fire();
+      }),
+    );
+  }
+
+  /** Tells VS Code to list the models again (e.g. after a download or a deletion). */
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async provideLanguageModelChatInformation(): Promise<HearthModelInformation[]> {
+    const maxNewTokens = readSettings().local.maxNewTokens;
+    const models: HearthModelInformation[] = [];
+    for (const c of await this.candidates()) {
+      const card = await readLocalModelCard(c.dir);
+      if (!card) continue;
+      // As the engine budgets a prompt (generation.ts): the answer's room, at most a quarter of the window.
+      const maxOutputTokens = Math.max(1, Math.min(maxNewTokens, card.contextWindow - 1));
+      const reserve = Math.min(maxOutputTokens, Math.floor(card.contextWindow / 4));
+      models.push({
+        id: c.id,
+        name: c.name,
+        family: c.family,
+        version: c.version,
+        detail: c.detail,
+        tooltip: `${c.name}: runs on this computer with Hearth's local engine (${card.contextWindow} tokens of context).`,
+        maxInputTokens: card.contextWindow - reserve,
+        maxOutputTokens,
+        capabilities: { toolCalling: card.toolCalling, imageInput: false },
+        localModel: c.localModel,
+      });
+    }
+    return models;
+  }
+
+  async provideLanguageModelChatResponse(
+    model: HearthModelInformation,
+    messages: readonly vscode.LanguageModelChatRequestMessage[],
+    options: vscode.ProvideLanguageModelChatResponseOptions,
+    progress: vscode.Progress<vscode.LanguageModelResponsePart>,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
+    const engineMessages = toEngineMessages(messages.map(toLmMessage));
+    if (engineMessages.length === 0) throw new Error('The request has no text to answer. Send at least one user message with text.');
+    // A template without tools would ignore them: the model then answers in text (its capabilities said so).
+    const tools: ToolSpec[] | undefined = model.capabilities.toolCalling && options.tools?.length ? options.tools.map(toolSpecOf) : undefined;
+    const stream = tools ? new ToolCallStream() : undefined;
+    const local = await this.local();
+    const controller = new AbortController();
+    const cancel = token.onCancellationRequested(() => controller.abort());
+    const conversationId = conversationKey(model.id, engineMessages);
+    const maxTokens = positiveInteger(options.modelOptions?.['maxTokens'] ?? options.modelOptions?.['max_tokens']);
+    const temperature = nonNegativeNumber(options.modelOptions?.['temperature']);
+    try {
+      const request = {
+        messages: engineMessages,
+        ...(model.localModel ? { model: model.localModel } : {}),
+        ...(conversationId ? { conversationId } : {}),
+        ...(tools ? { tools } : {}),
+        ...(maxTokens !== undefined ? { maxTokens } : {}),
+        ...(temperature !== undefined ? { temperature } : {}),
+      };
+      for await (const event of local.chat(request, controller.signal)) {
+        if (event.type === 'delta') {
+          const text = stream ? stream.push(event.text) : event.text;
+          if (text) progress.report(new vscode.LanguageModelTextPart(text));
+        } else if (event.type === 'notice') {
+          this.deps.log.info(`[language model ${model.id}] ${event.text}`);
+        }
+      }
+      if (stream && !token.isCancellationRequested) {
+        const { text, calls } = stream.finish();
+        if (text) progress.report(new vscode.LanguageModelTextPart(text));
+        for (const call of calls) progress.report(new vscode.LanguageModelToolCallPart(`call_${randomUUID().replace(/-/g, '').slice(0, 12)}`, call.name, call.arguments));
+      }
+    } catch (err) {
+      throw asLanguageModelError(err);
+    } finally {
+      cancel.dispose();
+    }
+  }
+
+  async provideTokenCount(model: HearthModelInformation, text: string | vscode.LanguageModelChatRequestMessage, token: vscode.CancellationToken): Promise<number> {
+    const local = await this.local();
+    const controller = new AbortController();
+    const cancel = token.onCancellationRequested(() => controller.abort());
+    try {
+      const counted = typeof text === 'string' ? text : textOfLmMessage(toLmMessage(text));
+      return (await local.countTokensWith(model.localModel, { text: counted }, controller.signal)).tokens;
+    } catch (err) {
+      throw asLanguageModelError(err);
+    } finally {
+      cancel.dispose();
+    }
+  }
+
+  private async local(): Promise<LocalProvider> {
+    return (await this.deps.hub.get(localProviderId)) as LocalProvider;
+  }
+
+  dispose(): void {
+    this.watcher?.dispose();
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+
+  /** What the panel's local model picker offers: hearth.local.modelPath alone when set, else the downloads and the demo. */
+  private async candidates(): Promise<Candidate[]> {
+    const override = readSettings().local.modelPath.trim();
+    if (override) {
+      const name = basename(override) || override;
+      return [{ id: `folder:${name}`, name, family: name, version: 'local', dir: override, localModel: undefined, detail: 'hearth.local.modelPath' }];
+    }
+    const installed = await listInstalled(this.deps.modelsDir()).catch(() => []);
+    return [
+      ...installed.map((m) => ({
+        id: m.id,
+        name: displayName(m),
+        family: m.manifest.catalogId ?? m.manifest.repo,
+        version: m.manifest.commit.slice(0, 12),
+        dir: m.dir,
+        localModel: m.id,
+        detail: `local, ${formatBytes(m.diskBytes)}`,
+      })),
+      { id: 'demo', name: 'Hearth demo model', family: 'hearth-demo', version: 'bundled', dir: this.deps.hub.demoModelPath(), localModel: undefined, detail: 'bundled test model' },
+    ];
+  }
+
+  /** A model folder's manifest appears or goes: the list changes. */
+  private watchModelsDir(): void {
+    this.watcher?.dispose();
+    const pattern = new vscode.RelativePattern(vscode.Uri.file(this.deps.modelsDir()), '*/hearth-model.json');
+    const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+    watcher.onDidCreate(() => this.changed.fire());
+    watcher.onDidDelete(() => this.changed.fire());
+    this.watcher = watcher;
+  }
+}
+
+/** Registers the provider where the host has the API (older VS Code forks do not); undefined there. */
+export function registerLocalLanguageModels(context: vscode.ExtensionContext, deps: Omit<LocalLanguageModelsDeps, 'modelsDir'>): LocalLanguageModels | undefined {
+  if (typeof vscode.lm?.registerLanguageModelChatProvider !== 'function') return undefined;
+  const provider = new LocalLanguageModels({ ...deps, modelsDir: () => modelsDir(context) });
+  context.subscriptions.push(provider, vscode.lm.registerLanguageModelChatProvider(hearthVendor, provider));
+  return provider;
+}
+
+/** VS Code's message parts as plain data; parts Hearth cannot use (images, prompt-tsx) are left out. */
+export function toLmMessage(message: vscode.LanguageModelChatRequestMessage): LmMessage {
+  const parts: LmPart[] = [];
+  for (const part of message.content) {
+    if (part instanceof vscode.LanguageModelTextPart) parts.push({ kind: 'text', value: part.value });
+    else if (part instanceof vscode.LanguageModelToolCallPart) parts.push({ kind: 'toolCall', callId: part.callId, name: part.name, input: recordOf(part.input) });
+    else if (part instanceof vscode.LanguageModelToolResultPart) parts.push({ kind: 'toolResult', callId: part.callId, text: part.content.map(textOfPart).join('') });
+  }
+  return { role: message.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : 'user', parts };
+}
+
+function textOfPart(part: unknown): string {
+  if (part instanceof vscode.LanguageModelTextPart) return part.value;
+  return typeof part === 'string' ? part : '';
+}
+
+function recordOf(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value));
+}
+
+function toolSpecOf(tool: vscode.LanguageModelChatTool): ToolSpec {
+  const schema = tool.inputSchema && typeof tool.inputSchema === 'object' ? recordOf(tool.inputSchema) : undefined;
+  return { name: tool.name, description: tool.description, ...(schema ? { parameters: schema } : {}) };
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+function nonNegativeNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** The engine's typed errors, with what to do, as errors VS Code shows; a missing model is NotFound. */
+function asLanguageModelError(err: unknown): Error {
+  if (!(err instanceof ProviderError)) return err instanceof Error ? err : new Error(String(err));
+  const message = err.action ? `${err.message} ${err.action}` : err.message;
+  return err.kind === 'badModel' ? vscode.LanguageModelError.NotFound(message) : new Error(message);
+}

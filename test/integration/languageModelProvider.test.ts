@@ -1,0 +1,244 @@
+// Hearth's local models as VS Code language models (vendor 'hearth'), in a real extension host: what
+// `vscode.lm.selectChatModels` lists and with which limits, answers streamed through `sendRequest`,
+// token counts by the model's own tokenizer, cancellation reaching the engine, and tool calls from the
+// wired tool-call model (models/toolCallModel.ts).
+import * as assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
+import * as vscode from 'vscode';
+import { ensureToolCallModel, TOOL_CALL_MODEL_CONTEXT } from '../../models/toolCallModel';
+import { LocalLanguageModels, type HearthModelInformation } from '../../src/extension/localLanguageModels';
+import { LocalProvider, type LocalProviderSettings } from '../../src/providers/local/localProvider';
+import { activateHearth, hearthExtension, useSettings } from './support/hearth';
+
+const MAX_NEW_TOKENS = 300;
+
+/** The 'hearth' models once their list passes `check` (the list changes after a settings change or a download). */
+async function untilListed(check: (models: vscode.LanguageModelChat[]) => boolean): Promise<vscode.LanguageModelChat[]> {
+  for (;;) {
+    let subscription: vscode.Disposable | undefined;
+    const changed = new Promise<void>((resolve) => (subscription = vscode.lm.onDidChangeChatModels(() => resolve())));
+    try {
+      const models = await vscode.lm.selectChatModels({ vendor: 'hearth' });
+      if (check(models)) return models;
+      await changed;
+    } finally {
+      subscription?.dispose();
+    }
+  }
+}
+
+/** The first 'hearth' model that matches, once VS Code lists it. */
+async function hearthModel(match: (m: vscode.LanguageModelChat) => boolean): Promise<vscode.LanguageModelChat> {
+  const models = await untilListed((ms) => ms.some(match));
+  return models.find(match) as vscode.LanguageModelChat;
+}
+
+async function collect(response: vscode.LanguageModelChatResponse): Promise<{ text: string; chunks: number; calls: vscode.LanguageModelToolCallPart[] }> {
+  let text = '';
+  let chunks = 0;
+  const calls: vscode.LanguageModelToolCallPart[] = [];
+  for await (const part of response.stream) {
+    if (part instanceof vscode.LanguageModelTextPart) {
+      text += part.value;
+      chunks++;
+    } else if (part instanceof vscode.LanguageModelToolCallPart) calls.push(part);
+  }
+  return { text, chunks, calls };
+}
+
+/** A copy of the demo model whose end-of-sequence id lies outside its vocabulary: it writes its sentence over and over. */
+function endlessDemo(root: string): string {
+  const dir = join(root, 'endless-demo');
+  cpSync(join(hearthExtension().extensionPath, 'dist', 'demo-model'), dir, { recursive: true });
+  const edit = (file: string, change: (json: Record<string, unknown>) => void): void => {
+    const json = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+    change(json);
+    writeFileSync(join(dir, file), JSON.stringify(json));
+  };
+  edit('generation_config.json', (j) => (j['eos_token_id'] = 1_000_000));
+  edit('config.json', (j) => (j['eos_token_id'] = 1_000_000));
+  edit('tokenizer_config.json', (j) => (j['eos_token'] = null));
+  return dir;
+}
+
+describe("Hearth's local models in VS Code's language model API", function () {
+  this.timeout(120_000);
+  let root: string;
+  let demoDir: string;
+  let restore: (() => Promise<void>) | undefined;
+
+  before(async () => {
+    await activateHearth();
+    root = mkdtempSync(join(tmpdir(), 'hearth-lm-'));
+    demoDir = join(hearthExtension().extensionPath, 'dist', 'demo-model');
+  });
+
+  afterEach(async () => {
+    await restore?.();
+    restore = undefined;
+  });
+
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('lists the bundled demo model with its context window, and streams its answer through sendRequest', async () => {
+    restore = await useSettings({ 'hearth.local.modelPath': '', 'hearth.local.maxNewTokens': MAX_NEW_TOKENS });
+    const model = await hearthModel((m) => m.id === 'demo' && m.maxInputTokens === 2048 - MAX_NEW_TOKENS);
+    assert.equal(model.vendor, 'hearth');
+    assert.equal(model.name, 'Hearth demo model');
+
+    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('Who are you?')], { justification: 'test' });
+    const { text, chunks } = await collect(response);
+    assert.match(text, /I am Hearth's built-in demo model/);
+    assert.ok(chunks > 1, `the answer streams in pieces (${chunks})`);
+  });
+
+  it('counts tokens with the model’s own tokenizer, through the engine', async () => {
+    restore = await useSettings({ 'hearth.local.modelPath': '' });
+    const model = await hearthModel((m) => m.id === 'demo');
+    const tokenizer = new Tokenizer(
+      JSON.parse(readFileSync(join(demoDir, 'tokenizer.json'), 'utf8')) as object,
+      JSON.parse(readFileSync(join(demoDir, 'tokenizer_config.json'), 'utf8')) as object,
+    );
+    const text = 'How do I read a file line by line in Python? Grüße!';
+    const expected = tokenizer.encode(text, { add_special_tokens: false }).ids.length;
+    assert.equal(await model.countTokens(text), expected);
+    assert.equal(await model.countTokens(vscode.LanguageModelChatMessage.User(text)), expected);
+    assert.notEqual(expected, text.length, 'a count by characters would not pass');
+  });
+
+  it('lists hearth.local.modelPath alone when it is set, and stops the stream when the request is cancelled', async () => {
+    const endless = endlessDemo(root);
+    restore = await useSettings({ 'hearth.local.modelPath': endless, 'hearth.local.maxNewTokens': 2000 });
+    const model = await hearthModel((m) => m.id === 'folder:endless-demo');
+    assert.deepEqual((await vscode.lm.selectChatModels({ vendor: 'hearth' })).map((m) => m.id), ['folder:endless-demo']);
+    const cancel = new vscode.CancellationTokenSource();
+    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('Write a lot.')], {}, cancel.token);
+    let text = '';
+    try {
+      for await (const part of response.stream) {
+        if (part instanceof vscode.LanguageModelTextPart) text += part.value;
+        cancel.cancel();
+      }
+    } catch (err) {
+      assert.ok(err instanceof vscode.CancellationError || (err instanceof Error && /cancel/i.test(err.message)), String(err));
+    }
+    // The cancel crosses to the workbench and back while the tiny model writes ~1 token/ms: the answer ends
+    // well before its 2000-token limit, not at it (the provider's own test below reads the engine's count).
+    const tokens = await model.countTokens(text);
+    assert.ok(text.length > 0 && tokens < 1900, `the stream stopped after the cancel, not at the limit (${tokens} tokens)`);
+  });
+
+  it('cancellation stops the engine’s generation (the provider against its own engine, to read its log)', async () => {
+    const endless = endlessDemo(mkdtempSync(join(root, 'own-')));
+    const lines: string[] = [];
+    const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+    const onLine = (line: string): void => {
+      lines.push(line);
+      for (const w of [...waiters]) if (w.pattern.test(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
+    };
+    const nextLine = (pattern: RegExp): Promise<string> => new Promise((resolve) => waiters.push({ pattern, resolve }));
+    const settings: LocalProviderSettings = {
+      modelPath: endless, device: 'cpu', dtype: 'auto', threads: 0, threadSpinning: false, int4Compute: 'model', idleTimeoutMinutes: 5,
+      maxNewTokens: 2000, temperature: 0, topK: null, topP: null, minP: null, repetitionPenalty: null, seed: null,
+    };
+    const local = new LocalProvider({
+      engineHostPath: join(hearthExtension().extensionPath, 'dist', 'engineHost.js'),
+      getSettings: () => settings,
+      logger: { trace: onLine, info: onLine, warn: onLine, error: onLine },
+    });
+    const log = vscode.window.createOutputChannel('Hearth language model test', { log: true });
+    const provider = new LocalLanguageModels({ modelsDir: () => join(root, 'no-models'), hub: { get: async () => local, demoModelPath: () => demoDir }, log });
+    try {
+      const info: HearthModelInformation = {
+        id: 'folder:endless-demo', name: 'endless', family: 'endless', version: '1', maxInputTokens: 1500, maxOutputTokens: 2000,
+        capabilities: { toolCalling: false }, localModel: undefined,
+      };
+      const cancelled = nextLine(/cancelled after \d+ tokens/);
+      const cancel = new vscode.CancellationTokenSource();
+      let parts = 0;
+      await provider.provideLanguageModelChatResponse(
+        info,
+        [vscode.LanguageModelChatMessage.User('Write forever.')],
+        { toolMode: vscode.LanguageModelChatToolMode.Auto },
+        { report: () => (parts++, cancel.cancel()) },
+        cancel.token,
+      );
+      assert.ok(parts > 0);
+      const tokens = Number(/after (\d+) tokens/.exec(await cancelled)?.[1]);
+      assert.ok(tokens < 100, `the engine stopped soon after the cancel, not at its 2000-token limit (${tokens}); log:\n${lines.join('\n')}`);
+    } finally {
+      provider.dispose();
+      log.dispose();
+      await local.dispose();
+    }
+  });
+
+  it('a model whose template takes tools says so, gets the request’s tools and answers with a LanguageModelToolCallPart', async () => {
+    const dir = ensureToolCallModel(join(root, 'tool-call-demo'));
+    restore = await useSettings({ 'hearth.local.modelPath': dir, 'hearth.local.maxNewTokens': MAX_NEW_TOKENS });
+    const model = await hearthModel((m) => m.id === 'folder:tool-call-demo');
+    assert.equal(model.maxInputTokens, TOOL_CALL_MODEL_CONTEXT - MAX_NEW_TOKENS, 'the window comes from the model’s config.json');
+
+    const tools: vscode.LanguageModelChatTool[] = [
+      { name: 'get_weather', description: 'The forecast for the next days', inputSchema: { type: 'object', properties: { days: { type: 'number' } }, required: ['days'] } },
+    ];
+    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('What will the weather be?')], { tools });
+    const { text, calls } = await collect(response);
+    assert.equal(text, '', 'the call is not shown as text');
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]?.name, 'get_weather');
+    assert.deepEqual(calls[0]?.input, { days: 3 });
+    assert.ok(calls[0]?.callId);
+
+    // The follow-up carries the call and its result; the model answers (the wired one, with its call again).
+    const followUp = await model.sendRequest(
+      [
+        vscode.LanguageModelChatMessage.User('What will the weather be?'),
+        vscode.LanguageModelChatMessage.Assistant([new vscode.LanguageModelToolCallPart(calls[0]?.callId ?? 'c', 'get_weather', { days: 3 })]),
+        vscode.LanguageModelChatMessage.User([new vscode.LanguageModelToolResultPart(calls[0]?.callId ?? 'c', [new vscode.LanguageModelTextPart('Sunny all week')])]),
+      ],
+      { tools },
+    );
+    assert.equal((await collect(followUp)).calls.length, 1);
+  });
+
+  it('reports a template without tools as not tool-calling, and lists downloaded models as they are installed', async () => {
+    const modelsDir = join(root, 'models');
+    mkdirSync(modelsDir, { recursive: true });
+    restore = await useSettings({ 'hearth.local.modelPath': '', 'hearth.local.modelsDir': modelsDir, 'hearth.local.maxNewTokens': MAX_NEW_TOKENS });
+    await hearthModel((m) => m.id === 'demo');
+    const log = vscode.window.createOutputChannel('Hearth language model test', { log: true });
+    const provider = new LocalLanguageModels({ modelsDir: () => modelsDir, hub: { get: () => Promise.reject(new Error('not used')), demoModelPath: () => demoDir }, log });
+    try {
+      const [demo] = await provider.provideLanguageModelChatInformation();
+      assert.deepEqual(
+        { id: demo?.id, maxInputTokens: demo?.maxInputTokens, maxOutputTokens: demo?.maxOutputTokens, capabilities: demo?.capabilities },
+        { id: 'demo', maxInputTokens: 2048 - MAX_NEW_TOKENS, maxOutputTokens: MAX_NEW_TOKENS, capabilities: { toolCalling: false, imageInput: false } },
+      );
+
+      // A download finishes by writing its manifest into its folder: VS Code's list follows.
+      const id = 'hearth-test--tool-call@0123456789ab';
+      const installed = join(modelsDir, id);
+      cpSync(ensureToolCallModel(join(root, 'tool-call-demo')), installed, { recursive: true });
+      const manifest = {
+        version: 1, repo: 'hearth-test/tool-call', commit: '0123456789abcdef0123456789abcdef01234567', revision: 'main', endpoint: 'https://huggingface.co',
+        weights: 'onnx/model.onnx', files: [], downloadedAt: new Date().toISOString(),
+      };
+      writeFileSync(join(installed, 'hearth-model.json'), JSON.stringify(manifest));
+      const listed = await hearthModel((m) => m.id === id);
+      assert.equal(listed.maxInputTokens, TOOL_CALL_MODEL_CONTEXT - MAX_NEW_TOKENS);
+      const info = (await provider.provideLanguageModelChatInformation()).find((m) => m.id === id);
+      assert.deepEqual(info?.capabilities, { toolCalling: true, imageInput: false });
+      assert.equal(info?.localModel, id);
+
+      rmSync(installed, { recursive: true, force: true });
+      await untilListed((ms) => !ms.some((m) => m.id === id));
+    } finally {
+      provider.dispose();
+      log.dispose();
+    }
+  });
+});
