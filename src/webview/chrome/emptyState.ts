@@ -14,10 +14,10 @@ export class EmptyState {
       'ol',
       {},
       h('li', { text: 'Type a question in the box below and press Enter.' }),
-      h('li', { text: 'Pick where answers come from in the provider list at the top: a local model runs on this computer, privately and free; a remote API is usually faster and smarter, but costs money and sees your text.' }),
+      h('li', { text: 'Pick where answers come from with the model button under the box: a local model runs on this computer, privately and free; a remote API is usually faster and smarter, but costs money and sees your text.' }),
       h('li', { text: "For a remote provider, set its API key first: run 'Hearth: Set API Key' from the Command Palette." }),
     ),
-    h('p', { text: 'Use + Selection, + File or + Problems to give the model context from your editor.' }),
+    h('p', { text: 'Use + under the box to give the model context from your editor: the selection, the active file or its problems.' }),
   );
   private shownFor = '';
 
