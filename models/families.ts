@@ -1,7 +1,8 @@
 // The model families Hearth's engine is tested against: for each, tiny dimensions with the
 // family's architecture, its special tokens, config fields and chat template, and the layouts it
 // ships in. Facts marked "published" come from the files on the Hugging Face hub; the sources are
-// listed in each family's `evidence` (checked 2026-12, see models/README.md).
+// listed in each family's `evidence` (checked 2026-12 against stored copies of hub pages and of
+// repositories quoting them; an entry marked "not re-checked" is recalled, not seen).
 import type { Architecture } from './architecture';
 import {
   DEEPSEEK_R1_TEMPLATE,
@@ -114,8 +115,8 @@ const qwen25: FamilySpec = {
   generationConfig: (t) => qwenGeneration(t, QWEN25_SAMPLING),
   endOfTurn: ['<|im_end|>', '<|endoftext|>'],
   evidence: [
-    'https://huggingface.co/onnx-community/Qwen2.5-0.5B-Instruct/blob/main/config.json (qwen2, bias on q/k/v, tie_word_embeddings true, eos 151645)',
-    'https://huggingface.co/onnx-community/Qwen2.5-0.5B-Instruct/blob/main/generation_config.json (eos [151645, 151643], temperature 0.7, top_p 0.8, top_k 20, repetition_penalty 1.05)',
+    'https://huggingface.co/onnx-community/Qwen2.5-0.5B-Instruct/tree/main (config.json, generation_config.json, tokenizer files; models/catalog.json evidence)',
+    'config.json (qwen2, q/k/v bias, tie_word_embeddings true, eos 151645) and generation_config.json (eos [151645, 151643], temperature 0.7, top_p 0.8, top_k 20, repetition_penalty 1.05): not re-checked',
   ],
 };
 
@@ -157,9 +158,9 @@ const qwen3: FamilySpec = {
   generationConfig: (t) => qwenGeneration(t, { temperature: 0.6, top_k: 20, top_p: 0.95 }),
   endOfTurn: ['<|im_end|>', '<|endoftext|>'],
   evidence: [
-    'https://huggingface.co/onnx-community/Qwen3-0.6B-ONNX/blob/main/config.json (qwen3, head_dim 128, hidden 1024, 16/8 heads, tie_word_embeddings true, eos 151645)',
-    'https://huggingface.co/Qwen/Qwen3-0.6B/blob/main/generation_config.json (eos [151645, 151643], temperature 0.6, top_k 20, top_p 0.95)',
-    'https://huggingface.co/Qwen/Qwen3-0.6B (model card: thinking switched by enable_thinking in apply_chat_template)',
+    'Qwen/Qwen3-4B config.json and tokenizer_config.json as quoted by akougkas/warpio-cli model_cards/qwen3:4b.md (qwen3, head_dim 128 with hidden 2560 / 32 heads, no attention bias, tie_word_embeddings true, bos 151643, eos 151645; <|endoftext|> 151643, <|im_start|> 151644, <|im_end|> 151645)',
+    'https://huggingface.co/Qwen/Qwen3-0.6B model card (16 Q / 8 KV heads, 28 layers; thinking switched by enable_thinking); fitmyllm.com/model/qwen3-0.6b (head dim 128)',
+    'generation_config.json eos [151645, 151643], temperature 0.6, top_k 20, top_p 0.95: not re-checked',
   ],
 };
 
@@ -200,13 +201,14 @@ const deepseek: FamilySpec = {
   }),
   endOfTurn: ['<｜end▁of▁sentence｜>'],
   evidence: [
-    'https://huggingface.co/onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX/blob/main/config.json (qwen2, tie_word_embeddings false, rope_theta 10000, bos/eos 151643)',
-    'https://huggingface.co/deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B/blob/main/tokenizer_config.json (<｜begin▁of▁sentence｜>, <｜end▁of▁sentence｜>, <｜User｜>, <｜Assistant｜>; the template ends the generation prompt with <think>\\n)',
+    'radxa-docs ax-m1 ds-r1-qwen-1.5b.md (tokenizer output: 151646 <｜begin▁of▁sentence｜>); instill-ai/models README (based on Qwen2.5-Math-1.5B)',
+    'config.json (qwen2, tie_word_embeddings false, rope_theta 10000, bos/eos 151643), the <｜User｜>/<｜Assistant｜> tokens and the generation prompt ending in <think>: not re-checked',
   ],
 };
 
-// Llama 3.2 1B/3B: llama3 rope scaling (factor 32, low 1, high 4, original 8192), rope_theta 500000,
-// eos [<|end_of_text|>, <|eom_id|>, <|eot_id|>] in config.json and generation_config.json.
+// Llama 3.2 1B/3B: llama3 rope scaling (factor 32, low 1, high 4, original 8192), rope_theta 500000;
+// config.json's eos is <|end_of_text|> alone, generation_config.json's [<|end_of_text|>, <|eom_id|>,
+// <|eot_id|>], tokenizer_config.json's <|eot_id|>: the end of a turn comes from generation_config.json.
 const LLAMA_SPECIAL = ['<|begin_of_text|>', '<|end_of_text|>', '<|reserved_special_token_0|>', '<|reserved_special_token_1|>', '<|finetune_right_pad_id|>', '<|reserved_special_token_2|>', '<|start_header_id|>', '<|end_header_id|>', '<|eom_id|>', '<|eot_id|>', '<|python_tag|>'];
 const LLAMA_EOS = ['<|end_of_text|>', '<|eom_id|>', '<|eot_id|>'];
 const llamaShape = shape(4, 2, 16, 500000, 1e-5);
@@ -235,7 +237,7 @@ const llama32: FamilySpec = {
     mlp_bias: false,
     pretraining_tp: 1,
     bos_token_id: t.idOf('<|begin_of_text|>'),
-    eos_token_id: LLAMA_EOS.map(t.idOf),
+    eos_token_id: t.idOf('<|end_of_text|>'),
     rope_scaling: {
       factor: llamaRope.factor,
       high_freq_factor: llamaRope.highFreqFactor,
@@ -254,8 +256,8 @@ const llama32: FamilySpec = {
   }),
   endOfTurn: LLAMA_EOS,
   evidence: [
-    'https://huggingface.co/onnx-community/Llama-3.2-1B-Instruct/blob/main/config.json (llama, head_dim 64, rope_scaling llama3 factor 32 / low 1 / high 4 / original 8192, rope_theta 500000, tie_word_embeddings true, eos [128001, 128008, 128009])',
-    'https://huggingface.co/meta-llama/Llama-3.2-1B-Instruct/blob/main/generation_config.json (eos [128001, 128008, 128009]; also asserted by vLLM tests/tokenization/test_get_eos.py)',
+    'meta-llama/Llama-3.2-1B-Instruct config.json as quoted by kevinstephano/thunder_model_blocks hf_llama/llama_config.py (commit 4e20de3: llama, head_dim 64, rope_scaling llama3 factor 32 / low 1 / high 4 / original 8192, rope_theta 500000, tie_word_embeddings true, bos 128000, eos 128001); Llama-3.2-3B the same in citsjtu2020/LLM-Prof sglang/Model_Config.md',
+    'vLLM tests/tokenization/test_get_eos.py: meta-llama/Llama-3.2-1B-Instruct tokenizer eos 128009, generation_config eos [128001, 128008, 128009]',
   ],
 };
 
@@ -310,9 +312,9 @@ const gemma3: FamilySpec = {
   }),
   endOfTurn: ['<end_of_turn>', '<eos>'],
   evidence: [
-    'https://huggingface.co/onnx-community/gemma-3-1b-it-ONNX/blob/main/config.json (gemma3_text, head_dim 256, 4/1 heads, hidden 1152, query_pre_attn_scalar 256, sliding_window 512, rope_local_base_freq 10000, rope_theta 1000000, eos [1, 106])',
-    'https://huggingface.co/google/gemma-3-1b-it/blob/main/generation_config.json (eos [1, 106], top_k 64, top_p 0.95)',
-    'ollama gemma3 GGUF metadata (key_length 256, q/k norm tensors attn_q_norm/attn_k_norm, post_attention_norm / post_ffw_norm)',
+    'https://ollama.com/sam860/gemma3:270m/blobs/29005e200100 (GGUF metadata: 4 heads / 1 KV head, key_length 256, sliding_window 512, attn_q_norm / attn_k_norm, post_attention_norm, post_ffw_norm; <pad> 0, <eos> 1, <bos> 2, add_bos_token true)',
+    'simaai/gemma-3-4b-it-a16w4 devkit/vlm_config.json (gemma3_text: head_dim 256, query_pre_attn_scalar 256, rope_theta 1000000, rope_local_base_freq 10000, gelu_tanh, norms pre_attn / post_attn / pre_ffn / post_ffn / qk_norm, (1 + w) RMSNorm, no softcapping)',
+    'eos [1, 106] (<eos>, <end_of_turn>) in config.json and generation_config.json, top_k 64, top_p 0.95, hidden 1152 of gemma-3-1b: not re-checked (a stored script sets <end_of_turn> as EOS by hand, the tokenizer saying <eos>)',
   ],
 };
 
@@ -353,8 +355,8 @@ const smollm2: FamilySpec = {
   generationConfig: (t) => ({ bos_token_id: t.idOf('<|im_start|>'), eos_token_id: t.idOf('<|im_end|>'), pad_token_id: t.idOf('<|im_end|>') }),
   endOfTurn: ['<|im_end|>'],
   evidence: [
-    'https://huggingface.co/HuggingFaceTB/SmolLM2-360M-Instruct/blob/main/config.json (llama, bos 1, eos 2, pad 2, rope_theta 100000, tie_word_embeddings true)',
-    'https://huggingface.co/HuggingFaceTB/SmolLM2-360M-Instruct/tree/main/onnx (transformers.js layout: model.onnx, model_q4.onnx, model_fp16.onnx, ...)',
+    'https://huggingface.co/HuggingFaceTB/SmolLM2-360M-Instruct (onnx/ in the transformers.js layout; models/catalog.json)',
+    'config.json (llama, bos 1, eos 2, pad 2, rope_theta 100000, tie_word_embeddings true), the added tokens and the default system prompt: not re-checked',
   ],
 };
 
@@ -415,8 +417,9 @@ const phi35: FamilySpec = {
   genai: { type: 'phi3', bos: '<s>', eos: ['<|end|>', '<|assistant|>', '<|endoftext|>'], pad: '<|endoftext|>', search: phiGenaiSearch },
   endOfTurn: ['<|end|>', '<|assistant|>', '<|endoftext|>'],
   evidence: [
-    'https://huggingface.co/microsoft/Phi-3.5-mini-instruct-onnx/tree/main/cpu_and_mobile/cpu-int4-awq-block-128-acc-level-4 (genai_config.json: type phi3, head_size 96, 32/32 heads, context_length 131072, eos [32007, 32001, 32000], inputs input_ids / attention_mask / past_key_values.%d.key|value, outputs logits / present.%d.key|value)',
-    'https://huggingface.co/microsoft/Phi-3.5-mini-instruct/blob/main/config.json (rope_scaling longrope, original_max_position_embeddings 4096)',
+    'https://huggingface.co/microsoft/Phi-3.5-mini-instruct-onnx README (onnxruntime-genai; cpu_and_mobile/cpu-int4-awq-block-128-acc-level-4; prompt <|user|>...<|end|><|assistant|>)',
+    'https://onnxruntime.ai/docs/genai/reference/config.html (genai_config.json input/output names input_ids, attention_mask, past_key_values.%d.key|value, logits, present.%d.key|value; no position_ids for phi3)',
+    'genai_config.json eos [32007, 32001, 32000], head_size 96, 32/32 heads; config.json longrope with original_max_position_embeddings 4096: not re-checked',
   ],
 };
 

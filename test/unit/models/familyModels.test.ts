@@ -106,12 +106,14 @@ describe('family config fields as published', () => {
     assert.equal(gemma['query_pre_attn_scalar'], 256);
   });
 
-  it('Llama 3.2 has llama3 rope scaling and three end-of-turn ids in config.json and generation_config.json', async () => {
+  it("Llama 3.2 has llama3 rope scaling; its end-of-turn ids are generation_config.json's three, config.json names one", async () => {
     const dir = await ensureModel('family-llama3.2-tjs');
     const c = readJson(dir, 'config.json');
     assert.deepEqual(c['rope_scaling'], { factor: 32, high_freq_factor: 4, low_freq_factor: 1, original_max_position_embeddings: 8192, rope_type: 'llama3' });
-    assert.equal((c['eos_token_id'] as number[]).length, 3);
-    assert.deepEqual(readJson(dir, 'generation_config.json')['eos_token_id'], c['eos_token_id']);
+    assert.equal(typeof c['eos_token_id'], 'number');
+    const generation = readJson(dir, 'generation_config.json')['eos_token_id'] as number[];
+    assert.equal(generation.length, 3);
+    assert.ok(generation.includes(c['eos_token_id'] as number));
   });
 
   it("Gemma 3's tokenizer says <eos> while its configs end turns at <end_of_turn> too", async () => {
