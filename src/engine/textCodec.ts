@@ -8,6 +8,7 @@ import type { ThinkingMode } from '../protocol/engine';
 import { specialTokenText } from './configSchemas';
 import { EngineError, errorMessage } from './errors';
 import type { ModelFolder } from './modelFolder';
+import { mergedAdjacentTurns } from './alternatingTurns';
 import { templateTakesTools } from './templateFeatures';
 import { promptOpensThinking } from './thinkSplitter';
 
@@ -99,15 +100,27 @@ export class TextCodec {
   /** `thinking: 'off'` sets `enable_thinking: false` for templates that read it; `auto` leaves it undefined (the template's default). */
   /** `tools` reach the template only when it takes them. */
   renderChat(messages: readonly EngineMessage[], thinking: ThinkingMode = 'auto', addGenerationPrompt = true, tools?: readonly ToolSpec[]): string {
-    try {
-      return this.template.render({
-        messages: messages.map(templateMessage),
+    const render = (turns: readonly EngineMessage[]): string =>
+      this.template.render({
+        messages: turns.map(templateMessage),
         ...(tools?.length && this.supportsTools ? { tools: tools.map(templateTool) } : {}),
         add_generation_prompt: addGenerationPrompt,
         ...(thinking === 'off' ? { enable_thinking: false } : {}),
         ...this.specialTokens,
       });
+    try {
+      return render(messages);
     } catch (err) {
+      // A template that wants alternating turns (Gemma's) gets adjacent ones joined, rather than
+      // refusing every later message of a conversation in which one answer failed.
+      const merged = mergedAdjacentTurns(messages);
+      if (merged) {
+        try {
+          return render(merged);
+        } catch {
+          // Still rejected: report the first reason.
+        }
+      }
       throw new EngineError(
         'badRequest',
         `The model's chat template rejected the conversation: ${errorMessage(err)}`,

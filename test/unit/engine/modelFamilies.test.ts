@@ -244,7 +244,18 @@ describe('model family templates: what the families do that ChatML does not', ()
       () => gemma.text.renderChat(late),
       (e: unknown) => e instanceof EngineError && e.kind === 'badRequest' && /no system role/.test(e.message),
     );
-    assert.throws(() => gemma.text.renderChat([{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }]), /alternate/);
+    // A later system message cannot be repaired by joining turns: the error stands.
+    assert.throws(() => gemma.text.renderChat([...noSystem, { role: 'assistant', content: 'Red.' }, { role: 'system', content: 'x' }, { role: 'user', content: 'y' }]), /no system role/);
+  });
+
+  it('Gemma 3 keeps answering after an answer was left out of the prompt: adjacent user turns are joined', async () => {
+    const gemma = await load('family-gemma3-tjs');
+    // A failed answer is not sent back to the model, so two user messages meet.
+    const afterFailure: ChatMessage[] = [{ role: 'user', content: 'Hi there' }, { role: 'user', content: 'Name a colour.' }];
+    assert.equal(gemma.text.renderChat(afterFailure), '<bos><start_of_turn>user\nHi there\n\nName a colour.<end_of_turn>\n<start_of_turn>model\n');
+    // Templates that accept adjacent turns get them as they are.
+    const qwen = await load('family-qwen2.5-tjs');
+    assert.ok(qwen.text.renderChat(afterFailure).includes('<|im_start|>user\nHi there<|im_end|>\n<|im_start|>user\nName a colour.'));
   });
 
   it('Qwen3 and DeepSeek-R1 leave the reasoning of earlier answers out of the prompt', async () => {
