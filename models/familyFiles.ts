@@ -12,12 +12,15 @@ export function familyTokenizer(f: FamilySpec): FamilyTokenizerFiles {
   return buildFamilyTokenizerFiles(f.tokenizer, f.shape.vocabSize, f.shape.maxPositions);
 }
 
-function transformersJsConfig(f: FamilySpec, t: FamilyTokenizerFiles, externalByFile: Record<string, boolean>, dtypes: Dtype[]): object {
+/** config.json; `tjs` adds transformers.js_config (the genai layout's config.json has none). */
+function configJson(f: FamilySpec, t: FamilyTokenizerFiles, tjsFiles: { externalByFile: Record<string, boolean>; dtypes: Dtype[] } | undefined): object {
   const s = f.shape;
-  const external = Object.entries(externalByFile).filter(([, e]) => e);
   const tjs: Record<string, unknown> = {};
-  if (external.length > 0) tjs.use_external_data_format = Object.fromEntries(external.map(([file]) => [file, true]));
-  if (!dtypes.includes('fp32')) tjs.dtype = dtypes[0];
+  if (tjsFiles) {
+    const external = Object.entries(tjsFiles.externalByFile).filter(([, e]) => e);
+    if (external.length > 0) tjs.use_external_data_format = Object.fromEntries(external.map(([file]) => [file, true]));
+    if (!tjsFiles.dtypes.includes('fp32')) tjs.dtype = tjsFiles.dtypes[0];
+  }
   return {
     hidden_size: s.hiddenSize,
     intermediate_size: s.intermediateSize,
@@ -32,7 +35,7 @@ function transformersJsConfig(f: FamilySpec, t: FamilyTokenizerFiles, externalBy
     use_cache: true,
     torch_dtype: 'float32',
     ...f.config(t),
-    'transformers.js_config': tjs,
+    ...(tjsFiles ? { 'transformers.js_config': tjs } : {}),
     hearth_note: `A ${f.label} test model with seeded random weights and tiny dimensions: the family's file layout, config fields, special tokens and chat format, but it writes gibberish.`,
   };
 }
@@ -110,10 +113,9 @@ export function familyFolderFiles(
   if (o.layout === 'genai') {
     files['genai_config.json'] = genaiConfig(f, t);
     // Microsoft's ONNX folders carry the Hugging Face config.json too; genai_config.json decides.
-    const { 'transformers.js_config': _tjs, ...config } = transformersJsConfig(f, t, externalByFile, o.dtypes) as Record<string, unknown>;
-    files['config.json'] = config;
+    files['config.json'] = configJson(f, t, undefined);
   } else {
-    files['config.json'] = transformersJsConfig(f, t, externalByFile, o.dtypes);
+    files['config.json'] = configJson(f, t, { externalByFile, dtypes: o.dtypes });
     files['generation_config.json'] = f.generationConfig(t);
   }
   return files;
