@@ -202,7 +202,8 @@ const deepseek: FamilySpec = {
   endOfTurn: ['<｜end▁of▁sentence｜>'],
   evidence: [
     'radxa-docs ax-m1 ds-r1-qwen-1.5b.md (tokenizer output: 151646 <｜begin▁of▁sentence｜>); instill-ai/models README (based on Qwen2.5-Math-1.5B)',
-    'config.json (qwen2, tie_word_embeddings false, rope_theta 10000, bos/eos 151643), the <｜User｜>/<｜Assistant｜> tokens and the generation prompt ending in <think>: not re-checked',
+    'prompt format <｜begin▁of▁sentence｜>{system}<｜User｜>...<｜Assistant｜><think>\\n, earlier answers cut at </think>: several stored repositories that reproduce the template',
+    'config.json (qwen2, tie_word_embeddings false, rope_theta 10000, bos/eos 151643): not re-checked',
   ],
 };
 
@@ -314,7 +315,8 @@ const gemma3: FamilySpec = {
   evidence: [
     'https://ollama.com/sam860/gemma3:270m/blobs/29005e200100 (GGUF metadata: 4 heads / 1 KV head, key_length 256, sliding_window 512, attn_q_norm / attn_k_norm, post_attention_norm, post_ffw_norm; <pad> 0, <eos> 1, <bos> 2, add_bos_token true)',
     'simaai/gemma-3-4b-it-a16w4 devkit/vlm_config.json (gemma3_text: head_dim 256, query_pre_attn_scalar 256, rope_theta 1000000, rope_local_base_freq 10000, gelu_tanh, norms pre_attn / post_attn / pre_ffn / post_ffn / qk_norm, (1 + w) RMSNorm, no softcapping)',
-    'eos [1, 106] (<eos>, <end_of_turn>) in config.json and generation_config.json, top_k 64, top_p 0.95, hidden 1152 of gemma-3-1b: not re-checked (a stored script sets <end_of_turn> as EOS by hand, the tokenizer saying <eos>)',
+    'gemma3-1b-it config.json as quoted in a Flax port README (find_string "rope_local_base_freq": 10000): Gemma3ForCausalLM, gemma3_text, eos [1, 106], bos 2, pad 0, head_dim 256, hidden 1152, 4/1 heads, 26 layers, sliding_window 512, sliding_window_pattern 6, cache_implementation hybrid',
+    'generation_config.json eos [1, 106], top_k 64, top_p 0.95: not re-checked (a stored script sets <end_of_turn> as EOS by hand, the tokenizer saying <eos>)',
   ],
 };
 
@@ -356,7 +358,8 @@ const smollm2: FamilySpec = {
   endOfTurn: ['<|im_end|>'],
   evidence: [
     'https://huggingface.co/HuggingFaceTB/SmolLM2-360M-Instruct (onnx/ in the transformers.js layout; models/catalog.json)',
-    'config.json (llama, bos 1, eos 2, pad 2, rope_theta 100000, tie_word_embeddings true), the added tokens and the default system prompt: not re-checked',
+    'SmolLM2 chat template quoted verbatim in a stored Kotlin test (default system prompt "You are a helpful AI assistant named SmolLM, trained by Hugging Face"); special tokens <|endoftext|> 0, <|im_start|> 1, <|im_end|> 2 in a stored F# port',
+    'config.json (llama, bos 1, eos 2, pad 2, rope_theta 100000, tie_word_embeddings true) and the other added tokens: not re-checked',
   ],
 };
 
@@ -419,7 +422,8 @@ const phi35: FamilySpec = {
   evidence: [
     'https://huggingface.co/microsoft/Phi-3.5-mini-instruct-onnx README (onnxruntime-genai; cpu_and_mobile/cpu-int4-awq-block-128-acc-level-4; prompt <|user|>...<|end|><|assistant|>)',
     'https://onnxruntime.ai/docs/genai/reference/config.html (genai_config.json input/output names input_ids, attention_mask, past_key_values.%d.key|value, logits, present.%d.key|value; no position_ids for phi3)',
-    'genai_config.json eos [32007, 32001, 32000], head_size 96, 32/32 heads; config.json longrope with original_max_position_embeddings 4096: not re-checked',
+    'EOS ids [32007, 32001, 32000] (<|end|>, <|assistant|>, <|endoftext|>), pad 32000, bos 1, n-vocab 32064: several stored repositories, e.g. a Genie config written from Phi-3.5 genai_config.json',
+    'head_size 96, 32/32 heads; config.json longrope with original_max_position_embeddings 4096: not re-checked',
   ],
 };
 
