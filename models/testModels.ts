@@ -25,7 +25,8 @@ export const TEST_MODELS = {
   'family-qwen2.5-coder-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'qwen2.5-coder' },
   'family-qwen3-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'qwen3' },
   'family-llama3.2-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'llama3.2' },
-  'family-gemma3-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'gemma3' },
+  // fp16 as well: the catalog's GPU variant of gemma-3-1b-it is onnx/model_fp16.onnx (float16 KV cache and logits).
+  'family-gemma3-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32', 'fp16'], family: 'gemma3' },
   'family-smollm2-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'smollm2' },
   'family-deepseek-r1-distill-qwen-tjs': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'], family: 'deepseek-r1-distill-qwen' },
   'family-phi3.5-genai': { shape: 'tiny', layout: 'genai', attention: 'gqa', dtypes: ['q4'], family: 'phi3.5' },

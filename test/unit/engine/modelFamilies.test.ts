@@ -226,6 +226,25 @@ for (const c of cases) {
   });
 }
 
+describe('model family Gemma 3 in fp16 (the catalog\'s GPU variant, onnx/model_fp16.onnx)', () => {
+  it('loads the float16 graph, whose KV cache and logits are float16, and computes the reference logits to float16 precision', async () => {
+    const dir = await modelDir('family-gemma3-tjs');
+    const model = await loadModel(dir, { device: 'cpu', threads: 1, dtype: 'fp16' });
+    try {
+      assert.equal(model.info.modelFile, 'onnx/model_fp16.onnx');
+      const reference = referenceLogits(dir, ids, 'fp16').at(-1);
+      assert.ok(reference);
+      let step = await model.decoder.forward(ids.slice(0, 5), model.decoder.emptyCache());
+      for (const id of ids.slice(5)) step = await model.decoder.forward([id], step.cache);
+      // Logits reach about 36; float16 keeps about 3 significant digits.
+      const diff = maxAbsDiff(step.logits, reference);
+      assert.ok(diff < 2e-2, `max difference to the reference ${diff}`);
+    } finally {
+      await model.dispose();
+    }
+  });
+});
+
 describe('model family templates: what the families do that ChatML does not', () => {
   const models: LoadedModel[] = [];
   const load = async (name: TestModelName): Promise<LoadedModel> => {
