@@ -266,7 +266,8 @@ const llama32: FamilySpec = {
 // sliding_window 512 (every 6th layer global), rope_local_base_freq 10000 on the sliding layers.
 // The tiny model's two layers are both sliding layers of that pattern, so its tables use 10000;
 // prompts in the tests stay under the 512-token window, inside which sliding attention is full.
-const gemmaShape = shape(4, 1, 256, 10000, 1e-6);
+// A SentencePiece-style vocabulary spends 352 ids on bytes and characters: 1024 leaves room for merges.
+const gemmaShape: ModelShape = { ...shape(4, 1, 256, 10000, 1e-6), vocabSize: 1024 };
 const gemma3: FamilySpec = {
   id: 'gemma3',
   label: 'Gemma 3',
@@ -283,6 +284,7 @@ const gemma3: FamilySpec = {
     chatTemplate: GEMMA3_TEMPLATE,
     tokenizerClass: 'GemmaTokenizer',
     addBosToken: true,
+    style: 'gemma',
   },
   config: (t) => ({
     architectures: ['Gemma3ForCausalLM'],
@@ -397,7 +399,7 @@ const phiConfig = (t: FamilyTokenizerFiles, o: { rotaryDim: number; partial?: nu
   };
 };
 const phiGenaiSearch = { do_sample: false, temperature: 1, top_k: 1, top_p: 1, repetition_penalty: 1 };
-const phi35Shape = phiShape(4);
+const phi35Shape: ModelShape = { ...phiShape(4), vocabSize: 1024 };
 const phi35: FamilySpec = {
   id: 'phi3.5',
   label: 'Phi-3.5-mini',
@@ -414,6 +416,7 @@ const phi35: FamilySpec = {
     chatTemplate: PHI35_TEMPLATE,
     tokenizerClass: 'LlamaTokenizer',
     addBosToken: false,
+    style: 'llama',
   },
   config: (t) => phiConfig(t, { rotaryDim: 16, bos: '<s>', tied: false }),
   generationConfig: (t) => ({ bos_token_id: t.idOf('<s>'), eos_token_id: ['<|end|>', '<|assistant|>', '<|endoftext|>'].map(t.idOf), pad_token_id: t.idOf('<|endoftext|>') }),

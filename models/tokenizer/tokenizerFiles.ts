@@ -2,6 +2,7 @@
 // byte-level BPE whose size equals the model's vocab_size (regular tokens + 3 special tokens).
 import { QWEN2_SPLIT_PATTERN, trainByteLevelBpe } from './bpeTrainer';
 import { TRAINING_CORPUS } from './corpus';
+import { type SentencePieceStyle, sentencePieceTokenizerJson } from './sentencePiece';
 
 export const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'] as const;
 
@@ -35,6 +36,8 @@ export interface TokenizerSpec {
   chatTemplate: string;
   tokenizerClass: string;
   addBosToken: boolean;
+  /** Default byte-level BPE (Qwen, Llama 3, GPT-2 style); SentencePiece-style BPE for Llama 2 / Phi-3 and Gemma. */
+  style?: 'byteLevel' | SentencePieceStyle;
 }
 
 export interface FamilyTokenizerFiles {
@@ -56,13 +59,20 @@ export function buildFamilyTokenizerFiles(spec: TokenizerSpec, vocabSize: number
   const hit = familyCache.get(key);
   if (hit) return hit;
   const regular = vocabSize - spec.addedTokens.length;
-  const bpe = trainByteLevelBpe(TRAINING_CORPUS, regular);
-  const vocab: Record<string, number> = {};
-  bpe.tokens.forEach((t, id) => (vocab[t] = id));
   const added = spec.addedTokens.map((t, i) => ({ id: regular + i, ...t }));
   const ids = new Map(added.map((t) => [t.content, t.id]));
+  const style = spec.style ?? 'byteLevel';
+  let pipeline: object;
+  if (style === 'byteLevel') {
+    const bpe = trainByteLevelBpe(TRAINING_CORPUS, regular);
+    const vocab: Record<string, number> = {};
+    bpe.tokens.forEach((t, id) => (vocab[t] = id));
+    pipeline = tokenizerJsonOf(vocab, bpe.merges);
+  } else {
+    pipeline = { version: '1.0', truncation: null, padding: null, ...sentencePieceTokenizerJson(style, regular, spec.addedTokens.map((t) => t.content)) };
+  }
   const tokenizerJson = {
-    ...tokenizerJsonOf(vocab, bpe.merges),
+    ...pipeline,
     // Llama 3 and Gemma add BOS when special tokens are added; their templates write it too, so a
     // prompt must be encoded without special tokens or it starts with two.
     ...(spec.addBosToken && spec.bosToken ? { post_processor: bosTemplate(spec.bosToken, ids.get(spec.bosToken)) } : {}),

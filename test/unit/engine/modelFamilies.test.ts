@@ -10,6 +10,7 @@ import type { TestModelName } from '../../../models/testModels';
 import { DEMO_SENTENCE } from '../../../models/tokenizer/corpus';
 import { loadModel, type LoadedModel } from '../../../src/engine';
 import { EngineError } from '../../../src/engine/errors';
+import { StreamDecoder } from '../../../src/engine/streamDecoder';
 import { SUPPORTED_MODEL_TYPES } from '../../../src/hub/hubSearch';
 import type { ChatMessage } from '../../../src/protocol/chat';
 import { answer, greedy, modelDir } from './engineTestSupport';
@@ -311,6 +312,22 @@ describe('model family templates: what the families do that ChatML does not', ()
     assert.equal(out.text, DEMO_SENTENCE);
     assert.equal(out.reasoning, '');
     assert.equal(out.result.finishReason, 'stop');
+  });
+
+  it("streams Gemma 3's and Phi-3.5's SentencePiece-style text (▁ spaces, byte fallback) without a broken character or a lost space", async () => {
+    const text = 'Cost: 5€, naïve ✓ done.\nNext line';
+    for (const name of ['family-gemma3-tjs', 'family-phi3.5-genai'] as const) {
+      const m = await load(name);
+      assert.equal((m.folder.tokenizerJson.model as { byte_fallback?: boolean }).byte_fallback, true, name);
+      const ids = m.text.encode(text);
+      const stream = new StreamDecoder((part) => m.text.decode(part));
+      const deltas = ids.map((id) => stream.push(id));
+      const streamed = deltas.join('') + stream.flush();
+      assert.equal(streamed, m.text.decode(ids), name);
+      assert.ok(!deltas.some((d) => d.includes('\uFFFD')), `${name}: ${JSON.stringify(deltas)}`);
+      // Phi-3.5's tokenizer prepends a space that its decoder strips again; Gemma's adds none.
+      assert.equal(streamed, text, name);
+    }
   });
 
   it("keeps Qwen3's <think> tags in decoded text (added, not special), and drops its turn markers", async () => {
