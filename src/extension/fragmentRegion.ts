@@ -150,7 +150,10 @@ export function regionByText(docLines: readonly string[], blockLines: readonly s
   const n = block.length;
   if (n === 0 || doc.length === 0) return undefined;
   const slack = Math.max(2, Math.ceil(n * 0.25));
-  const starts = candidateStarts(doc.map((l) => normalize(l.text)), block.map(normalize), slack);
+  // A block that declares one name starts where the file declares it, when the file does so once:
+  // a changed body must not lose to a look-alike neighbour (add vs divide).
+  const declared = declarationStart(doc.map((l) => l.text), block);
+  const starts = declared ?? candidateStarts(doc.map((l) => normalize(l.text)), block.map(normalize), slack);
   // Each (block line, document line) pair is compared once, however many windows share it.
   const lo = Math.min(...starts);
   const hi = Math.min(doc.length, Math.max(...starts) + n + slack);
@@ -195,6 +198,16 @@ export function regionByText(docLines: readonly string[], blockLines: readonly s
   return { startLine: first.line, endLine: last.line, how: 'match', score: best.score };
 }
 
+/** The start the block's one declared name gives in the file (allowing for the comments the block has above it). */
+function declarationStart(doc: readonly string[], block: readonly string[]): number[] | undefined {
+  const names = topLevelNames(block);
+  if (names.length !== 1) return undefined;
+  const at = doc.flatMap((line, i) => (declaredName(line) === names[0] ? [i] : []));
+  if (at.length !== 1 || at[0] === undefined) return undefined;
+  const lead = block.findIndex((l) => declaredName(l) === names[0]);
+  return Array.from({ length: lead + 1 }, (_, k) => (at[0] ?? 0) - k).filter((s) => s >= 0);
+}
+
 /**
  * Where to try windows: every start for a short block; else the starts whose following lines share
  * the most exact lines with the block (a changed fragment keeps most of its lines), and their neighbours.
@@ -222,11 +235,63 @@ function candidateStarts(doc: readonly string[], block: readonly string[], slack
   return [...picked];
 }
 
-/** The region a fragment replaces: by symbol first, else by text; undefined when neither is confident. */
+/** The line where the declaration starting at `start` ends: its closing brace, or the end of its indented body. */
+export function declarationEnd(docLines: readonly string[], start: number): number | undefined {
+  const line = docLines[start] ?? '';
+  if (/:\s*(#.*)?$/.test(line) && !line.includes('{')) {
+    // An indented body (Python): it ends before the next line indented no deeper than the declaration.
+    const indent = indentOf(line);
+    let end = start;
+    for (let i = start + 1; i < docLines.length; i++) {
+      const next = docLines[i] ?? '';
+      if (isBlank(next)) continue;
+      if (indentOf(next) <= indent) break;
+      end = i;
+    }
+    return end > start ? end : undefined;
+  }
+  if (/;\s*$/.test(line)) return start; // A one-line statement (`const x = 1;`).
+  let depth = 0;
+  let opened = false;
+  for (let i = start; i < docLines.length; i++) {
+    // Braces in strings and line comments do not count.
+    const code = (docLines[i] ?? '').replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '').replace(/\/\/.*$/, '');
+    for (const ch of code) {
+      if (ch === '{') {
+        depth++;
+        opened = true;
+      } else if (ch === '}' && --depth < 0) return undefined; // Closes a scope that began before the declaration.
+    }
+    if (opened && depth <= 0) return i;
+    if (!opened && i > start + 5) return undefined; // No body opened near the declaration.
+  }
+  return undefined;
+}
+
+/**
+ * Without a symbol provider: the one place the file declares the block's one name, to the end of
+ * that declaration (its closing brace or indented body).
+ */
+export function regionByDeclaration(docLines: readonly string[], blockLines: readonly string[]): FragmentRegion | undefined {
+  const names = topLevelNames(blockLines);
+  if (names.length !== 1) return undefined;
+  const [name] = names;
+  // The block must be that one declaration and nothing after it (not `const q = …;` plus more lines).
+  const lead = blockLines.findIndex((l) => declaredName(l) === name);
+  const lastCode = blockLines.reduce((last, l, i) => (isBlank(l) ? last : i), -1);
+  if (declarationEnd(blockLines, lead) !== lastCode) return undefined;
+  const at = docLines.flatMap((line, i) => (declaredName(line) === name ? [i] : []));
+  if (at.length !== 1 || at[0] === undefined) return undefined;
+  const endLine = declarationEnd(docLines, at[0]);
+  if (endLine === undefined) return undefined;
+  return regionBySymbol(docLines, blockLines, [{ name: name ?? '', startLine: at[0], endLine }]);
+}
+
+/** The region a fragment replaces: by symbol first, then by a declaration of the same name, then by text; undefined when none is confident. */
 export function locateFragment(docText: string, blockText: string, symbols: readonly SymbolSpan[]): FragmentRegion | undefined {
   const docLines = docText.split(/\r?\n/);
   const blockLines = blockText.replace(/\s+$/, '').split(/\r?\n/);
-  return regionBySymbol(docLines, blockLines, symbols) ?? regionByText(docLines, blockLines);
+  return regionBySymbol(docLines, blockLines, symbols) ?? regionByDeclaration(docLines, blockLines) ?? regionByText(docLines, blockLines);
 }
 
 /** Whether a block is more likely the whole new file than a part of it. */

@@ -42,7 +42,7 @@ export class WorkspaceFileFinder implements vscode.Disposable {
   private paths(token: vscode.CancellationToken): Promise<string[]> {
     if (this.scan && Date.now() - this.scan.at < scanReuseMs) return this.scan.paths;
     const paths = Promise.resolve(vscode.workspace.findFiles('**/*', excludeGlob(), scanLimit, token)).then((uris) =>
-      uris.map((uri) => vscode.workspace.asRelativePath(uri, true)),
+      uris.map((uri) => vscode.workspace.asRelativePath(uri)),
     );
     // A cancelled scan is not reused: the next keystroke starts its own.
     this.scan = { at: Date.now(), paths };

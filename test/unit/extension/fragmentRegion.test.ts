@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import {
   blockSimilarity,
+  declarationEnd,
   declaredName,
   lineSimilarity,
   locateFragment,
   looksLikeWholeFile,
+  regionByDeclaration,
   regionBySymbol,
   regionByText,
   reindent,
@@ -92,9 +94,24 @@ describe('fragment regions (where an answer’s code block goes)', () => {
     assert.equal(regionByText(twice, ['x = compute(1)', 'print(x)']), undefined);
   });
 
+  it('without symbols: the one declaration of the same name, to its closing brace or the end of its indented body', () => {
+    assert.equal(declarationEnd(lines, 7), 10);
+    assert.equal(declarationEnd(lines, 12), 18);
+    const py = ['def greet(name):', '    d = {', "        'a': 1}", '    return d', '', 'def bye():', '    return 1'];
+    assert.equal(declarationEnd(py, 0), 3);
+    assert.equal(declarationEnd(['const s = "}{";', 'function f() {', "  return '}';", '}'], 1), 3);
+    // A look-alike neighbour (add) must not win over the function the block names (divide).
+    const block = ['export function divide(a: number, b: number): number {', "  if (b === 0) throw new RangeError('0');", '  return a / b;', '}'];
+    assert.deepEqual(regionByDeclaration(lines, block), { startLine: 7, endLine: 10, how: 'symbol', name: 'divide', score: 1 });
+    assert.equal(regionByDeclaration(lines, ['function missing() {', '}']), undefined);
+    assert.equal(regionByDeclaration(lines, ['  const q = a / b;', '  return q;']), undefined, 'a block that is more than the declaration');
+    assert.equal(declarationEnd(['  go()', '}', 'function g() {', '}'], 0), undefined, 'a closing brace of an outer scope ends nothing');
+  });
+
   it('locates by symbol first, then by text, else nothing', () => {
     assert.equal(locateFragment(file, 'export function divide(a: number, b: number): number {\n  return a / b;\n}\n', symbols)?.how, 'symbol');
-    assert.equal(locateFragment(file, 'export function divide(a: number, b: number): number {\n  return a / b;\n}\n', [])?.how, 'match');
+    assert.equal(locateFragment(file, 'export function divide(a: number, b: number): number {\n  return a / b;\n}\n', [])?.startLine, 7);
+    assert.equal(locateFragment(file, '  const q = a / b;\n  return q + 0;', [])?.how, 'match');
     assert.equal(locateFragment(file, 'fn main() {\n    println!("hello");\n}\n', symbols), undefined);
   });
 
@@ -103,7 +120,6 @@ describe('fragment regions (where an answer’s code block goes)', () => {
     const started = performance.now();
     const region = locateFragment(big, 'function f1234(x) {\n  return x * 1234 + 1;\n}', []);
     const ms = performance.now() - started;
-    assert.equal(region?.how, 'match');
     assert.equal(big.split('\n')[region?.startLine ?? 0], 'function f1234(x) {');
     assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
 
