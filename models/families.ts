@@ -318,6 +318,7 @@ const gemma3: FamilySpec = {
     'https://ollama.com/sam860/gemma3:270m/blobs/29005e200100 (GGUF metadata: 4 heads / 1 KV head, key_length 256, sliding_window 512, attn_q_norm / attn_k_norm, post_attention_norm, post_ffw_norm; <pad> 0, <eos> 1, <bos> 2, add_bos_token true)',
     'simaai/gemma-3-4b-it-a16w4 devkit/vlm_config.json (gemma3_text: head_dim 256, query_pre_attn_scalar 256, rope_theta 1000000, rope_local_base_freq 10000, gelu_tanh, norms pre_attn / post_attn / pre_ffn / post_ffn / qk_norm, (1 + w) RMSNorm, no softcapping)',
     'gemma3-1b-it config.json as quoted in a Flax port README (find_string "rope_local_base_freq": 10000): Gemma3ForCausalLM, gemma3_text, eos [1, 106], bos 2, pad 0, head_dim 256, hidden 1152, 4/1 heads, 26 layers, sliding_window 512, sliding_window_pattern 6, cache_implementation hybrid',
+    'tokenizer.json pipeline (normalizer Replace " " -> ▁, pre_tokenizer Split " " MergedWithPrevious, BPE, TemplateProcessing adding <bos>; <pad> 0, <eos> 1, <bos> 2, <unk> 3): a stored Swift test fixture of a Gemma tokenizer; byte_fallback and the decoder (Replace, ByteFallback, Fuse): not re-checked',
     'generation_config.json eos [1, 106], top_k 64, top_p 0.95: not re-checked (a stored script sets <end_of_turn> as EOS by hand, the tokenizer saying <eos>)',
   ],
 };
@@ -426,6 +427,7 @@ const phi35: FamilySpec = {
     'https://huggingface.co/microsoft/Phi-3.5-mini-instruct-onnx README (onnxruntime-genai; cpu_and_mobile/cpu-int4-awq-block-128-acc-level-4; prompt <|user|>...<|end|><|assistant|>)',
     'https://onnxruntime.ai/docs/genai/reference/config.html (genai_config.json input/output names input_ids, attention_mask, past_key_values.%d.key|value, logits, present.%d.key|value; no position_ids for phi3)',
     'EOS ids [32007, 32001, 32000] (<|end|>, <|assistant|>, <|endoftext|>), pad 32000, bos 1, n-vocab 32064: several stored repositories, e.g. a Genie config written from Phi-3.5 genai_config.json',
+    'tokenizer.json pipeline of the Llama 2 family (normalizer Prepend ▁ + Replace " " -> ▁, no pre_tokenizer, decoder Replace / ByteFallback / Fuse / Strip 1, BPE byte_fallback, <unk> <s> </s> at 0-2): several stored converters and fixtures; Phi-3.5 uses it (LlamaTokenizer): not re-checked',
     'head_size 96, 32/32 heads; config.json longrope with original_max_position_embeddings 4096: not re-checked',
   ],
 };
