@@ -18,6 +18,8 @@ import { displayName } from './localModelPicker';
 import { readSettings } from './settings';
 
 export const hearthVendor = 'hearth';
+/** LanguageModelChatMessageRole.System: proposed API, not in @types/vscode 1.104, but VS Code's chat sends it. */
+const SYSTEM_ROLE = 3;
 
 export interface HearthModelInformation extends vscode.LanguageModelChatInformation {
   /** The installed model's id for the local provider; undefined: the default model (bundled demo or hearth.local.modelPath). */
@@ -201,14 +203,15 @@ export function registerLocalLanguageModels(context: vscode.ExtensionContext, de
 }
 
 /** VS Code's message parts as plain data; parts Hearth cannot use (images, prompt-tsx) are left out. */
-export function toLmMessage(message: vscode.LanguageModelChatRequestMessage): LmMessage {
+function toLmMessage(message: vscode.LanguageModelChatRequestMessage): LmMessage {
   const parts: LmPart[] = [];
   for (const part of message.content) {
     if (part instanceof vscode.LanguageModelTextPart) parts.push({ kind: 'text', value: part.value });
     else if (part instanceof vscode.LanguageModelToolCallPart) parts.push({ kind: 'toolCall', callId: part.callId, name: part.name, input: recordOf(part.input) });
     else if (part instanceof vscode.LanguageModelToolResultPart) parts.push({ kind: 'toolResult', callId: part.callId, text: part.content.map(textOfPart).join('') });
   }
-  return { role: message.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : 'user', parts };
+  const role = message.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : (message.role as number) === SYSTEM_ROLE ? 'system' : 'user';
+  return { role, parts };
 }
 
 function textOfPart(part: unknown): string {

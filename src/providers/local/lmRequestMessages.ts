@@ -10,7 +10,8 @@ export type LmPart =
   | { kind: 'toolResult'; callId: string; text: string };
 
 export interface LmMessage {
-  role: 'user' | 'assistant';
+  /** 'system': VS Code's proposed System role (3), which VS Code's own chat sends to providers. */
+  role: 'system' | 'user' | 'assistant';
   parts: LmPart[];
 }
 
@@ -28,6 +29,10 @@ export function toEngineMessages(messages: readonly LmMessage[]): EngineMessage[
       const toolCalls: ToolCall[] = message.parts.flatMap((p) => (p.kind === 'toolCall' ? [{ id: p.callId, name: p.name, arguments: p.input }] : []));
       if (!text && toolCalls.length === 0) continue;
       out.push({ role: 'assistant', content: text, ...(toolCalls.length ? { toolCalls } : {}) });
+      continue;
+    }
+    if (message.role === 'system') {
+      if (text) out.push({ role: 'system', content: text });
       continue;
     }
     for (const p of message.parts) {

@@ -22,6 +22,13 @@ describe('language-model request messages', () => {
     ]);
   });
 
+  it('keeps system instructions as a system message', () => {
+    assert.deepEqual(toEngineMessages([{ role: 'system', parts: [{ kind: 'text', value: 'Be brief.' }] }, { role: 'user', parts: [{ kind: 'text', value: 'Hi' }] }]), [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi' },
+    ]);
+  });
+
   it('drops turns with nothing in them', () => {
     assert.deepEqual(toEngineMessages([{ role: 'user', parts: [] }, { role: 'assistant', parts: [{ kind: 'text', value: '' }] }, { role: 'user', parts: [{ kind: 'text', value: 'Hi' }] }]), [
       { role: 'user', content: 'Hi' },
