@@ -81,6 +81,38 @@ describe('Hearth chat in VS Code (e2e)', function () {
     await expect(answer).toHaveAttribute('data-status', 'stopped');
   });
 
+  it("shows a reasoning model's thinking in a collapsed Thinking section, and never sends it back", async () => {
+    const { view } = fixture;
+    server().setScenario({
+      kind: 'ok',
+      reasoningChunks: ['Think about **hearths**. ', 'E2E-SECRET-THOUGHT.'],
+      chunks: ['A hearth ', 'warms.'],
+      usage: { prompt_tokens: 5, completion_tokens: 30, completion_tokens_details: { reasoning_tokens: 20 } },
+    });
+    const prompt = view.locator('#prompt');
+    await prompt.fill('Think first: what is a hearth?');
+    await prompt.press('Enter');
+    await patient(assistantMessages().last().locator('.message-body')).toHaveText('A hearth warms.');
+    const answer = view.locator(`#messages .message[data-id="${await assistantMessages().last().getAttribute('data-id')}"]`);
+    await patient(answer).toHaveAttribute('data-status', 'complete');
+    const section = answer.locator('details.message-thinking');
+    await expect(section.locator('summary')).toHaveText(/^Thought for \d+ s$/);
+    await expect(section.locator('.message-thinking-body')).toBeHidden();
+    await expect(answer.locator('.message-tokens')).toHaveText('20 thinking + 10 tokens');
+    await section.locator('summary').click();
+    await expect(section.locator('.message-thinking-body strong')).toHaveText('hearths');
+
+    server().setScenario({ kind: 'ok', chunks: ['Yes.'] });
+    const before = server().requests.length;
+    await prompt.fill('Sure?');
+    await prompt.press('Enter');
+    await patient(assistantMessages().last().locator('.message-body')).toHaveText('Yes.');
+    const followUp = server().requests.slice(before).find((r) => r.path.endsWith('/chat/completions'));
+    const messages = (followUp?.body as { messages: Array<{ role: string; content: string }> }).messages;
+    assert.deepEqual(messages.slice(-2), [{ role: 'assistant', content: 'A hearth warms.' }, { role: 'user', content: 'Sure?' }]);
+    assert.ok(!JSON.stringify(followUp?.body).includes('E2E-SECRET-THOUGHT'), 'the follow-up request carries no reasoning');
+  });
+
   it('answers with the bundled demo model on the local engine (onnxruntime from the VSIX)', async () => {
     const { view, workbench } = fixture;
     const chatRequests = (): number => server().requests.filter((r) => r.path.endsWith('/chat/completions')).length;
