@@ -41,6 +41,8 @@ describe('Hearth chat in VS Code (e2e)', function () {
     mkdirSync(screenshots, { recursive: true });
     // Away from the activity bar, whose hover tooltip would cover the answer.
     await workbench.page.mouse.move(700, 450);
+    // Its "Hearth" hover lingers a moment after the pointer has gone: wait until it has faded.
+    await patient(workbench.page.locator('.workbench-hover')).toHaveCount(0);
     await workbench.page.screenshot({ path: join(screenshots, 'chat-answer.png') });
 
     const chat = server().requests.filter((r) => r.path.endsWith('/chat/completions'));

@@ -3,7 +3,7 @@
 // stays scrollable and survives a reload, and a link in an answer that opens one target, once, only after
 // Hearth's host-side check.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import type { ConsoleMessage, FrameLocator, Page } from 'playwright-core';
@@ -28,6 +28,10 @@ async function screenshot(page: Page, name: string, options: { keepPointer?: boo
   mkdirSync(screenshots, { recursive: true });
   // Away from the activity bar and the panel, whose hover tooltips would cover what is shown.
   if (!options.keepPointer) await page.mouse.move(900, 700);
+  // A side-bar edge just dragged stays highlighted until the pointer has left it.
+  await patient(page.locator('.monaco-sash.hover, .monaco-sash.active')).toHaveCount(0);
+  // And a workbench hover (the activity bar's "Hearth" tooltip) fades once the pointer has left it.
+  if (!options.keepPointer) await patient(page.locator('.workbench-hover')).toHaveCount(0);
   await page.screenshot({ path: join(screenshots, `${name}.png`) });
 }
 
@@ -58,10 +62,19 @@ async function setSidebarWidth(page: Page, width: number): Promise<void> {
   await patient.poll(async () => Math.abs(Math.round((await sidebar.boundingBox())?.width ?? 0) - width)).toBeLessThan(12);
 }
 
-function setColorTheme(workbench: Workbench, theme: string): void {
-  const file = workbench.profile.userSettingsFile;
-  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+/** Picks a color theme as a user does: Command Palette, Preferences: Color Theme, the theme's name. */
+async function pickColorTheme(page: Page, theme: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await patient(input).toBeVisible();
+  await input.fill('>Preferences: Color Theme');
+  await patient(page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first()).toBeVisible();
+  await input.press('Enter');
+  await patient(page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first()).toBeVisible();
+  await input.fill(theme);
+  await patient(page.locator('.quick-input-list .monaco-list-row.focused', { hasText: theme })).toBeVisible();
+  await input.press('Enter');
+  await patient(input).toBeHidden();
 }
 
 describe('Hearth panel states in VS Code (e2e)', function () {
@@ -129,10 +142,10 @@ describe('Hearth panel states in VS Code (e2e)', function () {
     await ask(view, 'Write a small function');
     await patient(assistantMessages().last()).toHaveAttribute('data-status', 'complete');
     // code-server 4.139 starts in "Light 2026".
-    setColorTheme(workbench, 'Dark 2026');
+    await pickColorTheme(workbench.page, 'Dark 2026');
     await patient(view.locator('body')).toHaveClass(/vscode-dark/);
     await screenshot(workbench.page, 'dark-theme');
-    setColorTheme(workbench, 'Light 2026');
+    await pickColorTheme(workbench.page, 'Light 2026');
     await patient(view.locator('body')).toHaveClass(/vscode-light/);
     await screenshot(workbench.page, 'light-theme');
   });
