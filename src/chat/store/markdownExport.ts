@@ -15,6 +15,7 @@ export function conversationToMarkdown(conversation: Conversation): string {
 function messageBlocks(message: StoredMessage): string[] {
   const out = [`## ${heading(message)}`];
   for (const attachment of message.attachments ?? []) out.push(attachmentBlock(attachment));
+  if (message.reasoning?.trim()) out.push(thinkingBlock(message.reasoning));
   if (message.content.trim()) out.push(message.content.trimEnd());
   if (message.status === 'stopped') out.push('> *Stopped before the answer finished.*');
   if (message.status === 'truncated') out.push('> *Cut at the length limit.*');
@@ -23,6 +24,12 @@ function messageBlocks(message: StoredMessage): string[] {
     out.push(`> **Error (${message.error.kind}):** ${oneLine(message.error.message)}${action}`);
   }
   return out;
+}
+
+/** The model's thinking as a quote above its answer: every line quoted, so nothing in it can end the quote early. */
+function thinkingBlock(reasoning: string): string {
+  const quoted = reasoning.trimEnd().split(/\r?\n/).map((line) => (line ? `> ${line}` : '>'));
+  return ['> **Thinking**', '>', ...quoted].join('\n');
 }
 
 function heading(message: StoredMessage): string {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatController, type ConversationRepository } from '../../../src/chat/chatController';
 import { buildPrompt } from '../../../src/chat/prompt';
+import { conversationToMarkdown } from '../../../src/chat/store/markdownExport';
 import { ConversationStore } from '../../../src/chat/store/conversationStore';
 import { ConversationSchema, type Conversation, type ConversationSummary, type StoredMessage } from '../../../src/protocol/chat';
 import type { HostToWebview } from '../../../src/protocol/webviewMessages';
@@ -112,6 +113,18 @@ describe('reasoning in the chat', () => {
       { role: 'user', content: 'Q2' },
       { role: 'user', content: 'Q3' },
     ]);
+  });
+
+  it('exports the thinking as a quote above the answer, every line quoted', () => {
+    const markdown = conversationToMarkdown({
+      version: 1,
+      id: 'c',
+      title: 'T',
+      createdAt: 0,
+      updatedAt: 0,
+      messages: [{ id: 'a', role: 'assistant', content: 'The answer.', reasoning: 'First **this**.\n\n```\nnever closed', createdAt: 0, status: 'complete' }],
+    });
+    assert.ok(markdown.includes('## Assistant\n\n> **Thinking**\n>\n> First **this**.\n>\n> ```\n> never closed\n\nThe answer.\n'), markdown);
   });
 
   describe('stored conversations', () => {
