@@ -131,18 +131,24 @@ describe("Hearth's local models in VS Code's language model API", function () {
     assert.ok(text.length > 0 && tokens < 1900, `the stream stopped after the cancel, not at the limit (${tokens} tokens)`);
   });
 
-  it('cancellation stops the engine’s generation (the provider against its own engine, to read its log)', async () => {
-    const endless = endlessDemo(mkdtempSync(join(root, 'own-')));
+  /** The provider against a local provider of the test's own (its engine's log and status are the test's to read). */
+  function ownProvider(modelPath: string, maxNewTokens: number): {
+    provider: LocalLanguageModels;
+    local: LocalProvider;
+    info: HearthModelInformation;
+    lines: string[];
+    nextLine(pattern: RegExp): Promise<string>;
+    dispose(): Promise<void>;
+  } {
     const lines: string[] = [];
     const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
     const onLine = (line: string): void => {
       lines.push(line);
       for (const w of [...waiters]) if (w.pattern.test(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
     };
-    const nextLine = (pattern: RegExp): Promise<string> => new Promise((resolve) => waiters.push({ pattern, resolve }));
     const settings: LocalProviderSettings = {
-      modelPath: endless, device: 'cpu', dtype: 'auto', threads: 0, threadSpinning: false, int4Compute: 'model', idleTimeoutMinutes: 5,
-      maxNewTokens: 2000, temperature: 0, topK: null, topP: null, minP: null, repetitionPenalty: null, seed: null,
+      modelPath, device: 'cpu', dtype: 'auto', threads: 0, threadSpinning: false, int4Compute: 'model', idleTimeoutMinutes: 5,
+      maxNewTokens, temperature: 0, topK: null, topP: null, minP: null, repetitionPenalty: null, seed: null,
     };
     const local = new LocalProvider({
       engineHostPath: join(hearthExtension().extensionPath, 'dist', 'engineHost.js'),
@@ -151,28 +157,59 @@ describe("Hearth's local models in VS Code's language model API", function () {
     });
     const log = vscode.window.createOutputChannel('Hearth language model test', { log: true });
     const provider = new LocalLanguageModels({ modelsDir: () => join(root, 'no-models'), hub: { get: async () => local, demoModelPath: () => demoDir }, log });
+    const info: HearthModelInformation = {
+      id: 'folder:test', name: 'test', family: 'test', version: '1', maxInputTokens: 1500, maxOutputTokens: maxNewTokens,
+      capabilities: { toolCalling: false }, localModel: undefined,
+    };
+    return {
+      provider, local, info, lines,
+      nextLine: (pattern) => new Promise((resolve) => waiters.push({ pattern, resolve })),
+      dispose: async () => {
+        provider.dispose();
+        log.dispose();
+        await local.dispose();
+      },
+    };
+  }
+
+  const autoTools = { toolMode: vscode.LanguageModelChatToolMode.Auto } as const;
+
+  it('cancellation stops the engine’s generation (the provider against its own engine, to read its log)', async () => {
+    const own = ownProvider(endlessDemo(mkdtempSync(join(root, 'own-'))), 2000);
     try {
-      const info: HearthModelInformation = {
-        id: 'folder:endless-demo', name: 'endless', family: 'endless', version: '1', maxInputTokens: 1500, maxOutputTokens: 2000,
-        capabilities: { toolCalling: false }, localModel: undefined,
-      };
-      const cancelled = nextLine(/cancelled after \d+ tokens/);
+      const cancelled = own.nextLine(/cancelled after \d+ tokens/);
       const cancel = new vscode.CancellationTokenSource();
       let parts = 0;
-      await provider.provideLanguageModelChatResponse(
-        info,
-        [vscode.LanguageModelChatMessage.User('Write forever.')],
-        { toolMode: vscode.LanguageModelChatToolMode.Auto },
-        { report: () => (parts++, cancel.cancel()) },
-        cancel.token,
-      );
+      await own.provider.provideLanguageModelChatResponse(own.info, [vscode.LanguageModelChatMessage.User('Write forever.')], autoTools, { report: () => (parts++, cancel.cancel()) }, cancel.token);
       assert.ok(parts > 0);
       const tokens = Number(/after (\d+) tokens/.exec(await cancelled)?.[1]);
-      assert.ok(tokens < 100, `the engine stopped soon after the cancel, not at its 2000-token limit (${tokens}); log:\n${lines.join('\n')}`);
+      assert.ok(tokens < 100, `the engine stopped soon after the cancel, not at its 2000-token limit (${tokens}); log:\n${own.lines.join('\n')}`);
     } finally {
-      provider.dispose();
-      log.dispose();
-      await local.dispose();
+      await own.dispose();
+    }
+  });
+
+  it('a follow-up carries the conversation, and the engine serves its start from the prefix cache', async () => {
+    const own = ownProvider(demoDir, 100);
+    try {
+      const none = new vscode.CancellationTokenSource().token;
+      let answer = '';
+      const question = vscode.LanguageModelChatMessage.User('Who are you?');
+      await own.provider.provideLanguageModelChatResponse(own.info, [question], autoTools, { report: (p) => (answer += p instanceof vscode.LanguageModelTextPart ? p.value : '') }, none);
+      assert.match(answer, /demo model/);
+      const first = own.local.status.lastUsage;
+      assert.equal(first?.cachedTokens, 0, 'nothing cached before the first turn');
+      await own.provider.provideLanguageModelChatResponse(
+        own.info,
+        [question, vscode.LanguageModelChatMessage.Assistant(answer), vscode.LanguageModelChatMessage.User('And what can you do?')],
+        autoTools,
+        { report: () => undefined },
+        none,
+      );
+      const second = own.local.status.lastUsage;
+      assert.ok((second?.cachedTokens ?? 0) >= (first?.promptTokens ?? Infinity), `the first turn's prompt came from the cache (${JSON.stringify(second)} after ${JSON.stringify(first)})`);
+    } finally {
+      await own.dispose();
     }
   });
 
