@@ -60,11 +60,6 @@ export class LocalLanguageModels implements vscode.LanguageModelChatProvider<Hea
     );
   }
 
-  /** Tells VS Code to list the models again (e.g. after a download or a deletion). */
-  refresh(): void {
-    this.changed.fire();
-  }
-
   async provideLanguageModelChatInformation(): Promise<HearthModelInformation[]> {
     const maxNewTokens = readSettings().local.maxNewTokens;
     const models: HearthModelInformation[] = [];
