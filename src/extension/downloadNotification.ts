@@ -11,6 +11,8 @@ export interface DownloadTarget {
   endpoint: string;
   modelsDir: string;
   token?: string;
+  /** Certificates the user trusts (userTrustedFetch); the global fetch when absent. */
+  fetch?: typeof fetch;
   log: vscode.LogOutputChannel;
 }
 
@@ -34,7 +36,7 @@ export async function runDownload(target: DownloadTarget, request: DownloadReque
         let reported = 0;
         return downloadModel(
           request,
-          { endpoint: target.endpoint, modelsDir: target.modelsDir, ...optional('token', target.token) },
+          { endpoint: target.endpoint, modelsDir: target.modelsDir, ...optional('token', target.token), ...optional('fetch', target.fetch) },
           (p) => {
             const fraction = p.totalBytes ? p.bytes / p.totalBytes : 0;
             const increment = Math.max(0, fraction * 100 - reported);

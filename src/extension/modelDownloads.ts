@@ -15,6 +15,7 @@ import { HUB_TOKEN_ID, hubEndpoint, hubToken, modelsDir } from './hubSettings';
 import { pickLocalModel } from './localModelPicker';
 import { deviceKind, pickSearchHit, pickSource, type SourcePick } from './modelSourcePicks';
 import { readSettings } from './settings';
+import { userTrustedFetch } from './userTrustedFetch';
 
 export interface ModelDownloadDeps {
   context: vscode.ExtensionContext;
@@ -83,7 +84,7 @@ export function registerModelDownloads(deps: ModelDownloadDeps): vscode.Disposab
     } else {
       let repo: string | undefined;
       try {
-        repo = typeof arg === 'object' && arg.repo ? arg.repo : await pickSearchHit(hubEndpoint(), await hubToken(keys));
+        repo = typeof arg === 'object' && arg.repo ? arg.repo : await pickSearchHit(hubEndpoint(), await hubToken(keys), userTrustedFetch());
       } catch (e) {
         return void reportFailure(deps.log, e, 'the search');
       }
@@ -92,7 +93,7 @@ export function registerModelDownloads(deps: ModelDownloadDeps): vscode.Disposab
       name = repo;
     }
     const token = await hubToken(keys);
-    const installed = await runDownload({ endpoint: hubEndpoint(), modelsDir: modelsDir(context), ...(token ? { token } : {}), log: deps.log }, request, name);
+    const installed = await runDownload({ endpoint: hubEndpoint(), modelsDir: modelsDir(context), ...(token ? { token } : {}), fetch: userTrustedFetch(), log: deps.log }, request, name);
     if (!installed) return undefined;
     await useInstalled(controller, installed, name);
     return installed.id;

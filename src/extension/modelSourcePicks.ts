@@ -55,13 +55,13 @@ export async function pickSource(modelsDir: string): Promise<SourcePick | undefi
   );
 }
 
-export async function pickSearchHit(endpoint: string, token: string | undefined, initial?: string): Promise<string | undefined> {
+export async function pickSearchHit(endpoint: string, token: string | undefined, fetch: typeof globalThis.fetch, initial?: string): Promise<string | undefined> {
   const query = initial ?? (await vscode.window.showInputBox({ title: 'Hearth: search Hugging Face', prompt: 'Words in the model name, e.g. qwen instruct' }));
   if (!query?.trim()) return undefined;
   // Loaded on first use, like the providers' SDKs: activation stays cheap.
   const { searchModels } = await import('../hub/hubSearch');
   const hits = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Hearth: searching Hugging Face…' }, () =>
-    searchModels(query.trim(), { endpoint, ...optional('token', token) }),
+    searchModels(query.trim(), { endpoint, fetch, ...optional('token', token) }),
   );
   if (!hits.length) {
     void vscode.window.showInformationMessage(`Hearth: no ONNX chat model of a family Hearth runs matches "${query}".`);

@@ -9,13 +9,13 @@ import { localProviderId, registerLocalProvider } from '../providers/local/regis
 import { openAiProviderId, registerOpenAiProvider } from '../providers/openai/registerOpenAiProvider';
 import { ProviderRegistry } from '../providers/registry';
 import { ProviderError, type ChatProvider } from '../providers/types';
-import { trustedCaFetch } from '../providers/shared/trustedCaFetch';
 import { findPreset } from '../providers/endpointPresets';
 import { pickPrice, presetContextWindows, presetModel } from '../providers/presets/presetModelTable';
 import type { ApiKeys } from './apiKeys';
 import { EndpointProviders } from './endpointProviders';
 import { readSettings } from './settings';
 import { VscodeLmProvider, vscodeLmProviderId } from './vscodeLmProvider';
+import { userTrustedFetch } from './userTrustedFetch';
 
 /** Remote providers that need an API key from SecretStorage ("Hearth: Set API Key"). */
 const keyedProviderIds: readonly string[] = [openAiProviderId, anthropicProviderId];
@@ -45,8 +45,7 @@ export class ProviderHub implements vscode.Disposable {
         error: (m) => log.error(`[engine] ${m}`),
       },
     });
-    // Certificates VS Code trusts (http.systemCertificates) and NODE_EXTRA_CA_CERTS, which VS Code's own fetch leaves out.
-    const fetch = trustedCaFetch({ useSystemCertificates: () => vscode.workspace.getConfiguration('http').get<boolean>('systemCertificates', true) });
+    const fetch = userTrustedFetch();
     registerOpenAiProvider(this.registry, {
       getSettings: () => readSettings().openai,
       getApiKey: (origin) => keys.get(openAiProviderId, origin),
