@@ -95,9 +95,11 @@ describe('webview composer completion', () => {
     const chips = page.locator('#mention-chips .chip');
     assert.deepEqual(await chips.locator('.chip-label').allTextContents(), ['Selection']);
     await prompt.pressSequentially('and #problems');
+    assert.deepEqual(await chips.locator('.chip-label').allTextContents(), ['Selection'], 'a mention still being typed is no chip yet');
+    await prompt.pressSequentially(' now');
     assert.deepEqual(await chips.locator('.chip-label').allTextContents(), ['Selection', 'Problems']);
     await chips.first().locator('.chip-remove').click();
-    assert.equal(await prompt.inputValue(), 'explain and #problems');
+    assert.equal(await prompt.inputValue(), 'explain and #problems now');
     assert.deepEqual(await chips.locator('.chip-label').allTextContents(), ['Problems']);
   });
 
@@ -112,6 +114,7 @@ describe('webview composer completion', () => {
     assert.equal(request.query, 'app');
     const requests = (await view.posted()).slice(from).filter((m) => m.type === 'findFiles');
     assert.equal(requests.length, 1, 'keystrokes in quick succession make one search');
+    assert.equal(await page.locator('#mention-chips .chip').count(), 0, 'no chip for a path still being typed');
 
     await view.deliver({ type: 'fileMatches', requestId: request.requestId - 1, files: ['stale/answer.ts'] });
     assert.equal(await list.isVisible(), false, 'an answer to an older request is dropped');

@@ -50,7 +50,8 @@ export class ComposerCompletion {
       },
       { capture: true },
     );
-    field.addEventListener('input', () => this.update());
+    // Typed (not set by code): a mention still being written at the caret is no chip yet.
+    field.addEventListener('input', (event) => this.update(event instanceof InputEvent));
     // The caret moved without typing: the completion follows it (or goes away).
     field.addEventListener('click', () => this.update());
     field.addEventListener('keyup', (event) => {
@@ -69,9 +70,10 @@ export class ComposerCompletion {
     this.popup.show(files.map((path) => ({ label: path, insert: `${fileMentionText(path)} ` })));
   }
 
-  private update(): void {
-    this.chips.render();
+  private update(typing = false): void {
     const caret = this.field.selectionStart === this.field.selectionEnd ? this.field.selectionStart : -1;
+    const writing = typing || this.field.value.slice(0, caret).endsWith('#file:');
+    this.chips.render(writing && caret >= 0 ? caret : undefined);
     this.context = caret < 0 ? undefined : completionAt(this.field.value, caret);
     clearTimeout(this.searchTimer);
     const context = this.context;

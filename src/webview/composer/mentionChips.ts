@@ -19,8 +19,9 @@ export class MentionChips {
     });
   }
 
-  render(): void {
-    const found = distinctMentions(findMentions(this.field.value));
+  /** Shows the text's mentions, except one still being typed at `typingAt` (the caret). */
+  render(typingAt?: number): void {
+    const found = distinctMentions(findMentions(this.field.value).filter((m) => m.end !== typingAt));
     const key = found.map(keyOf).join('\n');
     if (key === this.shown) return; // Typing elsewhere in the text leaves the chips (and focus in them) alone.
     this.shown = key;
