@@ -113,11 +113,12 @@ async function runCodeTask(deps: CodeTaskDeps, task: CodeTaskId, arg: unknown): 
   if (fix?.success) {
     target = await fixTarget(fix.data);
   } else {
-    const editor = vscode.window.activeTextEditor;
-    // From the editor's context menu the argument is the file's URI; it must be the editor the menu was on.
-    target = editor && (!(arg instanceof vscode.Uri) || arg.toString() === editor.document.uri.toString())
-      ? await editorTarget(task, editor)
-      : 'Open a file in the editor first.';
+    // From the editor's context menu the argument is the file's URI: the editor the menu was on.
+    const editor =
+      arg instanceof vscode.Uri
+        ? [vscode.window.activeTextEditor, ...vscode.window.visibleTextEditors].find((e) => e?.document.uri.toString() === arg.toString())
+        : vscode.window.activeTextEditor;
+    target = editor ? await editorTarget(task, editor) : 'Open a file in the editor first.';
   }
   if (typeof target === 'string') {
     void vscode.window.showWarningMessage(`Hearth ${codeTasks[task].label}: ${target}`);

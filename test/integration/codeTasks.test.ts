@@ -63,9 +63,19 @@ describe('editor actions, Fix with Hearth and @hearth', function () {
     return { message, body: lastChatBody(requestsFrom), posted: transcript.messages.slice(from) };
   }
 
+  /** Opens an untitled file and resolves once it is the active editor (the commands work on that one). */
   async function open(content: string, language: string): Promise<vscode.TextEditor> {
     const doc = await vscode.workspace.openTextDocument({ content, language });
-    return vscode.window.showTextDocument(doc);
+    const active = new Promise<void>((resolve) => {
+      const sub = vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e?.document !== doc) return;
+        sub.dispose();
+        resolve();
+      });
+    });
+    const editor = await vscode.window.showTextDocument(doc);
+    if (vscode.window.activeTextEditor?.document !== doc) await active;
+    return editor;
   }
 
   before(async () => {
