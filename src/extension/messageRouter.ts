@@ -41,13 +41,8 @@ export function createMessageRouter(deps: RouterDeps): (message: WebviewToHost) 
         return controller.send(composed.content, composed.attachments);
       }
       case 'findFiles': {
-        const files = await deps.files.find(message.query).catch((error: unknown) => {
-          // A newer keystroke cancelled this search: its answer would be dropped anyway.
-          if (error instanceof vscode.CancellationError) return undefined;
-          throw error;
-        });
-        if (files) deps.post({ type: 'fileMatches', requestId: message.requestId, files });
-        return;
+        const files = await deps.files.find(message.query);
+        return deps.post({ type: 'fileMatches', requestId: message.requestId, files });
       }
       case 'stop':
         return controller.stop();

@@ -24,38 +24,33 @@ function excludeGlob(): string {
 
 export class WorkspaceFileFinder implements vscode.Disposable {
   private scan: { at: number; paths: Promise<string[]> } | undefined;
-  private pending: vscode.CancellationTokenSource | undefined;
+  private readonly disposed = new vscode.CancellationTokenSource();
 
-  /** Workspace-relative paths matching `query`, best first. A newer call cancels an older one's scan. */
+  /**
+   * Workspace-relative paths matching `query`, best first. The keystrokes of one completion share a
+   * scan (an older request's answer is dropped by the panel, so none is cancelled mid-scan).
+   */
   async find(query: string): Promise<string[]> {
-    this.pending?.cancel();
-    const source = (this.pending = new vscode.CancellationTokenSource());
-    try {
-      const paths = await this.paths(source.token);
-      return rankPaths(paths, query, fileMatchLimit);
-    } finally {
-      source.dispose();
-      if (this.pending === source) this.pending = undefined;
-    }
+    return rankPaths(await this.paths(), query, fileMatchLimit);
   }
 
-  private paths(token: vscode.CancellationToken): Promise<string[]> {
+  private paths(): Promise<string[]> {
     if (this.scan && Date.now() - this.scan.at < scanReuseMs) return this.scan.paths;
-    const paths = Promise.resolve(vscode.workspace.findFiles('**/*', excludeGlob(), scanLimit, token)).then((uris) =>
+    const paths = Promise.resolve(vscode.workspace.findFiles('**/*', excludeGlob(), scanLimit, this.disposed.token)).then((uris) =>
       uris.map((uri) => vscode.workspace.asRelativePath(uri)),
     );
-    // A cancelled scan is not reused: the next keystroke starts its own.
-    this.scan = { at: Date.now(), paths };
-    paths.then(
-      () => token.isCancellationRequested && this.scan?.paths === paths && (this.scan = undefined),
-      () => this.scan?.paths === paths && (this.scan = undefined),
-    );
+    const scan = { at: Date.now(), paths };
+    this.scan = scan;
+    // A failed scan is not reused: the next keystroke starts its own.
+    paths.catch(() => {
+      if (this.scan === scan) this.scan = undefined;
+    });
     return paths;
   }
 
   dispose(): void {
-    this.pending?.cancel();
-    this.pending?.dispose();
+    this.disposed.cancel();
+    this.disposed.dispose();
   }
 }
 
