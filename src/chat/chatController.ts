@@ -194,6 +194,7 @@ export class ChatController {
       const { providerId, model } = this.conversation;
       this.conversation = { ...this.emptyConversation(), ...(providerId ? { providerId } : {}), ...(model ? { model } : {}) };
     }
+    this.lastStats = undefined;
     await this.sendInit();
   }
 
@@ -209,6 +210,8 @@ export class ChatController {
     await this.dropIfErrorOnly();
     // Only the open conversation can be streaming in this window, and it is not this one.
     this.conversation = settleInterruptedAnswers(loaded);
+    // The status line speaks of the open conversation: its own last answer, not the one left behind.
+    this.lastStats = [...this.conversation.messages].reverse().find((m) => m.role === 'assistant' && m.stats)?.stats;
     await this.sendInit();
   }
 

@@ -187,6 +187,23 @@ describe('ChatController', () => {
     assert.deepEqual(store.saved.get(continued)?.messages.map((m) => m.status), ['complete', 'error', 'complete', 'complete']);
   });
 
+  it("shows the open conversation's last answer in the status line, not the one left behind", async () => {
+    const { controller, posted } = setup(new ScriptedProvider(() => answer('ok')));
+    // The status line is set by `init` (a conversation opened) and `status` (anything since).
+    const lastStatus = () => {
+      const status = posted.filter((m) => m.type === 'status' || m.type === 'init').at(-1);
+      assert.ok(status?.type === 'status' || status?.type === 'init');
+      return status.status;
+    };
+    await controller.send('first');
+    const first = controller.current.id;
+    assert.ok(lastStatus().lastStats?.cost, 'the answer just given');
+    await controller.newChat();
+    assert.equal(lastStatus().lastStats, undefined, 'a new chat has no answer yet');
+    await controller.select(first);
+    assert.deepEqual(lastStatus().lastStats, controller.current.messages.at(-1)?.stats, 'back to the first conversation: its own answer');
+  });
+
   it('leaves failed answers out of the next prompt', async () => {
     let call = 0;
     const provider = new ScriptedProvider(async function* () {
