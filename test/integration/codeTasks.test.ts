@@ -1,6 +1,9 @@
 // Editor actions (Explain, Fix, Write Tests, Add Docs, Review), the "Fix with Hearth" lightbulb and
 // the @hearth chat participant, in the real extension host, answering through the fake OpenAI server.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { codeTaskIds, codeTaskInstruction, codeTasks } from '../../src/chat/codeTasks';
 import { userContent } from '../../src/chat/participantPrompt';
@@ -8,6 +11,7 @@ import { defaultAnswerText, startFakeOpenAiServer, type FakeOpenAiServer } from 
 import { type ChatSession, activateHearth, is, openChat, printTranscriptIfFailed, type WebviewTranscript } from './support/hearth';
 
 const apiKey = 'sk-hearth-integration-code-tasks';
+const scratchDir = mkdtempSync(join(tmpdir(), 'hearth-code-tasks-'));
 
 // A language with no symbol provider of its own in code-server; the suite gives it one (below).
 const outlinedLanguage = 'ruby';
@@ -63,9 +67,18 @@ describe('editor actions, Fix with Hearth and @hearth', function () {
     return { message, body: lastChatBody(requestsFrom), posted: transcript.messages.slice(from) };
   }
 
-  /** Opens an untitled file and resolves once it is the active editor (the commands work on that one). */
+  /**
+   * Opens the content as a file of its own and resolves once it is the active editor (the commands work on that
+   * one). Real files with unique names, not untitled ones: a closed "Untitled-1" hands its name to the next untitled
+   * file, and a lookup by that URI (the lightbulb's argument) could still find the closed file's text.
+   */
+  let fileCount = 0;
   async function open(content: string, language: string): Promise<vscode.TextEditor> {
-    const doc = await vscode.workspace.openTextDocument({ content, language });
+    const extension = { javascript: 'js', typescript: 'ts', plaintext: 'txt', ruby: 'rb' }[language] ?? language;
+    const uri = vscode.Uri.file(join(scratchDir, `code-task-${++fileCount}.${extension}`));
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
+    let doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.languageId !== language) doc = await vscode.languages.setTextDocumentLanguage(doc, language);
     const active = new Promise<void>((resolve) => {
       const sub = vscode.window.onDidChangeActiveTextEditor((e) => {
         if (e?.document !== doc) return;
@@ -88,8 +101,8 @@ describe('editor actions, Fix with Hearth and @hearth', function () {
 
   afterEach(async function () {
     printTranscriptIfFailed(this.currentTest, transcript);
-    // Each test opens an untitled file; closing it unsaved must not ask to save.
-    if (vscode.window.activeTextEditor?.document.isUntitled) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // Each test opens a file of its own; none is edited, so closing it asks nothing.
+    if (vscode.window.activeTextEditor?.document.uri.fsPath.startsWith(scratchDir)) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   after(async () => {
