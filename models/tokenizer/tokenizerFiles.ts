@@ -124,12 +124,14 @@ function bosTemplate(bos: string, id: number | undefined): object {
   };
 }
 
-function tokenizerJsonOf(vocab: Record<string, number>, merges: [string, string][]): object {
+/** Qwen2's byte-level BPE pipeline; `addedTokens`, where given, sit where Qwen's own tokenizer.json has them. */
+function tokenizerJsonOf(vocab: Record<string, number>, merges: [string, string][], addedTokens?: object[]): object {
   const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false };
   return {
     version: '1.0',
     truncation: null,
     padding: null,
+    ...(addedTokens ? { added_tokens: addedTokens } : {}),
     normalizer: { type: 'NFC' },
     pre_tokenizer: {
       type: 'Sequence',
@@ -161,32 +163,11 @@ export function buildTokenizerFiles(vocabSize: number, modelMaxLength: number): 
   const vocab: Record<string, number> = {};
   bpe.tokens.forEach((t, id) => (vocab[t] = id));
   const special = SPECIAL_TOKENS.map((content, i) => ({ id: regular + i, content }));
-  const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false };
-  const tokenizerJson = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: special.map(({ id, content }) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
-    normalizer: { type: 'NFC' },
-    pre_tokenizer: {
-      type: 'Sequence',
-      pretokenizers: [{ type: 'Split', pattern: { Regex: QWEN2_SPLIT_PATTERN }, behavior: 'Isolated', invert: false }, byteLevel],
-    },
-    post_processor: byteLevel,
-    decoder: byteLevel,
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: '',
-      end_of_word_suffix: '',
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab,
-      merges: bpe.merges,
-    },
-  };
+  const tokenizerJson = tokenizerJsonOf(
+    vocab,
+    bpe.merges,
+    special.map(({ id, content }) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+  );
   const addedTokensDecoder = Object.fromEntries(
     special.map(({ id, content }) => [String(id), { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true }]),
   );
