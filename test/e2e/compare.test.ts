@@ -6,8 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import type { FrameLocator, Page } from 'playwright-core';
-import type { FakeOpenAiServer } from '../support/fakeOpenAiServer';
-import { openHearthView, openWorkbenchOnFakeOpenAi, reportFailure, type Workbench } from './support/workbench';
+import { useFakeOpenAiWorkbench } from './support/hooks';
 
 const patient = expect.configure({ timeout: 30_000 });
 const screenshots = join(__dirname, '..', '..', 'out', 'screenshots');
@@ -31,28 +30,11 @@ async function hearthFrameWith(page: Page, selector: string): Promise<FrameLocat
 }
 
 describe('Compare Models in VS Code (e2e)', function () {
-  let server: FakeOpenAiServer;
-  let workbench: Workbench;
-  let view: FrameLocator;
-
-  before(async function () {
-    this.timeout(15 * 60_000);
-    ({ server, workbench } = await openWorkbenchOnFakeOpenAi());
-    view = await openHearthView(workbench.page);
-    await patient(view.locator('#prompt')).toBeVisible();
-  });
-
-  afterEach(async function () {
-    await reportFailure(workbench, this.currentTest?.state);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.close();
-  });
+  const e2e = useFakeOpenAiWorkbench();
 
   it('compares the local model with the remote API side by side, then continues one answer in the chat', async function () {
     this.timeout(180_000);
+    const { server, workbench, view } = e2e;
     const question = 'Why run a model on my own machine?';
     await view.locator('#prompt').fill(question);
     await view.locator('#compare').click();
