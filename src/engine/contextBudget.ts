@@ -2,6 +2,14 @@
 // and never the newest message) until the prompt plus the answer's reserve fits.
 import { EngineError } from './errors';
 
+/** The answer's room and the prompt's limit for a window: both the engine and what Hearth tells VS Code of a model. */
+export function answerBudget(maxNewTokens: number, contextWindow: number): { maxNewTokens: number; reserve: number } {
+  const capped = Math.min(maxNewTokens, contextWindow - 1);
+  // Keep room for the answer, but never more than a quarter of the window: a long history
+  // should not be cut to make room for an answer that is usually much shorter than its limit.
+  return { maxNewTokens: capped, reserve: Math.min(capped, Math.floor(contextWindow / 4)) };
+}
+
 export interface FittedPrompt<M extends { role: string }> {
   messages: M[];
   ids: number[];

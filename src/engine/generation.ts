@@ -4,7 +4,7 @@
 // A device that fails mid-answer hands over to the fallback one (GenerationContext.recover), which
 // recomputes the cache of what was already fed and continues the same answer.
 import type { GenerationRequest, GenerationResult, GenerationUsage } from '../protocol/engine';
-import { fitToContext } from './contextBudget';
+import { answerBudget, fitToContext } from './contextBudget';
 import { EngineError } from './errors';
 import type { DecoderSession } from './decoderSession';
 import { type KvCache, disposeKvCache } from './kvCache';
@@ -51,10 +51,7 @@ export async function* generateAnswer(
   signal?: AbortSignal,
 ): AsyncGenerator<GenerationEvent> {
   const started = performance.now();
-  const maxNewTokens = Math.min(request.maxNewTokens ?? ctx.defaultMaxNewTokens, ctx.contextWindow - 1);
-  // Keep room for the answer, but never more than a quarter of the window: a long history
-  // should not be cut to make room for an answer that is usually much shorter than its limit.
-  const reserve = Math.min(maxNewTokens, Math.floor(ctx.contextWindow / 4));
+  const { maxNewTokens, reserve } = answerBudget(request.maxNewTokens ?? ctx.defaultMaxNewTokens, ctx.contextWindow);
   const thinking = request.thinking ?? 'auto';
   const fitted = fitToContext(request.messages, (m) => ctx.text.encodeChat(m, thinking, request.tools), ctx.contextWindow - reserve, ctx.contextWindow);
   if (fitted.dropped > 0) {

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { answerBudget } from '../engine/contextBudget';
 import { formatBytes } from '../hub/downloadProgress';
 import { listInstalled } from '../hub/modelStore';
 import type { ToolSpec } from '../protocol/engine';
@@ -66,9 +67,8 @@ export class LocalLanguageModels implements vscode.LanguageModelChatProvider<Hea
     for (const c of await this.candidates()) {
       const card = await readLocalModelCard(c.dir);
       if (!card) continue;
-      // As the engine budgets a prompt (generation.ts): the answer's room, at most a quarter of the window.
-      const maxOutputTokens = Math.max(1, Math.min(maxNewTokens, card.contextWindow - 1));
-      const reserve = Math.min(maxOutputTokens, Math.floor(card.contextWindow / 4));
+      // As the engine budgets a prompt.
+      const { maxNewTokens: maxOutputTokens, reserve } = answerBudget(maxNewTokens, card.contextWindow);
       models.push({
         id: c.id,
         name: c.name,
