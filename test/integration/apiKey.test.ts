@@ -53,6 +53,10 @@ describe('API key commands', () => {
   });
 
   it('clears the key: the next request fails with an auth error that says to set it', async () => {
+    // A model-list refresh the panel started earlier (after the last answer, or on opening) may still be on its
+    // way with the key it read then. Choosing the provider again awaits the list the panel holds, in flight or not,
+    // so every request counted below was made after the key was cleared.
+    await transcript.send({ type: 'selectProvider', providerId: 'openai' });
     await vscode.commands.executeCommand('hearth.setApiKey', apiKey);
     await vscode.commands.executeCommand('hearth.clearApiKey');
     const from = server.requests.length;
