@@ -3,8 +3,11 @@
 //  - standard: opset-17 ops only; rotary from position_ids, causal+padding mask from attention_mask.
 //  - gqa: com.microsoft GroupQueryAttention with built-in rotary; positions from attention_mask.
 // dtype fp16 gives the interface of an fp16 export (float16 KV cache in and out, float16 logits)
-// around fp32 weights and math, cast at the edges: what the engine sees of such a model, runnable
-// on onnxruntime's CPU provider and on a GPU without shader-f16.
+// around fp32 weights and math, cast at the edges: what the engine sees of such a model. The gqa
+// variant runs its GroupQueryAttention in float16 on the cache inputs themselves, as real fp16
+// exports do: fed from a Cast instead, onnxruntime 1.30's WebGPU provider lets present reuse the
+// past's buffer and fails the first step ("Shape mismatch attempting to re-use buffer"), a failure
+// no real model shows.
 import { attr, GraphBuilder } from './onnx/graphBuilder';
 import { DataType, type ModelProto } from './onnx/onnxModel';
 import type { TensorStore } from './onnx/tensorStore';
@@ -144,11 +147,12 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
   for (let i = 0; i < s.numLayers; i++) {
     const n = weightName.layer(i);
     const scope = `layers.${i}`;
-    const pastKey = fromEdge(`past_key_values.${i}.key`);
-    const pastValue = fromEdge(`past_key_values.${i}.value`);
-    // fp16: the float32 present is cast to the float16 output.
-    const presentKey = half16 ? `${scope}/present_key_f32` : `present.${i}.key`;
-    const presentValue = half16 ? `${scope}/present_value_f32` : `present.${i}.value`;
+    // fp16 standard attention: float32 math between casts. fp16 gqa: the node reads and writes the cache itself.
+    const castEdges = half16 && !gqa;
+    const pastKey = castEdges ? fromEdge(`past_key_values.${i}.key`) : `past_key_values.${i}.key`;
+    const pastValue = castEdges ? fromEdge(`past_key_values.${i}.value`) : `past_key_values.${i}.value`;
+    const presentKey = castEdges ? `${scope}/present_key_f32` : `present.${i}.key`;
+    const presentValue = castEdges ? `${scope}/present_value_f32` : `present.${i}.value`;
     const x = rmsNorm(hidden, n.inputNorm, scope);
     const project = (w: string, bias: string): string =>
       a.qkvBias ? g.op('Add', [linear(x, w, scope), weightAsIs(bias)], {}, { scope }) : linear(x, w, scope);
@@ -157,9 +161,10 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
     const v = project(n.v, n.vBias);
     let context: string;
     if (gqa) {
+      const asKv = (t: string): string => (half16 ? g.op('Cast', [t], { to: attr.int(DataType.FLOAT16) }, { scope }) : t);
       [context] = g.opN(
         'GroupQueryAttention',
-        [q, k, v, pastKey, pastValue, seqlensK, totalLenI32, cosCache, sinCache],
+        [asKv(q), asKv(k), asKv(v), pastKey, pastValue, seqlensK, totalLenI32, asKv(cosCache), asKv(sinCache)],
         {
           num_heads: attr.int(s.numHeads),
           kv_num_heads: attr.int(s.numKvHeads),
@@ -170,6 +175,7 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
         },
         { domain: 'com.microsoft', scope, outputs: [`${scope}/attn_out`, presentKey, presentValue] },
       );
+      if (half16) context = g.op('Cast', [context], { to: attr.int(DataType.FLOAT) }, { scope });
     } else {
       const heads = (t: string, count: number): string =>
         g.op('Transpose', [g.op('Reshape', [t, g.constInt64([0, 0, count, s.headDim])], {}, { scope })], { perm: attr.ints([0, 2, 1, 3]) }, { scope });
@@ -189,7 +195,7 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
       const ctx = g.op('Transpose', [ctx5], { perm: attr.ints([0, 3, 1, 2, 4]) }, { scope }); // [b, s, kvh, groups, d]
       context = g.op('Reshape', [ctx, g.constInt64([0, 0, s.numHeads * s.headDim])], {}, { scope });
     }
-    if (half16) {
+    if (castEdges) {
       toEdge(presentKey, `present.${i}.key`, scope);
       toEdge(presentValue, `present.${i}.value`, scope);
     }
