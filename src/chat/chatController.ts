@@ -8,7 +8,7 @@ import { ProviderError, isAbortError, type ChatProvider } from '../providers/typ
 import { isErrorOnly } from './errorOnly';
 import { newId } from './ids';
 import { settleInterruptedAnswers } from './interruptedAnswers';
-import { buildPrompt, continueInstruction, titleFrom } from './prompt';
+import { buildPrompt, continuationTurns, titleFrom } from './prompt';
 
 /** What the controller needs from the conversation store. */
 export interface ConversationRepository {
@@ -347,7 +347,7 @@ export class ChatController {
     const model = this.model();
     const endpoint = this.deps.settings().endpointFor(providerId);
     const prompt = buildPrompt(this.deps.settings().systemPrompt, conversation.messages);
-    if (continuing) prompt.push({ role: 'assistant', content: continuing.content }, { role: 'user', content: continueInstruction });
+    if (continuing) prompt.push(...continuationTurns(continuing));
     const { error: _settled, ...kept } = continuing ?? { id: newId(), role: 'assistant', content: '', createdAt: Date.now() };
     const answer: StoredMessage = {
       ...kept,

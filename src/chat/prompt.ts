@@ -32,6 +32,27 @@ export function buildPrompt(systemPrompt: string, messages: readonly StoredMessa
 /** What the model is asked after the cut text of its own answer, so that it goes on instead of restarting. */
 export const continueInstruction = 'Your previous answer was cut off at the length limit. Continue it exactly where it stopped, without repeating anything or adding a preamble.';
 
+/** The same, for an answer cut while the model was still thinking: it should finish the thought, then answer. */
+export const continueThinkingInstruction =
+  'Your previous answer was cut off at the length limit while you were still thinking, before you began to answer. Continue the thinking where it stopped, without repeating it, then give your answer.';
+
+/**
+ * The turns that follow the conversation when Continue resumes an answer cut at the token limit:
+ * its text so far, then the request to go on. Never an empty assistant turn:
+ * - cut mid-answer: the answer text, as in any later prompt (its reasoning stays out);
+ * - cut while still thinking (no answer text yet): the user expects the model to pick up its
+ *   thought and then answer, so the thinking so far is the turn's text, in the `<think>` tag the
+ *   reasoning families write and left open: templates that cut earlier answers at `</think>`
+ *   (Qwen3, DeepSeek-R1) would otherwise drop all of it, and an open tag says it was cut mid-thought;
+ * - cut with nothing written at all: no extra turns, so the model simply answers the question again.
+ */
+export function continuationTurns(cut: Pick<StoredMessage, 'content' | 'reasoning'>): ChatMessage[] {
+  if (cut.content.trim()) return [{ role: 'assistant', content: cut.content }, { role: 'user', content: continueInstruction }];
+  const thought = cut.reasoning?.trim();
+  if (thought) return [{ role: 'assistant', content: `<think>\n${thought}` }, { role: 'user', content: continueThinkingInstruction }];
+  return [];
+}
+
 /** A conversation's title: the first line of its first message, shortened. */
 export function titleFrom(text: string): string {
   const line = text.trim().split(/\r?\n/, 1)[0]?.replace(/\s+/g, ' ') ?? '';

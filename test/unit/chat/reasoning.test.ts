@@ -6,7 +6,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatController, type ConversationRepository } from '../../../src/chat/chatController';
-import { buildPrompt } from '../../../src/chat/prompt';
+import { buildPrompt, continueThinkingInstruction } from '../../../src/chat/prompt';
 import { conversationToMarkdown } from '../../../src/chat/store/markdownExport';
 import { ConversationStore } from '../../../src/chat/store/conversationStore';
 import { ConversationSchema, type Conversation, type ConversationSummary, type StoredMessage } from '../../../src/protocol/chat';
@@ -95,6 +95,117 @@ describe('reasoning in the chat', () => {
       { role: 'user', content: 'Second?' },
     ]);
     assert.ok(!JSON.stringify(followUp).includes('SECRET-THOUGHT'));
+  });
+
+  describe('Continue after an answer cut at the token limit while still thinking', () => {
+    /** Answers each request with the next script; records the requests. */
+    class ScriptedProvider implements ChatProvider {
+      readonly id = 'fake';
+      readonly label = 'Fake';
+      readonly kind = 'remote' as const;
+      readonly requests: ChatRequest[] = [];
+      constructor(private readonly scripts: ChatEvent[][]) {}
+      async models() {
+        return [];
+      }
+      async *chat(request: ChatRequest): AsyncGenerator<ChatEvent> {
+        this.requests.push(structuredClone(request));
+        const script = this.scripts.shift();
+        assert.ok(script, `an unexpected request: ${JSON.stringify(request.messages)}`);
+        yield* script;
+      }
+    }
+
+    function setup(scripts: ChatEvent[][]) {
+      const provider = new ScriptedProvider(scripts);
+      const posted: HostToWebview[] = [];
+      const controller = new ChatController({
+        store: new MemoryStore(),
+        providers: () => [{ id: 'fake', label: 'Fake', kind: 'remote' }],
+        getProvider: async () => provider,
+        settings: () => ({ providerId: 'fake', systemPrompt: '', modelFor: () => 'm1', endpointFor: () => 'fake.example', priceFor: () => undefined }),
+        post: (m) => posted.push(structuredClone(m)),
+      });
+      return { provider, posted, controller };
+    }
+
+    it('sends the thinking so far as the assistant turn (in an open <think>), never an empty one, and the answer goes on in the same message', async () => {
+      const { provider, posted, controller } = setup([
+        [
+          { type: 'reasoning', text: 'First, 17 is prime; ' },
+          { type: 'reasoning', text: 'next check 19' },
+          { type: 'finish', reason: 'length' },
+        ],
+        [
+          { type: 'reasoning', text: ', also prime.' },
+          { type: 'delta', text: 'Both are prime.' },
+          { type: 'finish', reason: 'stop' },
+        ],
+      ]);
+      await controller.send('Are 17 and 19 prime?');
+      const cut = controller.current.messages[1];
+      assert.equal(cut?.status, 'truncated');
+      assert.equal(cut?.content, '', 'everything so far was thinking');
+
+      await controller.continueAnswer(cut.id);
+      const continuation = provider.requests[1]?.messages;
+      assert.deepEqual(continuation, [
+        { role: 'user', content: 'Are 17 and 19 prime?' },
+        { role: 'assistant', content: '<think>\nFirst, 17 is prime; next check 19' },
+        { role: 'user', content: continueThinkingInstruction },
+      ]);
+      assert.ok(continuation.every((m) => m.content.trim()), 'no empty turn');
+
+      assert.equal(controller.current.messages.length, 2, 'the same message goes on');
+      const answer = controller.current.messages[1];
+      assert.equal(answer?.id, cut.id);
+      assert.equal(answer?.reasoning, 'First, 17 is prime; next check 19, also prime.');
+      assert.equal(answer?.content, 'Both are prime.');
+      assert.equal(answer?.status, 'complete');
+      const readded = posted.filter((m) => m.type === 'messageAdded' && m.message.id === cut.id).at(-1);
+      assert.equal(readded?.type === 'messageAdded' && readded.message.reasoning, 'First, 17 is prime; next check 19', 'the panel gets the thinking so far back');
+      assert.deepEqual(posted.flatMap((m) => (m.type === 'reasoningDelta' ? [m.text] : [])).slice(-1), [', also prime.']);
+    });
+
+    it('continues an answer cut mid-answer from its text alone (its thinking stays out, as in any later prompt)', async () => {
+      const { provider, controller } = setup([
+        [
+          { type: 'reasoning', text: 'SECRET-THOUGHT' },
+          { type: 'delta', text: 'The first half' },
+          { type: 'finish', reason: 'length' },
+        ],
+        [
+          { type: 'delta', text: ' and the rest.' },
+          { type: 'finish', reason: 'stop' },
+        ],
+      ]);
+      await controller.send('Q');
+      await controller.continueAnswer(controller.current.messages[1]?.id ?? '');
+      const continuation = provider.requests[1]?.messages ?? [];
+      assert.deepEqual(continuation.slice(0, 2), [
+        { role: 'user', content: 'Q' },
+        { role: 'assistant', content: 'The first half' },
+      ]);
+      assert.match(continuation[2]?.content ?? '', /Continue it exactly where it stopped/);
+      assert.ok(!JSON.stringify(continuation).includes('SECRET-THOUGHT'));
+      assert.equal(controller.current.messages[1]?.content, 'The first half and the rest.');
+    });
+
+    it('asks the question again when the cut answer holds nothing at all', async () => {
+      const { provider, controller } = setup([
+        [{ type: 'finish', reason: 'length' }],
+        [
+          { type: 'delta', text: 'An answer.' },
+          { type: 'finish', reason: 'stop' },
+        ],
+      ]);
+      await controller.send('Q');
+      const cut = controller.current.messages[1];
+      assert.equal(cut?.status, 'truncated');
+      await controller.continueAnswer(cut?.id ?? '');
+      assert.deepEqual(provider.requests[1]?.messages, [{ role: 'user', content: 'Q' }], 'no empty assistant turn, no instruction to continue nothing');
+      assert.equal(controller.current.messages[1]?.content, 'An answer.');
+    });
   });
 
   it('buildPrompt sends an answer without its reasoning, and skips one that is only reasoning', () => {
