@@ -59,7 +59,7 @@ const optionsSchema = z.object({
   shape: z.enum(['tiny', 'demo', 'qwen2.5-0.5b']),
   layout: z.enum(['transformersjs', 'genai']),
   attention: z.enum(['standard', 'gqa']),
-  dtypes: z.array(z.enum(['fp32', 'q4', 'fp16'])).min(1).optional(),
+  dtypes: z.array(z.enum(['fp32', 'q4', 'fp16', 'q4f16'])).min(1).optional(),
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   externalData: z.boolean().optional(),
   inlineWeights: z.boolean().optional(),
@@ -145,7 +145,7 @@ function estimatedWeightBytes(s: ModelShape, dtype: Dtype): number {
   const qDim = s.numHeads * s.headDim;
   const linearPerLayer = s.hiddenSize * (qDim + 2 * kvDim) + qDim * s.hiddenSize + 3 * s.hiddenSize * s.intermediateSize;
   const linear = s.numLayers * linearPerLayer + s.vocabSize * s.hiddenSize;
-  const bytesPerLinear = dtype === 'q4' ? 0.5 + 4 / 32 : 4;
+  const bytesPerLinear = dtype === 'q4' || dtype === 'q4f16' ? 0.5 + 4 / 32 : 4;
   return linear * bytesPerLinear + s.vocabSize * s.hiddenSize * 4;
 }
 

@@ -15,7 +15,7 @@ import { quantizeQ4, Q4_BLOCK } from './quantize';
 import { rotaryTables, weightName, type WeightSource } from './weights';
 
 export type Attention = 'standard' | 'gqa';
-export type Dtype = 'fp32' | 'q4' | 'fp16';
+export type Dtype = 'fp32' | 'q4' | 'fp16' | 'q4f16';
 
 export interface DecoderGraphOptions {
   attention: Attention;
@@ -37,7 +37,9 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
   const half = a.rotaryDim / 2;
   const gqa = options.attention === 'gqa';
   if (gqa && (a.qkNorm || a.gemma)) throw new Error('The gqa graph has no q/k norms or Gemma layers; use standard attention for this family.');
-  const half16 = options.dtype === 'fp16';
+  // q4f16 (what onnx-community's GPU files are): fp16's edges, and 4-bit products in float16.
+  const half16 = options.dtype === 'fp16' || options.dtype === 'q4f16';
+  const q4 = options.dtype === 'q4' || options.dtype === 'q4f16';
   const kvType = half16 ? DataType.FLOAT16 : DataType.FLOAT;
   /** A float16 graph input as float32, or the input itself. */
   const fromEdge = (name: string): string => (half16 ? g.op('Cast', [name], { to: attr.int(DataType.FLOAT) }) : name);
@@ -51,16 +53,20 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
   const linear = (x: string, name: string, scope: string): string => {
     const [out, inp] = weights.dims(name);
     const w = weights.get(name);
-    if (options.dtype === 'q4') {
+    if (q4) {
       const q = quantizeQ4(w, out, inp);
       const b = g.initializer(store.add(`${name}.q4`, DataType.UINT8, [out, inp / Q4_BLOCK, Q4_BLOCK / 2], q.packed));
       const sc = g.initializer(store.add(`${name}.scales`, DataType.FLOAT, [(out * inp) / Q4_BLOCK], q.scales));
-      return g.op(
+      // q4f16: float16 activations and scales (the scales' Cast is folded when the session loads).
+      const f16 = options.dtype === 'q4f16';
+      const to16 = (t: string): string => g.op('Cast', [t], { to: attr.int(DataType.FLOAT16) }, { scope });
+      const product = g.op(
         'MatMulNBits',
-        [x, b, sc],
+        [f16 ? to16(x) : x, b, f16 ? to16(sc) : sc],
         { K: attr.int(inp), N: attr.int(out), bits: attr.int(4), block_size: attr.int(Q4_BLOCK), accuracy_level: attr.int(0) },
         { domain: 'com.microsoft', scope },
       );
+      return f16 ? g.op('Cast', [product], { to: attr.int(DataType.FLOAT) }, { scope }) : product;
     }
     const t = new Float32Array(inp * out); // MatMul wants [in, out]
     for (let o = 0; o < out; o++) for (let i = 0; i < inp; i++) t[i * out + o] = w[o * inp + i];
@@ -222,7 +228,7 @@ export function buildDecoderModel(weights: WeightSource, store: TensorStore, opt
   toEdge(linear(normed, weightName.lmHead, 'lm_head'), 'logits');
 
   const opsetImports = [{ domain: '', version: 17 }];
-  if (gqa || options.dtype === 'q4') opsetImports.push({ domain: 'com.microsoft', version: 1 });
+  if (gqa || q4) opsetImports.push({ domain: 'com.microsoft', version: 1 });
   return {
     irVersion: 8,
     opsetImports,

@@ -53,7 +53,7 @@ function load(source: WeightSource, dtype: Dtype): LoadedWeights {
   // Linear layers see what onnxruntime sees: the 4-bit values when the model is q4.
   const linear = (name: string): Float32Array => {
     const w = source.get(name);
-    if (dtype !== 'q4') return w;
+    if (dtype !== 'q4' && dtype !== 'q4f16') return w;
     const [n, k] = source.dims(name);
     return dequantizeQ4(quantizeQ4(w, n, k), n, k);
   };

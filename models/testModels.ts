@@ -18,6 +18,8 @@ export const TEST_MODELS = {
   'tiny-gqa-tjs-fp16': { shape: 'tiny', layout: 'transformersjs', attention: 'gqa', dtypes: ['q4', 'fp16'] },
   'tiny-standard-tjs-fp16': { shape: 'tiny', layout: 'transformersjs', attention: 'standard', dtypes: ['fp16'] },
   'tiny-gqa-genai-fp16': { shape: 'tiny', layout: 'genai', attention: 'gqa', dtypes: ['fp16'] },
+  // Only the GPU file, as the downloader fetches it for a GPU: what the CPU must run when the GPU fails.
+  'tiny-gqa-tjs-q4f16': { shape: 'tiny', layout: 'transformersjs', attention: 'gqa', dtypes: ['q4f16'] },
   'demo-tjs': { shape: 'demo', layout: 'transformersjs', attention: 'standard', dtypes: ['fp32'] },
   'demo-genai': { shape: 'demo', layout: 'genai', attention: 'gqa', dtypes: ['fp32'] },
   // One per model family (families.ts), in each layout the family is published in.

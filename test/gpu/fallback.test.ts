@@ -82,6 +82,19 @@ describe('GPU fallback (WebGPU through SwiftShader)', () => {
     }
   });
 
+  it('a folder holding only the GPU file (q4f16, as downloaded for a GPU) falls back to running that file on the CPU', async () => {
+    const model = await loadModel(await modelDir('tiny-gqa-tjs-q4f16'), { device: 'webgpu', threads: 1 });
+    try {
+      assert.equal(model.info.device, 'cpu');
+      assert.equal(model.info.dtype, 'q4f16');
+      assert.match(model.info.skippedDevices[0]?.reason ?? '', /^WebGPU: this adapter lacks shader-f16/);
+      const step = await model.decoder.forward([1, 2, 3], model.decoder.emptyCache());
+      assert.ok(step.logits.every(Number.isFinite));
+    } finally {
+      await model.dispose();
+    }
+  });
+
   it('when the device fails mid-answer, finishes the same answer on the CPU and says why', async () => {
     const dir = await modelDir('tiny-standard-tjs');
     const failing = { now: false };

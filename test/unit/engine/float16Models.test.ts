@@ -34,17 +34,18 @@ const cases: { name: TestModelName; gqa: boolean; dtype: string }[] = [
   { name: 'tiny-gqa-tjs-fp16', gqa: true, dtype: 'fp16' },
   { name: 'tiny-gqa-genai-fp16', gqa: true, dtype: 'as exported' },
   { name: 'tiny-standard-tjs-fp16', gqa: false, dtype: 'fp16' },
+  { name: 'tiny-gqa-tjs-q4f16', gqa: true, dtype: 'q4f16' },
 ];
 
 for (const c of cases) {
   describe(`float16 model ${c.name} on the CPU`, () => {
     it('keeps a float16 cache and gives the reference logits to float16 precision, prefill and decode', async () => {
       const dir = await modelDir(c.name);
-      const model = await loadModel(dir, { device: 'cpu', threads: 1, dtype: 'fp16' });
+      const model = await loadModel(dir, { device: 'cpu', threads: 1, dtype: c.dtype === 'q4f16' ? 'q4f16' : 'fp16' });
       try {
         assert.equal(model.info.dtype, c.dtype);
         assert.equal(model.decoder.io.kvType, 'float16');
-        const reference = referenceLogits(dir, PROMPT, 'fp16');
+        const reference = referenceLogits(dir, PROMPT, c.dtype === 'q4f16' ? 'q4f16' : 'fp16');
         let step = await model.decoder.forward(PROMPT.slice(0, 5), model.decoder.emptyCache());
         for (let p = 5; p < PROMPT.length; p++) {
           assert.ok(maxAbsDiff(step.logits, reference[p - 1] as Float32Array) < TOLERANCE, `position ${p - 1}: ${maxAbsDiff(step.logits, reference[p - 1] as Float32Array)}`);
@@ -61,7 +62,7 @@ for (const c of cases) {
     if (c.gqa) {
       it('feeds each GroupQueryAttention its past_key_values inputs directly', async () => {
         const dir = await modelDir(c.name);
-        const model = await loadModel(dir, { device: 'cpu', threads: 1, dtype: 'fp16' });
+        const model = await loadModel(dir, { device: 'cpu', threads: 1 });
         const file = join(dir, model.info.modelFile);
         await model.dispose();
         const attention = nodesOf(file).filter((n) => n.opType === 'GroupQueryAttention');
@@ -71,3 +72,16 @@ for (const c of cases) {
     }
   });
 }
+
+describe('a folder with only the GPU file (q4f16), on the CPU', () => {
+  it('auto dtype runs the q4f16 file it has rather than failing for want of q4', async () => {
+    const model = await loadModel(await modelDir('tiny-gqa-tjs-q4f16'), { device: 'cpu', threads: 1 });
+    try {
+      assert.equal(model.info.dtype, 'q4f16');
+      assert.equal(model.info.modelFile, 'onnx/model_q4f16.onnx');
+      assert.equal(model.decoder.io.kvType, 'float16');
+    } finally {
+      await model.dispose();
+    }
+  });
+});
