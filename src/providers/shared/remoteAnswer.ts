@@ -1,6 +1,7 @@
 // The life of one streamed answer from a remote API, the same for every SDK: open the request,
 // pass text on as it arrives, tell a stop from a drop, keep what was shown when the stream fails.
 // A provider describes only what differs: how to open, how to read a chunk, how a complete answer ends.
+import { ThinkSplitter, type SplitPiece } from '../../engine/thinkSplitter';
 import { isAbortError, type ChatEvent, type ProviderError } from '../types';
 import { AnswerMeter } from './answerMeter';
 import { StreamWatchdog, timeoutError, type StreamTimeouts } from './streamWatchdog';
@@ -66,23 +67,25 @@ async function* stream<Chunk>(answer: RemoteAnswer<Chunk>, now: () => number, wa
   }
 
   const meter = new AnswerMeter(startedAt, now);
+  // Servers that run a reasoning model without a reasoning parser (Ollama, vLLM, llama-server,
+  // LM Studio, OpenRouter routes) leave its <think>…</think> inline in the text: the same splitter
+  // as the local engine's takes it out of the answer.
+  const splitter = new ThinkSplitter();
   try {
     for await (const chunk of chunks) {
       watchdog.progress();
       const read = answer.read(chunk);
       const { text, reasoning } = typeof read === 'string' ? { text: read, reasoning: undefined } : (read ?? {});
-      if (reasoning) {
-        meter.onDelta(reasoning, true);
-        yield { type: 'reasoning', text: reasoning };
-      }
-      if (text) {
-        meter.onDelta(text);
-        yield { type: 'delta', text };
-      }
+      if (reasoning) yield* measured([{ kind: 'reasoning', text: reasoning }], meter);
+      if (text) yield* measured(splitter.push(text), meter);
     }
   } catch (err) {
-    if (!(watchdog.signal.aborted || isAbortError(err))) throw answer.streamError(err);
+    if (!(watchdog.signal.aborted || isAbortError(err))) {
+      yield* measured(splitter.flush(), meter);
+      throw answer.streamError(err);
+    }
   }
+  yield* measured(splitter.flush(), meter);
   // The SDKs end the stream quietly when aborted, so the signal is the only witness.
   const reason = ended();
   if (reason !== undefined) {
@@ -92,4 +95,13 @@ async function* stream<Chunk>(answer: RemoteAnswer<Chunk>, now: () => number, wa
     return;
   }
   yield* answer.close(meter);
+}
+
+/** Thinking and answer text as events, each counted by the meter. */
+function* measured(pieces: SplitPiece[], meter: AnswerMeter): Generator<ChatEvent> {
+  for (const { kind, text } of pieces) {
+    if (!text) continue;
+    meter.onDelta(text, kind === 'reasoning');
+    yield kind === 'reasoning' ? { type: 'reasoning', text } : { type: 'delta', text };
+  }
 }

@@ -70,6 +70,55 @@ describe('OpenAiProvider', () => {
     });
   }
 
+  describe('inline <think>…</think> in the answer text (a reasoning model served without a reasoning parser)', () => {
+    const pieces = (events: readonly { type: string; text?: string }[]): string[] =>
+      events.flatMap((e) => (e.type === 'reasoning' || e.type === 'delta' ? [`${e.type}:${e.text}`] : []));
+
+    it('streams the block as reasoning and the rest as the answer, with the tags cut anywhere across chunks', async () => {
+      server.setScenario({
+        kind: 'ok',
+        chunks: ['\n<', 'thi', 'nk>\nThe user wants ', 'a list </th', 'in', 'k', '>\n\nUse ', '`reversed()`.'],
+        usage: { prompt_tokens: 5, completion_tokens: 20 },
+      });
+      const { events, text, error } = await collect(provider.chat(question));
+      assert.equal(error, undefined);
+      assert.equal(text, 'Use `reversed()`.', 'no tag and no thinking in the answer');
+      assert.deepEqual(pieces(events), ['reasoning:The user wants ', 'reasoning:a list ', 'delta:Use ', 'delta:`reversed()`.']);
+      const usage = events.find((e) => e.type === 'usage');
+      assert.ok(usage?.type === 'usage' && usage.usage.reasoningTokens !== undefined && usage.usage.reasoningTokens > 0 && usage.usage.reasoningTokens < 20, JSON.stringify(usage));
+      assert.equal(finishOf(events), 'stop');
+    });
+
+    it('keeps an answer cut at the length limit inside the block as thinking, and flushes a tail held back as a possible tag', async () => {
+      server.setScenario({ kind: 'ok', chunks: ['<think>Step one. Step two', '</thi'], finishReason: 'length' });
+      const { events, text } = await collect(provider.chat(question));
+      assert.equal(text, '');
+      assert.deepEqual(pieces(events), ['reasoning:Step one. Step two', 'reasoning:</thi']);
+      assert.equal(finishOf(events), 'length');
+    });
+
+    it('leaves a <think> that does not open the answer in the answer, as written', async () => {
+      server.setScenario({ kind: 'ok', chunks: ['Models write ', '<think>', ' first.'] });
+      const { events, text } = await collect(provider.chat(question));
+      assert.equal(text, 'Models write <think> first.');
+      assert.ok(!events.some((e) => e.type === 'reasoning'));
+    });
+
+    it('passes answer text on as it arrives when the answer starts with no tag, even with a "<"', async () => {
+      server.setScenario({ kind: 'ok', chunks: ['<', 'b> is bold'] });
+      const { events, text } = await collect(provider.chat(question));
+      assert.equal(text, '<b> is bold');
+      assert.deepEqual(pieces(events), ['delta:<b> is bold']);
+    });
+
+    it('keeps the reasoning_content a server sends apart, and splits the answer text after it as usual', async () => {
+      server.setScenario({ kind: 'ok', reasoningChunks: ['From the field.'], chunks: ['\n\n', 'The answer.'] });
+      const { events, text } = await collect(provider.chat(question));
+      assert.equal(text, '\n\nThe answer.');
+      assert.deepEqual(pieces(events), ['reasoning:From the field.', 'delta:\n\nThe answer.']);
+    });
+  });
+
   it('estimates the reasoning tokens from the text when the server reports none', async () => {
     server.setScenario({ kind: 'ok', reasoningChunks: ['abcdefghijklmnop'], chunks: ['abcd'], usage: { prompt_tokens: 1, completion_tokens: 10 } });
     const { events } = await collect(provider.chat(question));
