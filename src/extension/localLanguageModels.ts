@@ -11,6 +11,7 @@ import type { ToolSpec } from '../protocol/engine';
 import { readLocalModelCard } from '../providers/local/localModelCard';
 import type { LocalProvider } from '../providers/local/localProvider';
 import { type LmMessage, type LmPart, conversationKey, textOfLmMessage, toEngineMessages } from '../providers/local/lmRequestMessages';
+import { cannotCallTools, missingRequiredToolCall, withRequiredToolInstruction } from '../providers/local/requiredToolCall';
 import { ToolCallStream } from '../providers/local/toolCallParser';
 import { localProviderId } from '../providers/local/registerLocalProvider';
 import { type ChatProvider, ProviderError } from '../providers/types';
@@ -92,10 +93,15 @@ export class LocalLanguageModels implements vscode.LanguageModelChatProvider<Hea
     progress: vscode.Progress<vscode.LanguageModelResponsePart>,
     token: vscode.CancellationToken,
   ): Promise<void> {
-    const engineMessages = toEngineMessages(messages.map(toLmMessage));
-    if (engineMessages.length === 0) throw new Error('The request has no text to answer. Send at least one user message with text.');
+    const requested = toEngineMessages(messages.map(toLmMessage));
+    if (requested.length === 0) throw new Error('The request has no text to answer. Send at least one user message with text.');
+    // Required with no tools has nothing to call: answered as Auto.
+    const required = options.toolMode === vscode.LanguageModelChatToolMode.Required && Boolean(options.tools?.length);
+    if (required && !model.capabilities.toolCalling) throw new Error(cannotCallTools(model.name));
     // A template without tools would ignore them: the model then answers in text (its capabilities said so).
     const tools: ToolSpec[] | undefined = model.capabilities.toolCalling && options.tools?.length ? options.tools.map(toolSpecOf) : undefined;
+    // No local template can force a call: the model is told to make one, and an answer without one fails below.
+    const engineMessages = required && tools ? withRequiredToolInstruction(requested, tools) : requested;
     const stream = tools ? new ToolCallStream() : undefined;
     const local = await this.local();
     const controller = new AbortController();
@@ -103,6 +109,7 @@ export class LocalLanguageModels implements vscode.LanguageModelChatProvider<Hea
     const conversationId = conversationKey(model.id, engineMessages);
     const maxTokens = positiveInteger(options.modelOptions?.['maxTokens'] ?? options.modelOptions?.['max_tokens']);
     const temperature = nonNegativeNumber(options.modelOptions?.['temperature']);
+    let written = '';
     try {
       const request = {
         messages: engineMessages,
@@ -115,6 +122,7 @@ export class LocalLanguageModels implements vscode.LanguageModelChatProvider<Hea
       for await (const event of local.chat(request, controller.signal)) {
         if (event.type === 'delta') {
           const text = stream ? stream.push(event.text) : event.text;
+          written += text;
           if (text) progress.report(new vscode.LanguageModelTextPart(text));
         } else if (event.type === 'notice') {
           this.deps.log.info(`[language model ${model.id}] ${event.text}`);
@@ -122,6 +130,8 @@ export class LocalLanguageModels implements vscode.LanguageModelChatProvider<Hea
       }
       if (stream && !token.isCancellationRequested) {
         const { text, calls } = stream.finish();
+        const missing = required && tools ? missingRequiredToolCall(model.name, tools, { text: written + text, calls }) : undefined;
+        if (missing) throw new Error(missing);
         if (text) progress.report(new vscode.LanguageModelTextPart(text));
         for (const call of calls) progress.report(new vscode.LanguageModelToolCallPart(`call_${randomUUID().replace(/-/g, '').slice(0, 12)}`, call.name, call.arguments));
       }

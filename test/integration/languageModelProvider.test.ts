@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as vscode from 'vscode';
-import { ensureToolCallModel, TOOL_CALL_MODEL_CONTEXT } from '../../models/toolCallModel';
+import { ensureToolCallModel, QWEN25_TOOLS_TEMPLATE, TOOL_CALL_MODEL_CONTEXT } from '../../models/toolCallModel';
 import { LocalLanguageModels, type HearthModelInformation } from '../../src/extension/localLanguageModels';
 import { LocalProvider, type LocalProviderSettings } from '../../src/providers/local/localProvider';
 import { activateHearth, hearthExtension, useSettings } from './support/hearth';
@@ -61,6 +61,16 @@ function endlessDemo(root: string): string {
   edit('generation_config.json', (j) => (j['eos_token_id'] = 1_000_000));
   edit('config.json', (j) => (j['eos_token_id'] = 1_000_000));
   edit('tokenizer_config.json', (j) => (j['eos_token'] = null));
+  return dir;
+}
+
+/** A copy of the demo model under Qwen2.5's template, which lays out tools: it is tool-calling, yet still writes its sentence. */
+function talkingToolsDemo(root: string): string {
+  const dir = join(root, 'talking-tools-demo');
+  cpSync(join(hearthExtension().extensionPath, 'dist', 'demo-model'), dir, { recursive: true });
+  const config = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+  config['chat_template'] = QWEN25_TOOLS_TEMPLATE;
+  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(config));
   return dir;
 }
 
@@ -240,6 +250,41 @@ describe("Hearth's local models in VS Code's language model API", function () {
       { tools },
     );
     assert.equal((await collect(followUp)).calls.length, 1);
+  });
+
+  it('toolMode Required: the tool call comes back; an answer without one fails, saying what the model did and what to do', async () => {
+    const tools: vscode.LanguageModelChatTool[] = [{ name: 'get_weather', description: 'The forecast for the next days', inputSchema: { type: 'object' } }];
+    const required = { tools, toolMode: vscode.LanguageModelChatToolMode.Required };
+    restore = await useSettings({ 'hearth.local.modelPath': ensureToolCallModel(join(root, 'tool-call-demo')), 'hearth.local.maxNewTokens': MAX_NEW_TOKENS });
+    const caller = await hearthModel((m) => m.id === 'folder:tool-call-demo');
+    const called = await collect(await caller.sendRequest([vscode.LanguageModelChatMessage.User('What will the weather be?')], required));
+    assert.deepEqual(called.calls.map((c) => [c.name, c.input]), [['get_weather', { days: 3 }]]);
+
+    await restore();
+    restore = await useSettings({ 'hearth.local.modelPath': talkingToolsDemo(root), 'hearth.local.maxNewTokens': MAX_NEW_TOKENS });
+    const talker = await hearthModel((m) => m.id === 'folder:talking-tools-demo');
+    // Auto: its text is a valid answer.
+    assert.match((await collect(await talker.sendRequest([vscode.LanguageModelChatMessage.User('Weather?')], { tools }))).text, /built-in demo model/);
+    await assert.rejects(
+      async () => collect(await talker.sendRequest([vscode.LanguageModelChatMessage.User('Weather?')], required)),
+      /The local model talking-tools-demo did not call a tool, though the request required one \(toolMode Required\): it answered in text \("Hello! I am Hearth's built-in demo model.*try again, ask for the tool in the prompt, or pick a larger model/,
+    );
+  });
+
+  it('toolMode Required on a model that cannot call tools fails before the engine runs, naming what to pick', async () => {
+    const own = ownProvider(demoDir, 50);
+    try {
+      const tools: vscode.LanguageModelChatTool[] = [{ name: 'get_weather', description: 'The forecast', inputSchema: undefined }];
+      let parts = 0;
+      await assert.rejects(
+        own.provider.provideLanguageModelChatResponse(own.info, [vscode.LanguageModelChatMessage.User('Weather?')], { tools, toolMode: vscode.LanguageModelChatToolMode.Required }, { report: () => parts++ }, new vscode.CancellationTokenSource().token),
+        /The local model test cannot call tools .*Pick a model whose capabilities include tool calling/,
+      );
+      assert.equal(parts, 0);
+      assert.equal(own.local.engineProcessId, undefined, 'no engine was started for it');
+    } finally {
+      await own.dispose();
+    }
   });
 
   it('reports a template without tools as not tool-calling, and lists downloaded models as they are installed', async () => {
