@@ -27,6 +27,8 @@ export interface PickedRange extends LineRange {
   readonly source: 'symbol' | 'paragraph' | 'lines';
   /** The symbol's name, for `symbol`. */
   readonly name?: string;
+  /** For `lines`: the enclosing declaration that was too long to send, so the user can be told why. */
+  readonly tooLong?: string;
 }
 
 // VS Code's SymbolKind values.
@@ -81,6 +83,9 @@ export function pickEnclosingRange(symbols: readonly SymbolNode[] | undefined, c
   return paragraph && { ...paragraph, source: 'paragraph' };
 }
 
+/** The longest declaration sent whole with a problem. */
+export const maxProblemSymbolLines = 150;
+
 export interface AroundOptions {
   /** A declaration longer than this is too much to send for one problem; a margin of lines is used instead. */
   readonly maxLines?: number;
@@ -90,12 +95,13 @@ export interface AroundOptions {
 
 /** The code to send with a problem: its enclosing declaration if short enough, else the problem's lines plus a margin. */
 export function codeAroundProblem(symbols: readonly SymbolNode[] | undefined, problem: LineRange, lineCount: number, options: AroundOptions = {}): PickedRange {
-  const { maxLines = 150, margin = 10 } = options;
+  const { maxLines = maxProblemSymbolLines, margin = 10 } = options;
   const symbol = symbols && innermostSymbol(symbols, problem);
   if (symbol && span(symbol) + 1 <= maxLines) return { startLine: symbol.range.start.line, endLine: symbol.range.end.line, source: 'symbol', name: symbol.name };
   return {
     startLine: Math.max(0, problem.startLine - margin),
     endLine: Math.min(Math.max(0, lineCount - 1), problem.endLine + margin),
     source: 'lines',
+    ...(symbol ? { tooLong: symbol.name } : {}),
   };
 }

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { ChatController } from '../chat/chatController';
 import { codeTaskIds, codeTaskInstruction, codeTasks, type CodeDiagnostic, type CodeTaskId } from '../chat/codeTasks';
-import { codeAroundProblem, pickEnclosingRange } from '../chat/enclosingRange';
+import { codeAroundProblem, maxProblemSymbolLines, pickEnclosingRange, type PickedRange } from '../chat/enclosingRange';
 import type { ChatViewProvider } from './chatViewProvider';
 import { documentSymbols, wholeLines } from './documentSymbols';
 import { estimateTokens, rangeAttachment } from './editorContext';
@@ -58,14 +58,22 @@ async function editorTarget(task: CodeTaskId, editor: vscode.TextEditor): Promis
       : `Select some code first: there is no outline for ${doc.languageId} files to find the function around the cursor, and the cursor is on a blank line.`;
   }
   const range = wholeLines(doc, picked.startLine, picked.endLine);
-  const lineSpan = `lines ${picked.startLine + 1}-${picked.endLine + 1}`;
-  const note =
-    picked.source === 'symbol'
-      ? undefined
-      : symbols
-        ? `No function, method or class around the cursor: ${codeTasks[task].label} works on the paragraph around it (${lineSpan}).`
-        : `No outline for ${doc.languageId} files: ${codeTasks[task].label} works on the paragraph around the cursor (${lineSpan}). Select code to choose exactly.`;
+  const note = fallbackNote(task, doc.languageId, picked, symbols !== undefined, 'cursor');
   return { doc, range, diagnostics: task === 'fix' ? problemsIn(doc, range) : [], ...(note ? { note } : {}) };
+}
+
+/**
+ * Said in the panel when the code sent is not a whole function, method or class (the cursor's
+ * paragraph, or the lines around a problem): why, which lines, and how to choose exactly.
+ */
+function fallbackNote(task: CodeTaskId, languageId: string, picked: PickedRange, outlined: boolean, around: 'cursor' | 'problem'): string | undefined {
+  if (picked.source === 'symbol') return undefined;
+  const label = codeTasks[task].label;
+  const lineSpan = `lines ${picked.startLine + 1}-${picked.endLine + 1}`;
+  const what = picked.source === 'paragraph' ? 'the paragraph' : 'the lines';
+  if (picked.tooLong) return `${picked.tooLong} is longer than ${maxProblemSymbolLines} lines: ${label} works on ${what} around the ${around} (${lineSpan}). Select code to choose exactly.`;
+  if (outlined) return `No function, method or class around the ${around}: ${label} works on ${what} around it (${lineSpan}).`;
+  return `No outline for ${languageId} files: ${label} works on ${what} around the ${around} (${lineSpan}). Select code to choose exactly.`;
 }
 
 /** The problems the lightbulb was shown for, with the code around them. */
@@ -78,14 +86,16 @@ async function fixTarget(request: FixRequest): Promise<Target | string> {
   }
   const startLine = Math.min(...request.problems.map((p) => p.startLine));
   const endLine = Math.max(...request.problems.map((p) => p.endLine));
-  const picked = codeAroundProblem(await documentSymbols(doc.uri), { startLine, endLine }, doc.lineCount);
+  const symbols = await documentSymbols(doc.uri);
+  const picked = codeAroundProblem(symbols, { startLine, endLine }, doc.lineCount);
   const diagnostics = request.problems.map((p) => ({
     message: p.message,
     severity: p.severity,
     line: p.startLine + 1,
     ...(p.source ? { source: p.source } : {}),
   }));
-  return { doc, range: wholeLines(doc, picked.startLine, picked.endLine), diagnostics };
+  const note = fallbackNote('fix', doc.languageId, picked, symbols !== undefined, 'problem');
+  return { doc, range: wholeLines(doc, picked.startLine, picked.endLine), diagnostics, ...(note ? { note } : {}) };
 }
 
 /** Attaches the target's code as a chip, opens the panel and sends the task's prompt. */

@@ -202,6 +202,44 @@ describe('editor actions, Fix with Hearth and @hearth', function () {
     diagnostics.clear();
   });
 
+  /** The Fix with Hearth action the lightbulb offers at `line` for a diagnostic there. */
+  async function lightbulbFix(editor: vscode.TextEditor, line: number, message: string): Promise<vscode.Command> {
+    const diagnostics = vscode.languages.createDiagnosticCollection('hearth-test-fallback');
+    disposables.push(diagnostics);
+    diagnostics.set(editor.document.uri, [new vscode.Diagnostic(new vscode.Range(line, 0, line, 3), message, vscode.DiagnosticSeverity.Error)]);
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(line, 1, line, 1));
+    const fix = actions.find((a): a is vscode.CodeAction => a.title === 'Fix with Hearth' && 'kind' in a);
+    assert.ok(fix?.command, `Fix with Hearth is offered: ${actions.map((a) => a.title).join(', ')}`);
+    return fix.command;
+  }
+
+  it('Fix with Hearth without a symbol provider sends the lines around the problem and says so', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i + 1}`);
+    const editor = await open(lines.join('\n'), 'plaintext');
+    const command = await lightbulbFix(editor, 14, 'bad line');
+    const { message, posted } = await runCommand(command.command, ...(command.arguments ?? []));
+    assert.equal(message.attachments?.[0]?.content, lines.slice(4, 25).join('\n'), 'ten lines either side of the problem');
+    const notice = posted.find((m) => m.type === 'notice');
+    assert.equal(notice?.type === 'notice' ? notice.text : '', 'No outline for plaintext files: Fix works on the lines around the problem (lines 5-25). Select code to choose exactly.');
+  });
+
+  it('Fix with Hearth outside any function sends the lines around the problem and says so', async () => {
+    const editor = await open(rubySource, outlinedLanguage);
+    const command = await lightbulbFix(editor, 10, 'wrong number of arguments');
+    const { message, posted } = await runCommand(command.command, ...(command.arguments ?? []));
+    assert.equal(message.attachments?.[0]?.content, rubySource, 'the file is shorter than the margin');
+    const notice = posted.find((m) => m.type === 'notice');
+    assert.equal(notice?.type === 'notice' ? notice.text : '', 'No function, method or class around the problem: Fix works on the lines around it (lines 1-11).');
+  });
+
+  it('Fix with Hearth inside a method says nothing about the range', async () => {
+    const editor = await open(rubySource, outlinedLanguage);
+    const command = await lightbulbFix(editor, 6, 'undefined method');
+    const { message, posted } = await runCommand(command.command, ...(command.arguments ?? []));
+    assert.equal(message.attachments?.[0]?.content, '  def greet\n    "Hello, #{@name}"\n  end');
+    assert.equal(posted.filter((m) => m.type === 'notice' && /works on/.test(m.text)).length, 0, 'no fallback notice');
+  });
+
   describe('@hearth', () => {
     interface Recorded {
       markdown: string;

@@ -70,7 +70,7 @@ describe('enclosing range', () => {
   it('sends a problem with its enclosing declaration, or a margin of lines when there is none or it is too long', () => {
     assert.deepEqual(codeAroundProblem(tree, { startLine: 12, endLine: 12 }, 40), { startLine: 10, endLine: 14, source: 'symbol', name: 'perimeter' });
     assert.deepEqual(codeAroundProblem(undefined, { startLine: 12, endLine: 13 }, 40, { margin: 3 }), { startLine: 9, endLine: 16, source: 'lines' });
-    assert.deepEqual(codeAroundProblem(tree, { startLine: 9, endLine: 9 }, 40, { maxLines: 10, margin: 2 }), { startLine: 7, endLine: 11, source: 'lines' }, 'the class is too long');
+    assert.deepEqual(codeAroundProblem(tree, { startLine: 9, endLine: 9 }, 40, { maxLines: 10, margin: 2 }), { startLine: 7, endLine: 11, source: 'lines', tooLong: 'Shapes' }, 'the class is too long');
     assert.deepEqual(codeAroundProblem(undefined, { startLine: 1, endLine: 1 }, 4, { margin: 5 }), { startLine: 0, endLine: 3, source: 'lines' }, 'clamped to the file');
   });
 });
