@@ -60,6 +60,11 @@ async function setSidebarWidth(page: Page, width: number): Promise<void> {
   await page.mouse.move(handle.x + (box.x + width - edge), handle.y, { steps: 8 });
   await page.mouse.up();
   await patient.poll(async () => Math.abs(Math.round((await sidebar.boundingBox())?.width ?? 0) - width)).toBeLessThan(12);
+  // Off the sash, which VS Code highlights (a blue edge in the screenshots) while the pointer rests on it,
+  // and until its highlight has faded out (a 0.1 s CSS transition on the sash's ::before).
+  await page.mouse.move(box.x + width + 200, handle.y);
+  const highlighted = () => page.evaluate(() => [...document.querySelectorAll('.monaco-sash')].filter((e) => !/rgba\(\d+, \d+, \d+, 0\)|transparent/.test(getComputedStyle(e, '::before').backgroundColor)).length);
+  await patient.poll(highlighted).toBe(0);
 }
 
 /** A row of the open quick pick whose label is exactly `label` (not a longer entry that contains it). */
