@@ -70,7 +70,13 @@ export async function runComparison(deps: CompareDeps, prompt: string, targets: 
     const conversation = conversations[side] as Conversation;
     const answer = conversation.messages[1] as StoredMessage;
     const times = await streamSide(
-      { getProvider: deps.getProvider, scheduleSave: (c) => deps.store.scheduleSave(c), onDelta: (text) => deps.post({ type: 'delta', side, text }), now },
+      {
+        getProvider: deps.getProvider,
+        scheduleSave: (c) => deps.store.scheduleSave(c),
+        onDelta: (text) => deps.post({ type: 'delta', side, text }),
+        onReasoning: (text) => deps.post({ type: 'reasoningDelta', side, text }),
+        now,
+      },
       conversation,
       answer,
       llmPrompt,
@@ -96,6 +102,7 @@ function pick(stats: CompareStats): NonNullable<StoredMessage['stats']> {
     ...(stats.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: stats.timeToFirstTokenMs } : {}),
     ...(stats.tokensPerSecond !== undefined ? { tokensPerSecond: stats.tokensPerSecond } : {}),
     ...(stats.cost ? { cost: stats.cost } : {}),
+    ...(stats.thinkingMs !== undefined ? { thinkingMs: stats.thinkingMs } : {}),
   };
 }
 

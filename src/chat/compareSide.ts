@@ -10,6 +10,7 @@ export interface SideStreamDeps {
   /** Throttled save while the answer grows (a crash loses at most the last moment of it). */
   scheduleSave(conversation: Conversation): void;
   onDelta(text: string): void;
+  onReasoning(text: string): void;
   now(): number;
 }
 
@@ -27,14 +28,17 @@ export async function streamSide(
     const request = { conversationId: conversation.id, messages: prompt, ...(answer.model ? { model: answer.model } : {}) };
     for await (const event of provider.chat(request, signal)) {
       if (event.type === 'delta') {
-        times.firstTokenAt ??= deps.now();
+        times.firstAnswerAt ??= deps.now();
+        times.firstTokenAt ??= times.firstAnswerAt;
         answer.content += event.text;
         deps.onDelta(event.text);
         deps.scheduleSave(conversation);
       } else if (event.type === 'reasoning') {
-        // Thinking is the model at work: it starts the clock, and is kept with the answer (not shown in Compare).
+        // Thinking is the model at work: it starts the clock, and is kept with the answer.
         times.firstTokenAt ??= deps.now();
+        times.firstReasoningAt ??= times.firstTokenAt;
         answer.reasoning = (answer.reasoning ?? '') + event.text;
+        deps.onReasoning(event.text);
         deps.scheduleSave(conversation);
       } else if (event.type === 'usage') answer.usage = event.usage;
       else if (event.type === 'stats') answer.stats = { ...answer.stats, ...event.stats };

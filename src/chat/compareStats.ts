@@ -7,7 +7,10 @@ import type { CompareStats } from '../protocol/compareMessages';
 /** When the request left, the first text arrived and the stream ended, on one clock. */
 export interface SideTimes {
   startedAt: number;
+  /** The first text of either kind: thinking is the model at work too. */
   firstTokenAt?: number;
+  firstReasoningAt?: number;
+  firstAnswerAt?: number;
   endedAt: number;
 }
 
@@ -23,10 +26,14 @@ export function sideStats(times: SideTimes, usage: Usage | undefined, reported: 
   const measuredRate = usage && streamingMs > 0 ? (usage.completionTokens * 1000) / streamingMs : undefined;
   const timeToFirstTokenMs = measuredTtft ?? reported?.timeToFirstTokenMs;
   const tokensPerSecond = reported?.tokensPerSecond ?? measuredRate;
+  // As the chat measures it: until the answer began, or to the end for an answer that never did.
+  const thinkingMs = times.firstReasoningAt === undefined ? undefined : (times.firstAnswerAt ?? times.endedAt) - times.firstReasoningAt;
   return {
     ...(timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs } : {}),
     ...(tokensPerSecond !== undefined ? { tokensPerSecond } : {}),
     ...(usage ? { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens } : {}),
+    ...(usage?.reasoningTokens ? { reasoningTokens: usage.reasoningTokens } : {}),
+    ...(thinkingMs !== undefined ? { thinkingMs: Math.max(0, thinkingMs) } : {}),
     ...(usage && price ? { cost: costOf(usage, price) } : {}),
   };
 }

@@ -25,6 +25,10 @@ export const CompareStatsSchema = z.object({
   tokensPerSecond: z.number().nonnegative().optional(),
   promptTokens: z.number().int().nonnegative().optional(),
   completionTokens: z.number().int().nonnegative().optional(),
+  /** The part of `completionTokens` spent thinking, where it is known. */
+  reasoningTokens: z.number().int().nonnegative().optional(),
+  /** How long the model thought: from its first reasoning to the first text of the answer (or the end). */
+  thinkingMs: z.number().nonnegative().optional(),
   /** Unknown (absent) when the endpoint has no prices set; 0 on this computer. */
   cost: CostSchema.optional(),
 });
@@ -61,6 +65,8 @@ export const HostToCompareSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('started'), comparisonId: Id, prompt: z.string(), sides: z.tuple([CompareSideInfoSchema, CompareSideInfoSchema]) }),
   z.object({ type: z.literal('delta'), side: SideIndexSchema, text: z.string() }),
+  /** More of one side's reasoning (its "Thinking" section), apart from the answer text. */
+  z.object({ type: z.literal('reasoningDelta'), side: SideIndexSchema, text: z.string() }),
   z.object({
     type: z.literal('sideDone'),
     side: SideIndexSchema,

@@ -1,5 +1,6 @@
 // The Compare Models panel in a real browser, under the extension's CSP: pickers and Run, two answers
-// streaming side by side through the chat's markdown renderer, the stats, Stop, Continue in chat.
+// streaming side by side through the chat's markdown renderer (each with its Thinking section), the
+// stats, Stop, Continue in chat.
 import * as assert from 'node:assert/strict';
 import { CompareToHostSchema, type CompareToHost, type HostToCompare } from '../../src/protocol/compareMessages';
 import { launchBrowser, type LaunchedBrowser } from './harness/browser';
@@ -114,6 +115,63 @@ describe('compare panel (browser)', () => {
     assert.equal(await view.page.locator('#compare-stop').isVisible(), false);
     assert.equal(await view.page.locator('#compare-run').isDisabled(), false);
     assert.deepEqual(await nextPost('continueInChat', () => side(1).locator('.compare-continue').click()), { type: 'continueInChat', side: 1 });
+  });
+
+  it("shows each side's thinking as the chat does: a collapsed section above its answer, live, then how long it took", async () => {
+    await deliver(init, started);
+    await deliver({ type: 'reasoningDelta', side: 0, text: 'The user asks about **closures**.' });
+    const section = side(0).locator('details.message-thinking');
+    await section.locator('strong').waitFor({ state: 'attached' });
+    assert.equal(await section.locator('summary').textContent(), 'Thinking…');
+    assert.equal(await section.getAttribute('aria-busy'), 'true');
+    assert.equal(await section.evaluate((d) => (d as HTMLDetailsElement).open), false, 'collapsed while it streams');
+    assert.equal(await section.evaluate((d) => d.nextElementSibling?.classList.contains('compare-body')), true, 'above the answer');
+    assert.equal(await side(0).locator('.compare-body').textContent(), '', 'the thinking is not the answer');
+    assert.equal(await side(0).locator('.compare-progress').count(), 0, 'a thought is the first token');
+    assert.equal(await side(1).locator('.message-thinking').count(), 0, 'the side that has not thought has no section');
+
+    await deliver({ type: 'delta', side: 0, text: 'A closure keeps its scope.' }, { type: 'reasoningDelta', side: 1, text: 'Hmm.' });
+    await side(0).locator('.compare-body p').waitFor();
+    assert.match((await section.locator('summary').textContent()) ?? '', /^Thought for \d+ s$/, 'the answer began: thinking is over');
+    assert.equal(await section.getAttribute('aria-busy'), null);
+    assert.equal(await side(1).locator('.message-thinking summary').textContent(), 'Thinking…', 'each side thinks on its own');
+
+    await deliver(
+      { type: 'sideDone', side: 0, status: 'complete', stats: { timeToFirstTokenMs: 90, promptTokens: 5, completionTokens: 60, reasoningTokens: 40, thinkingMs: 3_400 } },
+      { type: 'sideDone', side: 1, status: 'truncated', stats: { thinkingMs: 61_000 } },
+      { type: 'finished' },
+    );
+    assert.equal(await section.locator('summary').textContent(), 'Thought for 3 s', "the host's measure wins");
+    assert.equal(await side(0).locator('.stat[data-stat="thinking"] dd').textContent(), '40 tokens, 3 s');
+    assert.equal(await side(1).locator('.message-thinking summary').textContent(), 'Thought for 1 min 1 s', 'cut while thinking: it thought to the end');
+    assert.equal(await side(1).locator('.stat[data-stat="thinking"] dd').textContent(), '61 s');
+    await section.locator('summary').click();
+    assert.equal(await section.evaluate((d) => (d as HTMLDetailsElement).open), true, 'a click opens it');
+    assert.equal((await section.locator('.message-thinking-body').textContent())?.trim(), 'The user asks about closures.');
+
+    // The next run starts both sides clean.
+    await deliver(started);
+    assert.equal(await view.page.locator('.message-thinking').count(), 0);
+    await deliver({ type: 'delta', side: 0, text: 'plain' }, { type: 'sideDone', side: 0, status: 'complete', stats: {} });
+    await side(0).locator('.compare-body p').waitFor();
+    assert.equal(await side(0).locator('.stat[data-stat="thinking"]').count(), 0, 'no thinking figure for a side that did not think');
+  });
+
+  it('thinking is model output: no HTML runs, nothing loads, its links go through the host', async () => {
+    await deliver(init, started, {
+      type: 'reasoningDelta',
+      side: 1,
+      text: '<img src="https://evil.example/t.png" onerror="__pwned(2)"> see [spec](https://example.com/spec) ![i](https://evil.example/i.png)\n',
+    });
+    await deliver({ type: 'sideDone', side: 1, status: 'complete', stats: {} });
+    const section = side(1).locator('details.message-thinking');
+    await section.locator('summary').click();
+    const link = section.locator('a', { hasText: 'spec' });
+    await link.waitFor();
+    assert.equal(await section.locator('img').count(), 0);
+    assert.deepEqual(await view.page.evaluate(() => window.__hearth.pwned), []);
+    assert.deepEqual(await nextPost('openLink', () => link.click()), { type: 'openLink', url: 'https://example.com/spec' });
+    assert.ok(view.page.url().endsWith('/webview.html'), 'the page did not navigate');
   });
 
   it('Stop and Escape stop both; a failed side says what to do', async () => {

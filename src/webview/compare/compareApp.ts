@@ -61,6 +61,9 @@ export class CompareApp {
       case 'delta':
         this.sides[message.side].append(message.text);
         break;
+      case 'reasoningDelta':
+        this.sides[message.side].appendReasoning(message.text);
+        break;
       case 'sideDone':
         this.sides[message.side].done(message.status, message.error, message.stats);
         break;
@@ -95,7 +98,7 @@ export class CompareApp {
 
   private onAnswerClick(event: MouseEvent): void {
     if (!(event.target instanceof Element)) return;
-    const link = event.target.closest('.compare-body a');
+    const link = event.target.closest('.compare-body a, .message-thinking-body a');
     if (link) {
       // As in the chat view: never navigate the webview, and keep VS Code's own link handler from opening it too.
       event.preventDefault();

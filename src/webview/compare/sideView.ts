@@ -1,10 +1,12 @@
 // One column of the comparison: who answered, where the prompt went, the answer streaming in (the chat
-// view's markdown renderer, so it looks and stays as safe as there), its numbers, and Continue in chat.
+// view's markdown renderer, so it looks and stays as safe as there) below the model's thinking (the
+// chat's collapsed Thinking section), its numbers, and Continue in chat.
 import type { ErrorInfo, MessageStatus } from '../../protocol/chat';
 import type { CompareSideInfo, CompareStats, SideIndex } from '../../protocol/compareMessages';
 import { button, h } from '../dom';
 import { StreamingMarkdown } from '../markdown/streamingMarkdown';
 import type { FrameScheduler } from '../messages/frameScheduler';
+import { ThinkingSection } from '../messages/thinkingView';
 import { statsView } from './statsView';
 
 /** A frame's budget for rendering one side's markdown; the rest waits for the next frame. */
@@ -18,6 +20,8 @@ export class SideView {
   readonly continueButton = button('Continue in chat', 'compare-continue', 'Continue this answer as a conversation in the Hearth chat view');
   readonly element: HTMLElement;
   private markdown: StreamingMarkdown | undefined;
+  /** Made on the first piece of reasoning. */
+  private thinking: ThinkingSection | undefined;
   private readonly flushFrame = (): void => this.flush();
 
   constructor(
@@ -38,6 +42,8 @@ export class SideView {
     this.title.textContent = info.model ? `${info.providerLabel} · ${info.model}` : info.providerLabel;
     this.where.textContent = info.dataWent;
     this.where.dataset.local = String(info.dataWent === 'stayed on this machine');
+    this.thinking?.element.remove();
+    this.thinking = undefined;
     this.body.replaceChildren();
     this.markdown = new StreamingMarkdown(this.body);
     this.footer.replaceChildren(h('div', { class: 'compare-progress', text: 'Waiting for the first token…' }));
@@ -46,12 +52,23 @@ export class SideView {
   }
 
   append(text: string): void {
+    this.thinking?.answerStarted();
     this.markdown?.append(text);
     this.footer.querySelector('.compare-progress')?.remove();
     this.scheduler.schedule(this.flushFrame);
   }
 
+  /** More of the side's reasoning: into its Thinking section, above the answer. */
+  appendReasoning(text: string): void {
+    if (!this.markdown) return;
+    this.thinking ??= new ThinkingSection(this.element, !this.markdown.source);
+    this.thinking.append(text);
+    this.footer.querySelector('.compare-progress')?.remove();
+    this.scheduler.schedule(this.flushFrame);
+  }
+
   done(status: MessageStatus, error: ErrorInfo | undefined, stats: CompareStats): void {
+    this.thinking?.end(stats.thinkingMs);
     this.markdown?.end();
     this.flush();
     this.element.dataset.status = status;
@@ -65,9 +82,13 @@ export class SideView {
   }
 
   private flush(): void {
-    const markdown = this.markdown;
-    if (!markdown) return;
-    markdown.flush(performance.now() + FRAME_BUDGET_MS);
-    if (markdown.needsFlush) this.scheduler.schedule(this.flushFrame);
+    const deadline = performance.now() + FRAME_BUDGET_MS;
+    let behind = false;
+    for (const renderer of [this.thinking?.renderer, this.markdown]) {
+      if (!renderer?.needsFlush) continue;
+      renderer.flush(deadline);
+      behind ||= renderer.needsFlush;
+    }
+    if (behind) this.scheduler.schedule(this.flushFrame);
   }
 }

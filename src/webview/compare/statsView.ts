@@ -18,5 +18,15 @@ export function statsView(stats: CompareStats): HTMLElement {
     entry('Tokens in / out', 'tokens', stats.promptTokens === undefined ? '—' : `${stats.promptTokens} / ${stats.completionTokens ?? 0}`),
     // No prices set for the endpoint: say so rather than guess.
     entry('Cost', 'cost', stats.cost ? costWithSource(stats.cost) : 'unknown'),
+    ...thinkingEntry(stats),
   );
+}
+
+/** "120 tokens, 3 s" of thinking, for a side that thought; nothing for one that did not. */
+function thinkingEntry(stats: CompareStats): HTMLElement[] {
+  const parts = [
+    ...(stats.reasoningTokens ? [`${stats.reasoningTokens} tokens`] : []),
+    ...(stats.thinkingMs !== undefined ? [`${Math.max(1, Math.round(stats.thinkingMs / 1000))} s`] : []),
+  ];
+  return parts.length ? [entry('Thinking', 'thinking', parts.join(', '))] : [];
 }

@@ -260,6 +260,48 @@ describe('compare models', () => {
     assert.equal(second.sides[1].stats.completionTokens, 1);
   });
 
+  it("streams each side's thinking apart from its answer, measures it, and saves it with the answer", async () => {
+    let t = 1000;
+    const clock = () => t;
+    const local = new FakeProvider('local', 'local', async function* () {
+      t += 100;
+      yield { type: 'reasoning', text: 'The user asks ' };
+      t += 2_400;
+      yield { type: 'reasoning', text: 'about closures.' };
+      t += 500; // the answer begins 2.9 s after the first thought
+      yield { type: 'delta', text: 'A closure keeps its scope.' };
+      yield { type: 'usage', usage: { promptTokens: 5, completionTokens: 60, reasoningTokens: 40 } };
+      yield { type: 'finish', reason: 'stop' };
+    });
+    const localDone = deferred();
+    const remote = new FakeProvider('endpoint:api', 'remote', async function* () {
+      await localDone.promise;
+      yield { type: 'delta', text: 'No thinking here.' };
+      yield { type: 'finish', reason: 'stop' };
+    });
+    const h = harness([local, remote], clock);
+    const post = h.deps.post;
+    h.deps.post = (m) => {
+      post(m);
+      if (m.type === 'sideDone' && m.side === 0) localDone.resolve();
+    };
+    const result = await runComparison(h.deps, 'q', targets, new AbortController().signal);
+
+    const reasoning = (side: 0 | 1) => h.posted.flatMap((m) => (m.type === 'reasoningDelta' && m.side === side ? [m.text] : []));
+    assert.deepEqual(reasoning(0), ['The user asks ', 'about closures.']);
+    assert.deepEqual(reasoning(1), []);
+    assert.equal(textOf(h.posted, 0), 'A closure keeps its scope.', 'the thinking is not the answer');
+    assert.equal(result.sides[0].stats.thinkingMs, 2_900);
+    assert.equal(result.sides[0].stats.reasoningTokens, 40);
+    assert.equal(result.sides[0].stats.timeToFirstTokenMs, 100, 'the first thought is the first token');
+    assert.equal(result.sides[1].stats.thinkingMs, undefined);
+    assert.equal(result.sides[1].stats.reasoningTokens, undefined);
+    const saved = h.saved.get(result.sides[0].conversationId)?.messages[1];
+    assert.equal(saved?.reasoning, 'The user asks about closures.');
+    assert.equal(saved?.content, 'A closure keeps its scope.');
+    assert.equal(saved?.stats?.thinkingMs, 2_900, 'Continue in chat shows how long it thought');
+  });
+
   it('names where the data went', () => {
     assert.equal(dataWent({ providerLabel: 'Local', kind: 'local', endpoint: 'this computer' }), 'stayed on this machine');
     assert.equal(dataWent({ providerLabel: 'DeepSeek', kind: 'remote', endpoint: 'api.deepseek.com' }), 'sent to api.deepseek.com');
