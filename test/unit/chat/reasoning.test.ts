@@ -6,7 +6,9 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatController, type ConversationRepository } from '../../../src/chat/chatController';
-import { buildPrompt, continueThinkingInstruction } from '../../../src/chat/prompt';
+import { buildPrompt, continuationTurns, continueThinkingInstruction } from '../../../src/chat/prompt';
+import { ChatTemplate } from '../../../src/engine/chatTemplate';
+import { DEEPSEEK_R1_TEMPLATE, QWEN3_TEMPLATE } from '../../../models/familyTemplates';
 import { conversationToMarkdown } from '../../../src/chat/store/markdownExport';
 import { ConversationStore } from '../../../src/chat/store/conversationStore';
 import { ConversationSchema, type Conversation, type ConversationSummary, type StoredMessage } from '../../../src/protocol/chat';
@@ -166,6 +168,23 @@ describe('reasoning in the chat', () => {
       assert.equal(readded?.type === 'messageAdded' && readded.message.reasoning, 'First, 17 is prime; next check 19', 'the panel gets the thinking so far back');
       assert.deepEqual(posted.flatMap((m) => (m.type === 'reasoningDelta' ? [m.text] : [])).slice(-1), [', also prime.']);
     });
+
+    for (const [family, source] of [
+      ['Qwen3', QWEN3_TEMPLATE],
+      ['DeepSeek-R1-Distill', DEEPSEEK_R1_TEMPLATE],
+    ] as const) {
+      it(`the thinking so far reaches the model through ${family}'s template, which cuts earlier answers at </think>`, () => {
+        const turns = continuationTurns({ content: '', reasoning: 'Step one: SECRET-SO-FAR' });
+        const template = new ChatTemplate(source);
+        const render = (messages: unknown[]) => template.render({ messages, add_generation_prompt: true, bos_token: '<s>', eos_token: '</s>' });
+        const prompt = render([{ role: 'user', content: 'Q' }, ...turns]);
+        assert.ok(prompt.includes('<think>\nStep one: SECRET-SO-FAR'), prompt);
+        assert.ok(prompt.includes(continueThinkingInstruction), prompt);
+        // The check can fail: a closed block is what these templates drop.
+        const closed = render([{ role: 'user', content: 'Q' }, { role: 'assistant', content: '<think>\nStep one: SECRET-SO-FAR</think>' }]);
+        assert.ok(!closed.includes('SECRET-SO-FAR'), closed);
+      });
+    }
 
     it('continues an answer cut mid-answer from its text alone (its thinking stays out, as in any later prompt)', async () => {
       const { provider, controller } = setup([
