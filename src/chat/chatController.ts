@@ -84,6 +84,7 @@ export class ChatController {
     const [latest] = await this.deps.store.list();
     const loaded = latest ? await this.deps.store.load(latest.id) : undefined;
     if (loaded) this.conversation = settleInterruptedAnswers(loaded);
+    this.lastStats = lastAnswerStats(this.conversation);
   }
 
   /** The first time the panel asks, reopen where the user left off (not at activation: that stays cheap). */
@@ -211,7 +212,7 @@ export class ChatController {
     // Only the open conversation can be streaming in this window, and it is not this one.
     this.conversation = settleInterruptedAnswers(loaded);
     // The status line speaks of the open conversation: its own last answer, not the one left behind.
-    this.lastStats = [...this.conversation.messages].reverse().find((m) => m.role === 'assistant' && m.stats)?.stats;
+    this.lastStats = lastAnswerStats(this.conversation);
     await this.sendInit();
   }
 
@@ -309,13 +310,17 @@ export class ChatController {
     const option = this.deps.providers().find((p) => p.id === providerId);
     const model = this.model();
     const endpoint = this.deps.settings().endpointFor(providerId);
+    // The engine's context used is its last answer's, whichever conversation that was: the status line shows this one's.
+    const { contextUsed: _engineWide, ...extras } = this.extrasFor === providerId ? this.providerExtras : {};
+    const contextUsed = measuredContext(this.conversation);
     return {
-      ...(this.extrasFor === providerId ? this.providerExtras : {}),
+      ...extras,
       providerId,
       providerLabel: option?.label ?? providerId,
       ...(model ? { model } : {}),
       endpoint,
       ...(this.lastStats ? { lastStats: this.lastStats } : {}),
+      ...(contextUsed !== undefined ? { contextUsed } : {}),
       ...conversationCost(this.conversation),
     };
   }
@@ -386,7 +391,6 @@ export class ChatController {
       if (answer.stats) this.lastStats = answer.stats;
       if (this.extrasFor !== providerId) this.providerExtras = {};
       this.extrasFor = providerId;
-      if (answer.usage) this.providerExtras.contextUsed = answer.usage.promptTokens + answer.usage.completionTokens;
       if (answer.stats?.device && answer.stats.device !== this.providerExtras.device) {
         // Another device than the status knew (a GPU given up, or just loaded): its details are the
         // old device's until the provider's fresh status arrives.
@@ -511,6 +515,16 @@ class ThinkingClock {
     const before = answer.stats?.thinkingMs ?? 0;
     answer.stats = { ...answer.stats, thinkingMs: before + (Date.now() - this.startedAt) };
   }
+}
+
+function lastAnswerStats(conversation: Conversation): AnswerStats | undefined {
+  return [...conversation.messages].reverse().find((m) => m.role === 'assistant' && m.stats)?.stats;
+}
+
+/** The tokens the conversation's last measured answer filled (prompt and answer); none before one was measured. */
+function measuredContext(conversation: Conversation): number | undefined {
+  const usage = [...conversation.messages].reverse().find((m) => m.role === 'assistant' && m.usage)?.usage;
+  return usage ? usage.promptTokens + usage.completionTokens : undefined;
 }
 
 /** The sum of the answers' costs, one entry per currency; one priced from a preset's table keeps its oldest check date. */

@@ -204,13 +204,11 @@ export class ProviderHub implements vscode.Disposable {
     const local = (await this.registry.get(id)) as LocalProvider;
     const model = local.status.model;
     if (!model) return installed;
-    const usage = local.status.lastUsage;
     return {
       ...installed,
       model: model.modelId,
       ...deviceStatus(model),
       contextWindow: model.contextWindow,
-      ...(usage ? { contextUsed: usage.promptTokens + usage.completionTokens } : {}),
     };
   }
 

@@ -204,6 +204,49 @@ describe('ChatController', () => {
     assert.deepEqual(lastStatus().lastStats, controller.current.messages.at(-1)?.stats, 'back to the first conversation: its own answer');
   });
 
+  it("shows the open conversation's context used: none in a new chat, not even after its answer failed", async () => {
+    let call = 0;
+    const provider = new ScriptedProvider(async function* () {
+      if (call++ === 1) throw new ProviderError('auth', 'No API key is stored.', "Run 'Hearth: Set API Key'.");
+      yield* answer('one', 'two');
+    });
+    const { controller, posted } = setup(provider);
+    const lastStatus = () => {
+      const status = posted.filter((m) => m.type === 'status' || m.type === 'init').at(-1);
+      assert.ok(status?.type === 'status' || status?.type === 'init');
+      return status.status;
+    };
+    await controller.send('first');
+    const first = controller.current.id;
+    assert.equal(lastStatus().contextUsed, 12, 'the answer just measured: 10 prompt + 2 answer tokens');
+    await controller.newChat();
+    assert.equal(lastStatus().contextUsed, undefined, 'a new chat has used none yet');
+    await controller.send('second');
+    assert.equal(controller.current.messages.at(-1)?.status, 'error');
+    assert.equal(lastStatus().contextUsed, undefined, 'a failed answer measured nothing, and the first conversation is not this one');
+    await controller.select(first);
+    assert.equal(lastStatus().contextUsed, 12, 'back to the first conversation: its own');
+  });
+
+  it("shows the provider's status but not the engine's context used (its last answer, whichever conversation)", async () => {
+    let statusPosted!: (status: Status) => void;
+    const providerStatus = new Promise<Status>((resolve) => (statusPosted = resolve));
+    const controller = new ChatController({
+      store: new MemoryStore(),
+      providers: () => [{ id: 'fake', label: 'Fake', kind: 'remote' }],
+      getProvider: async () => new ScriptedProvider(() => answer('ok')),
+      settings: () => ({ providerId: 'fake', systemPrompt: '', modelFor: () => undefined, endpointFor: () => 'fake.example', priceFor: () => undefined }),
+      post: (m) => {
+        if (m.type === 'status') statusPosted(structuredClone(m.status));
+      },
+      providerStatus: async () => ({ contextUsed: 116, contextWindow: 4096 }),
+    });
+    await controller.sendInit();
+    const status = await providerStatus;
+    assert.equal(status.contextWindow, 4096, 'the rest of the provider status is shown');
+    assert.equal(status.contextUsed, undefined, 'this new conversation has used none');
+  });
+
   it('leaves failed answers out of the next prompt', async () => {
     let call = 0;
     const provider = new ScriptedProvider(async function* () {
