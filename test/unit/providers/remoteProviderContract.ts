@@ -112,6 +112,17 @@ export function describeRemoteProviderContract<Settings>(name: string, h: Remote
       assert.ok(usage?.type === 'usage' && (usage.usage.reasoningTokens ?? 0) > 0 && (usage.usage.reasoningTokens ?? 0) < usage.usage.completionTokens, JSON.stringify(usage));
     });
 
+    it('streams a <think>…</think> that opens the answer text as reasoning (a model served without a reasoning parser)', async () => {
+      server.setScenario(h.reasoningScenario([], ['<thi', 'nk>Think ', 'hard.</think>', '\n\nThe ', 'answer.']));
+      const { events, text, error } = await collect(provider.chat(question));
+      assert.equal(error, undefined);
+      assert.equal(text, 'The answer.');
+      assert.deepEqual(
+        events.flatMap((e) => (e.type === 'reasoning' || e.type === 'delta' ? [`${e.type}:${e.text}`] : [])),
+        ['reasoning:Think ', 'reasoning:hard.', 'delta:The ', 'delta:answer.'],
+      );
+    });
+
     it('maps a wrong key to auth with the Set API Key action, never echoing the key', async () => {
       const wrong = create(h.wrongKey);
       const { error } = await collect(wrong.chat(question));
