@@ -72,6 +72,10 @@ export class LocalProvider implements ChatProvider {
   private busy = 0;
   private nextRequestId = 1;
   private disposed = false;
+  /** The model the engine's running work uses, and how much of it runs: the engine holds one model at a time. */
+  private engaged: { modelPath: string; count: number } | undefined;
+  /** Work for another model, in arrival order: it starts once the running work is done. */
+  private readonly waiting: { modelPath: string; start(): void }[] = [];
 
   constructor(private readonly options: LocalProviderOptions) {
     this.id = options.id ?? 'local';
@@ -102,12 +106,12 @@ export class LocalProvider implements ChatProvider {
 
   /** Exact token count of these messages as the model will see them. */
   async countTokens(messages: ChatMessage[], signal?: AbortSignal): Promise<{ tokens: number; contextWindow: number }> {
-    return this.withEngine(null, async (client) => client.countTokens({ messages }, signal));
+    return this.withEngine(null, signal, async (client) => client.countTokens({ messages }, signal));
   }
 
   /** Token count by a given model (an installed model's id; undefined: the default model), loading it when needed. */
   async countTokensWith(model: string | undefined, params: CountTokensParams, signal?: AbortSignal): Promise<CountTokensResult> {
-    return this.withEngine(model, async (client) => client.countTokens(params, signal));
+    return this.withEngine(model, signal, async (client) => client.countTokens(params, signal));
   }
 
   async *chat(request: LocalChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
@@ -128,7 +132,7 @@ export class LocalProvider implements ChatProvider {
       queue.wake();
     };
     signal?.addEventListener('abort', onAbort);
-    const answer = this.withEngine(request.model, async (client) => {
+    const answer = this.withEngine(request.model, stop.signal, async (client) => {
       this.setStatus({ ...this.currentStatus, state: 'generating' });
       return client.chat(
         {
@@ -199,19 +203,28 @@ export class LocalProvider implements ChatProvider {
    * Runs `work` against a started engine with the configured model loaded; tracks idleness.
    * Loading is not cancelled with the request: the next request would only start it again.
    */
-  /** `requestedModel`: the conversation's model (undefined: none chosen), or null for whichever model is loaded. */
-  private async withEngine<T>(requestedModel: string | undefined | null, work: (client: EngineClient) => Promise<T>): Promise<T> {
+  /**
+   * `requestedModel`: the conversation's model (undefined: none chosen), or null for whichever model is loaded.
+   * Work for another model than the running work's waits for it (`signal` ends the wait): loading
+   * it at once would leave the running request's next step on the wrong model.
+   */
+  private async withEngine<T>(requestedModel: string | undefined | null, signal: AbortSignal | undefined, work: (client: EngineClient) => Promise<T>): Promise<T> {
     if (this.disposed) throw new ProviderError('badRequest', 'The local provider has been disposed.');
     const settings = this.options.getSettings();
     // hearth.local.modelPath overrides the conversation's model; without either, the default model.
     const chosen = !settings.modelPath.trim() && requestedModel ? await this.options.resolveModel?.(requestedModel) : undefined;
-    const modelPath = chosen ?? (requestedModel === null ? this.currentStatus.model?.modelPath : undefined) ?? this.modelPath(settings);
+    const loaded = this.engaged?.modelPath ?? this.currentStatus.model?.modelPath;
+    const modelPath = chosen ?? (requestedModel === null ? loaded : undefined) ?? this.modelPath(settings);
     if (!modelPath) {
       throw new ProviderError('badModel', 'No local model is set.', "Run 'Hearth: Select Model' to choose a model folder, or set hearth.local.modelPath.");
     }
     this.busy++;
     this.cancelIdleTimer();
+    let engaged = false;
     try {
+      await this.engage(modelPath, requestedModel === null, signal);
+      engaged = true;
+      if (this.disposed) throw new ProviderError('badRequest', 'The local provider has been disposed.');
       const client = this.ensureClient();
       if (this.currentStatus.model?.modelPath !== modelPath) this.setStatus({ state: 'loading' });
       const model = await client.loadModel({
@@ -225,12 +238,60 @@ export class LocalProvider implements ChatProvider {
       if (JSON.stringify(this.currentStatus.model) !== JSON.stringify(model)) this.setStatus({ state: 'ready', model });
       return await work(client);
     } finally {
+      if (engaged) this.disengage();
       this.busy--;
       if (this.busy === 0 && this.client?.alive) {
         if (this.currentStatus.state === 'generating') this.setStatus({ ...this.currentStatus, state: 'ready' });
         this.scheduleIdleStop(settings.idleTimeoutMinutes);
       }
     }
+  }
+
+  /**
+   * Holds `modelPath` for one piece of work; waits while other work runs on another model, or waits
+   * for one (first come, first served). `anyModel` work (a count by whichever model is loaded) joins
+   * the running work at once, so it never makes the engine load a model back.
+   */
+  private async engage(modelPath: string, anyModel: boolean, signal: AbortSignal | undefined): Promise<void> {
+    if (!this.engaged) {
+      this.engaged = { modelPath, count: 1 };
+      return;
+    }
+    if (this.engaged.modelPath === modelPath && (anyModel || this.waiting.length === 0)) {
+      this.engaged.count++;
+      return;
+    }
+    if (signal?.aborted) throw new ProviderError('badRequest', 'The request was cancelled.');
+    if (this.engaged.modelPath !== modelPath) {
+      this.options.logger.info(`Loading ${folderName(modelPath)} once the answer on ${folderName(this.engaged.modelPath)} is done (the engine holds one model at a time).`);
+    }
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.waiting.splice(this.waiting.indexOf(waiter), 1);
+        reject(new ProviderError('badRequest', 'The request was cancelled.'));
+      };
+      const waiter = {
+        modelPath,
+        start: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
+  }
+
+  /** One piece of work is done; when none runs, the first waiting model (and all work waiting for it) goes next. */
+  private disengage(): void {
+    if (!this.engaged || --this.engaged.count > 0) return;
+    this.engaged = undefined;
+    const next = this.waiting[0]?.modelPath;
+    if (next === undefined) return;
+    const starting = this.waiting.filter((w) => w.modelPath === next);
+    for (const w of starting) this.waiting.splice(this.waiting.indexOf(w), 1);
+    this.engaged = { modelPath: next, count: starting.length };
+    for (const w of starting) w.start();
   }
 
   private ensureClient(): EngineClient {
@@ -279,6 +340,11 @@ export class LocalProvider implements ChatProvider {
     this.currentStatus = status;
     for (const listener of this.statusListeners) listener(status);
   }
+}
+
+/** A model folder's last path segment, as the log names it. */
+function folderName(modelPath: string): string {
+  return modelPath.split(/[\\/]/).filter(Boolean).pop() ?? modelPath;
 }
 
 function samplingOf(settings: LocalProviderSettings, requestTemperature: number | undefined): SamplingOverrides {

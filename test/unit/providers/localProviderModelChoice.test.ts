@@ -6,6 +6,7 @@ import { ensureModel } from '../../../models/testModels';
 import { LocalProvider, type LocalProviderSettings } from '../../../src/providers/local/localProvider';
 import type { ChatEvent } from '../../../src/providers/types';
 import { buildEngineHost } from '../engine/buildEngineHost';
+import { endlessModel, removeModelCopies } from '../engine/engineTestSupport';
 
 const settings = (modelPath: string): LocalProviderSettings => ({
   modelPath,
@@ -28,29 +29,54 @@ async function drain(events: AsyncIterable<ChatEvent>): Promise<void> {
   for await (const e of events) void e;
 }
 
+/** The answer's text and how it finished. */
+async function collect(events: AsyncIterable<ChatEvent>, onDelta?: () => void): Promise<{ text: string; finish: string | undefined; tokens: number | undefined }> {
+  let text = '';
+  let finish: string | undefined;
+  let tokens: number | undefined;
+  for await (const e of events) {
+    if (e.type === 'delta') (text += e.text), onDelta?.();
+    else if (e.type === 'finish') finish = e.reason;
+    else if (e.type === 'usage') tokens = e.usage.completionTokens;
+  }
+  return { text, finish, tokens };
+}
+
 describe('LocalProvider: the model a conversation chose', function () {
   this.timeout(60_000);
   let hostPath: string;
   let demo: string;
   let chosen: string;
   let override: string;
+  let endless: string;
   let current: LocalProviderSettings;
   let provider: LocalProvider;
+  let logLines: string[];
+  const logWaiters: { pattern: RegExp; resolve(): void }[] = [];
+  const onLog = (line: string): void => {
+    logLines.push(line);
+    for (const w of logWaiters.filter((x) => x.pattern.test(line))) (logWaiters.splice(logWaiters.indexOf(w), 1), w.resolve());
+  };
+  const logged = (pattern: RegExp) => new Promise<void>((resolve) => logWaiters.push({ pattern, resolve }));
   const nothing = () => undefined;
 
   before(async () => {
     hostPath = await buildEngineHost();
-    [demo, chosen, override] = await Promise.all([ensureModel('demo-tjs'), ensureModel('tiny-gqa-tjs'), ensureModel('tiny-standard-tjs')]);
+    [demo, chosen, override, endless] = await Promise.all([ensureModel('demo-tjs'), ensureModel('tiny-gqa-tjs'), ensureModel('tiny-standard-tjs'), endlessModel()]);
   });
-  after(() => rmSync(hostPath, { force: true }));
+  after(() => {
+    rmSync(hostPath, { force: true });
+    removeModelCopies();
+  });
   beforeEach(() => {
+    logLines = [];
     current = settings('');
     provider = new LocalProvider({
       engineHostPath: hostPath,
       getSettings: () => current,
-      logger: { trace: nothing, info: nothing, warn: nothing, error: nothing },
+      logger: { trace: nothing, info: onLog, warn: nothing, error: nothing },
       defaultModelPath: demo,
-      resolveModel: async (model) => (model === 'installed-id' ? chosen : undefined),
+      resolveModel: async (model) => ({ 'installed-id': chosen, 'endless-id': endless })[model],
     });
   });
   afterEach(() => provider.dispose());
@@ -73,5 +99,44 @@ describe('LocalProvider: the model a conversation chose', function () {
     current = settings(override);
     await ask('installed-id');
     assert.equal(provider.status.model?.modelPath, override);
+  });
+
+  const answer = (model: string | undefined, maxTokens: number, onDelta?: () => void) =>
+    collect(provider.chat({ messages: [{ role: 'user', content: 'hi' }], maxTokens, ...(model ? { model } : {}) }), onDelta);
+
+  it('answers two requests for different models at once each with its own model, switching the engine between them', async () => {
+    const alone = { chosen: await answer('installed-id', 8), demo: await answer(undefined, 8) };
+    assert.notEqual(alone.chosen.text, alone.demo.text, 'the two models write different answers');
+    const [chosenAnswer, demoAnswer] = await Promise.all([answer('installed-id', 8), answer(undefined, 8)]);
+    assert.deepEqual({ chosen: chosenAnswer, demo: demoAnswer }, alone);
+  });
+
+  it('a request for another model waits for the running answer, which the switch does not break', async () => {
+    let started!: () => void;
+    const firstToken = new Promise<void>((resolve) => (started = resolve));
+    const running = answer('endless-id', 300, () => started());
+    await firstToken;
+    const other = await answer(undefined, 8);
+    const first = await running;
+    assert.deepEqual({ finish: first.finish, tokens: first.tokens }, { finish: 'length', tokens: 300 }, 'the running answer ran to its limit on its own model');
+    assert.equal(other.text, "Hello! I am Hearth's built-in", 'then the demo model answered');
+    assert.equal(provider.status.model?.modelPath, demo);
+    assert.ok(logLines.some((l) => /^Loading demo-tjs once the answer on tiny-standard-tjs is done/.test(l)), `the log says why it waited:\n${logLines.join('\n')}`);
+  });
+
+  it('a request cancelled while it waits for another model ends as cancelled, and that model is never loaded', async () => {
+    let started!: () => void;
+    const firstToken = new Promise<void>((resolve) => (started = resolve));
+    const running = answer('endless-id', 300, () => started());
+    await firstToken;
+    const controller = new AbortController();
+    const queued = logged(/^Loading demo-tjs once the answer on tiny-standard-tjs is done/);
+    const waiting = collect(provider.chat({ messages: [{ role: 'user', content: 'hi' }], maxTokens: 8 }, controller.signal));
+    await queued;
+    controller.abort();
+    assert.deepEqual(await waiting, { text: '', finish: 'cancelled', tokens: undefined });
+    assert.equal((await running).tokens, 300);
+    assert.equal(provider.status.model?.modelPath, endless, 'the engine still holds the first model');
+    assert.equal(logLines.filter((l) => l.startsWith('Loaded ')).length, 1, logLines.join('\n'));
   });
 });
