@@ -79,6 +79,39 @@ describe('webview: the Thinking section', () => {
     assert.equal(await view.page.locator('.message[data-id="a2"] .message-tokens').count(), 0);
   });
 
+  it('an answer cut while thinking offers Continue, and the continued thinking goes on in the same section, then the answer', async () => {
+    const { view } = fixture;
+    const page = view.page;
+    const cut: StoredMessage = { ...assistantMessage('a1', '', 'truncated'), reasoning: 'Step one.', stats: { thinkingMs: 2_000 } };
+    await view.deliver(init([userMessage('u1', 'Q'), cut]));
+    const section = page.locator('.message[data-id="a1"] details.message-thinking');
+    assert.equal(await section.locator('summary').textContent(), 'Thought for 2 s');
+    const from = await view.postedCount();
+    await page.locator('.message[data-id="a1"] .message-action[data-action="continue"]').click();
+    assert.deepEqual(await view.waitForPosted('continue', from), { type: 'continue', messageId: 'a1' });
+
+    // What the host sends for Continue: the message dropped, then back as streaming with its thinking so far.
+    await view.deliverEachFrame([
+      { type: 'generating', generating: true },
+      { type: 'messagesTruncated', fromMessageId: 'a1' },
+      { type: 'messageAdded', message: { ...cut, status: 'streaming' } },
+      { type: 'reasoningDelta', messageId: 'a1', text: ' Step **two**.' },
+    ]);
+    await section.locator('strong').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('.message[data-id="a1"] details.message-thinking').count(), 1, 'one section, not a second one');
+    assert.equal(await section.locator('summary').textContent(), 'Thinking…', 'thinking again');
+    await view.deliverEachFrame([
+      { type: 'delta', messageId: 'a1', text: 'The answer.' },
+      { type: 'messageDone', messageId: 'a1', status: 'complete', stats: { thinkingMs: 5_000 } },
+      { type: 'generating', generating: false },
+    ]);
+    await page.locator('.message[data-id="a1"][data-status="complete"]').waitFor();
+    assert.equal(await section.locator('summary').textContent(), 'Thought for 5 s');
+    assert.equal((await section.locator('.message-thinking-body').textContent())?.trim(), 'Step one. Step two.');
+    assert.equal((await page.locator('.message[data-id="a1"] .message-body').textContent())?.trim(), 'The answer.');
+    assert.equal(await page.locator('.message[data-id="a1"] .message-action[data-action="continue"]').isVisible(), false, 'nothing left to continue');
+  });
+
   it('Copy copies the answer, not the thinking', async () => {
     const { view } = fixture;
     await view.deliver(init([thinkingAnswer('a1', 'secret musings', 'The answer.', 1000)]));
