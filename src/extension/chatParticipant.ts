@@ -3,11 +3,11 @@
 // markdown so VS Code's own Apply and Insert actions work on them.
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { codeTaskFromSlash, type CodeDiagnostic } from '../chat/codeTasks';
+import { codeTaskFromSlash, type CodeDiagnostic, type CodeTaskId } from '../chat/codeTasks';
 import { pickEnclosingRange } from '../chat/enclosingRange';
 import { buildParticipantMessages, followupsAfter, lastContexts, missingInput, type HistoryTurn, type PromptContext } from '../chat/participantPrompt';
 import { ProviderError, isAbortError, type ChatProvider, type FinishReason } from '../providers/types';
-import { codeDiagnostic } from './codeTaskActions';
+import { codeDiagnostic, fallbackNote } from './codeTaskActions';
 import { documentSymbols, wholeLines } from './documentSymbols';
 import { rangeAttachment } from './editorContext';
 
@@ -48,6 +48,8 @@ interface Gathered {
   references: (vscode.Uri | vscode.Location)[];
   /** Where the first piece of code is, for the /fix diagnostics. */
   first?: { uri: vscode.Uri; range: vscode.Range };
+  /** Said in the response when the code is not a whole function (the paragraph around the cursor). */
+  note?: string;
 }
 
 /** The code of the request's references (#file, #selection, ...) in the order the user wrote them. */
@@ -77,22 +79,32 @@ async function fromReferences(references: readonly vscode.ChatPromptReference[],
   return gathered;
 }
 
-/** The active editor's selection, or with `cursor` the function around the cursor. */
-async function fromEditor(cursor: boolean): Promise<Gathered> {
+/** The active editor's selection, or for a task the function around the cursor. */
+async function fromEditor(task: CodeTaskId | undefined): Promise<Gathered> {
   const editor = vscode.window.activeTextEditor;
   const none: Gathered = { contexts: [], references: [] };
   if (!editor || editor.document.uri.scheme === 'output') return none;
   const doc = editor.document;
   let range: vscode.Range | undefined = editor.selection.isEmpty ? undefined : editor.selection;
-  if (!range && cursor) {
+  let note: string | undefined;
+  if (!range && task) {
     const lines = Array.from({ length: doc.lineCount }, (_, i) => doc.lineAt(i).text);
-    const picked = pickEnclosingRange(await documentSymbols(doc.uri), editor.selection.active, lines);
-    if (picked) range = wholeLines(doc, picked.startLine, picked.endLine);
+    const symbols = await documentSymbols(doc.uri);
+    const picked = pickEnclosingRange(symbols, editor.selection.active, lines);
+    if (picked) {
+      range = wholeLines(doc, picked.startLine, picked.endLine);
+      note = fallbackNote(task, doc.languageId, picked, symbols !== undefined, 'cursor');
+    }
   }
   if (!range) return none;
   const attachment = rangeAttachment(doc, range);
   const location = new vscode.Location(doc.uri, range);
-  return { contexts: [{ label: attachment.label, content: clip(attachment.content), languageId: doc.languageId }], references: [location], first: { uri: doc.uri, range } };
+  return {
+    contexts: [{ label: attachment.label, content: clip(attachment.content), languageId: doc.languageId }],
+    references: [location],
+    first: { uri: doc.uri, range },
+    ...(note ? { note } : {}),
+  };
 }
 
 /**
@@ -100,14 +112,14 @@ async function fromEditor(cursor: boolean): Promise<Gathered> {
  * then the code the earlier turn was given (a follow-up such as /tests after /explain), else the
  * function around the cursor.
  */
-async function gather(request: ParticipantRequest, task: boolean, history: readonly HistoryTurn[], log: vscode.LogOutputChannel): Promise<Gathered> {
+async function gather(request: ParticipantRequest, task: CodeTaskId | undefined, history: readonly HistoryTurn[], log: vscode.LogOutputChannel): Promise<Gathered> {
   const fromRefs = await fromReferences(request.references, log);
   if (fromRefs.contexts.length) return fromRefs;
-  const selected = await fromEditor(false);
+  const selected = await fromEditor(undefined);
   if (selected.contexts.length || !task) return selected;
   const earlier = lastContexts(history);
   if (earlier.length) return { contexts: [...earlier], references: [] };
-  return fromEditor(true);
+  return fromEditor(task);
 }
 
 function problemsAt(first: Gathered['first']): CodeDiagnostic[] {
@@ -149,13 +161,14 @@ export function createParticipantHandler(deps: ParticipantDeps) {
     const task = command ? codeTaskFromSlash(command) : undefined;
     const history = historyTurns(context.history);
 
-    const gathered = await gather(request, task !== undefined, history, deps.log);
+    const gathered = await gather(request, task, history, deps.log);
     const contexts = gathered.contexts;
     const metadata: ResultMetadata = { providerId, contexts, ...(command ? { command } : {}) };
 
     const missing = missingInput({ prompt: request.prompt, contexts, ...(command ? { command } : {}) });
     if (missing) return { errorDetails: { message: missing }, metadata };
     for (const reference of gathered.references) stream.reference(reference);
+    if (gathered.note) stream.progress(gathered.note);
 
     const messages = buildParticipantMessages({
       systemPrompt: deps.systemPrompt(),

@@ -66,7 +66,7 @@ async function editorTarget(task: CodeTaskId, editor: vscode.TextEditor): Promis
  * Said in the panel when the code sent is not a whole function, method or class (the cursor's
  * paragraph, or the lines around a problem): why, which lines, and how to choose exactly.
  */
-function fallbackNote(task: CodeTaskId, languageId: string, picked: PickedRange, outlined: boolean, around: 'cursor' | 'problem'): string | undefined {
+export function fallbackNote(task: CodeTaskId, languageId: string, picked: PickedRange, outlined: boolean, around: 'cursor' | 'problem'): string | undefined {
   if (picked.source === 'symbol') return undefined;
   const label = codeTasks[task].label;
   const lineSpan = `lines ${picked.startLine + 1}-${picked.endLine + 1}`;

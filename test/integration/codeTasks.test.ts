@@ -300,6 +300,18 @@ describe('editor actions, Fix with Hearth and @hearth', function () {
       assert.ok(seen.references[0] instanceof vscode.Location);
     });
 
+    it('without a symbol provider, a slash command takes the paragraph around the cursor and says so', async () => {
+      const editor = await open('first line\n\nalpha\nbeta\ngamma\n\nlast', 'plaintext');
+      editor.selection = new vscode.Selection(3, 2, 3, 2);
+      const { result, seen, requestsFrom } = await ask('', 'explain', []);
+      assert.equal(result.errorDetails, undefined, JSON.stringify(result));
+      assert.ok(lastChatBody(requestsFrom).messages?.at(-1)?.content.includes('alpha\nbeta\ngamma'));
+      assert.ok(
+        seen.progress.includes('No outline for plaintext files: Explain works on the paragraph around the cursor (lines 3-5). Select code to choose exactly.'),
+        seen.progress.join(' | '),
+      );
+    });
+
     it('takes the history from the chat context, and a follow-up command works on the earlier turn\'s code', async () => {
       const code = '  def greet\n    "Hello, #{@name}"\n  end';
       const earlier = { label: 'greeter.rb:6-8', content: code, languageId: outlinedLanguage };
