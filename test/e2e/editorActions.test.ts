@@ -48,4 +48,19 @@ describe('Hearth editor actions (e2e)', function () {
     assert.ok(sent.includes('function greet(name) {\n  return `Hello, ${name}!`;\n}'), `the function went to the model: ${sent}`);
     assert.ok(!sent.includes('unrelated'), 'and nothing outside it');
   });
+
+  it('lists Hearth\'s local model in VS Code\'s own Language Models editor, with its context window', async () => {
+    const { page } = fixture.workbench;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('Chat: Manage Language Models');
+    const command = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Manage Language Models' }).first();
+    await patient(command).toBeVisible();
+    await page.keyboard.press('Enter');
+    // No model is downloaded in this profile: the bundled demo model is the one the engine would run.
+    const row = page.locator('.monaco-list-row', { hasText: 'Hearth demo model' });
+    await patient(row).toBeVisible();
+    await expect(row).toContainText('3K');
+    await page.keyboard.press('Escape');
+  });
 });
