@@ -6,6 +6,7 @@ import { costOf } from './compareStats';
 import type { ContextChip, HostToWebview, ProviderOption, Status } from '../protocol/webviewMessages';
 import { ProviderError, isAbortError, type ChatProvider } from '../providers/types';
 import { isErrorOnly } from './errorOnly';
+import { errorRemedy } from './errorRemedy';
 import { newId } from './ids';
 import { settleInterruptedAnswers } from './interruptedAnswers';
 import { buildPrompt, continuationTurns, titleFrom } from './prompt';
@@ -454,7 +455,9 @@ export class ChatController {
         answer.status = 'stopped';
       } else {
         answer.status = 'error';
-        answer.error = toErrorInfo(err);
+        const error = toErrorInfo(err);
+        const remedy = errorRemedy(error, this.deps.providers().find((p) => p.id === providerId));
+        answer.error = remedy ? { ...error, remedy } : error;
       }
     }
   }

@@ -75,6 +75,8 @@ export function createMessageRouter(deps: RouterDeps): (message: WebviewToHost) 
         return void (await vscode.commands.executeCommand('hearth.setApiKey', undefined, message.providerId));
       case 'downloadModel':
         return void (await vscode.commands.executeCommand('hearth.downloadModel'));
+      case 'pickModel':
+        return void (await vscode.commands.executeCommand('hearth.selectModel'));
       case 'removeContext':
         return controller.removeChip(message.id);
       case 'attachContext': {

@@ -73,7 +73,7 @@ export class ProviderHub implements vscode.Disposable {
   }
 
   options(): ProviderOption[] {
-    return this.registry.list().map(({ id, label, kind }) => ({ id, label, kind }));
+    return this.registry.list().map(({ id, label, kind }) => ({ id, label, kind, ...(this.isKeyed(id) ? { keyed: true } : {}) }));
   }
 
   label(id: string): string {

@@ -34,11 +34,16 @@ export const ErrorKindSchema = z.enum([
 ]);
 export type ErrorKind = z.infer<typeof ErrorKindSchema>;
 
+/** The one command that fixes an error, offered as a button under it: Set API Key, Select Model, New Chat. */
+export const ErrorRemedySchema = z.enum(['setApiKey', 'selectModel', 'newChat']);
+export type ErrorRemedy = z.infer<typeof ErrorRemedySchema>;
+
 export const ErrorInfoSchema = z.object({
   kind: ErrorKindSchema,
   message: z.string(),
   /** What the user can do about it, e.g. "Run 'Hearth: Set API Key'". */
   action: z.string().optional(),
+  remedy: ErrorRemedySchema.optional(),
 });
 export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
 

@@ -60,6 +60,8 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   /** The empty state's next steps: run Set API Key for this provider, or Download Model. */
   z.object({ type: z.literal('setApiKey'), providerId: Id }),
   z.object({ type: z.literal('downloadModel') }),
+  /** An error's Select Model… button: run Select Model (its quick pick) for the open conversation's provider. */
+  z.object({ type: z.literal('pickModel') }),
   z.object({ type: z.literal('attachContext'), kind: ContextKindSchema }),
   z.object({ type: z.literal('removeContext'), id: Id }),
   /** Open Compare Models with the composer's prompt (empty: the panel's own). */
@@ -73,6 +75,8 @@ export const ProviderOptionSchema = z.object({
   id: z.string(),
   label: z.string(),
   kind: z.enum(['local', 'remote']),
+  /** Its API key is one Set API Key manages (an error asking for a key then offers to set it). */
+  keyed: z.boolean().optional(),
 });
 export type ProviderOption = z.infer<typeof ProviderOptionSchema>;
 

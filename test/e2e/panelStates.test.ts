@@ -128,6 +128,14 @@ describe('Hearth panel states in VS Code (e2e)', function () {
     await patient(assistantMessages().last()).toHaveAttribute('data-status', 'error');
     await expect(assistantMessages().last().locator('.message-error')).toBeVisible();
     await screenshot(workbench.page, 'error');
+    // The error's button runs Set API Key for this endpoint: VS Code's input box asks for the key.
+    await assistantMessages().last().locator('.message-error-remedy', { hasText: 'Set API Key…' }).click();
+    const keyBox = workbench.page.locator('.quick-input-widget');
+    await patient(keyBox.locator('.quick-input-title')).toContainText('Hearth: API key for');
+    await expect(keyBox.locator('input[type="password"]')).toBeVisible();
+    await screenshot(workbench.page, 'error-set-key');
+    await workbench.page.keyboard.press('Escape');
+    await patient(keyBox).toBeHidden();
 
     // The failed try is not kept as its own history entry once the user moves on.
     const failedTitle = 'This one fails';

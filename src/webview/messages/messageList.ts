@@ -320,6 +320,8 @@ export class MessageList {
     }
     const codeAction = event.target.closest<HTMLElement>('.code-action');
     if (codeAction) return this.onCodeAction(codeAction);
+    const remedy = event.target.closest<HTMLElement>('.message-error-remedy');
+    if (remedy) return this.onRemedy(remedy);
     const messageAction = event.target.closest<HTMLElement>('.message-action');
     const element = messageAction?.closest<HTMLElement>('.message');
     const entry = element?.dataset.id ? this.entries.get(element.dataset.id) : undefined;
@@ -336,6 +338,23 @@ export class MessageList {
         break;
       case 'edit':
         this.startEditing(entry);
+        break;
+    }
+  }
+
+  /** An error's fix: the command runs in the host, for the provider that failed where it needs one. */
+  private onRemedy(remedyButton: HTMLElement): void {
+    const id = remedyButton.closest<HTMLElement>('.message')?.dataset.id;
+    const message = id ? this.entries.get(id)?.message : undefined;
+    switch (message?.error?.remedy) {
+      case 'setApiKey':
+        if (message.providerId) this.options.post({ type: 'setApiKey', providerId: message.providerId });
+        break;
+      case 'selectModel':
+        this.options.post({ type: 'pickModel' });
+        break;
+      case 'newChat':
+        this.options.post({ type: 'newChat' });
         break;
     }
   }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ChatController, type ConversationRepository } from '../../../src/chat/chatController';
 import type { Conversation, ConversationSummary } from '../../../src/protocol/chat';
-import type { HostToWebview, Status } from '../../../src/protocol/webviewMessages';
+import type { HostToWebview, ProviderOption, Status } from '../../../src/protocol/webviewMessages';
 import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest } from '../../../src/providers/types';
 
 /** An in-memory store that records every save. */
@@ -61,13 +61,13 @@ class ScriptedProvider implements ChatProvider {
   }
 }
 
-function setup(provider: ChatProvider) {
+function setup(provider: ChatProvider, providers: ProviderOption[] = [{ id: 'fake', label: 'Fake', kind: 'remote' }]) {
   const store = new MemoryStore();
   const posted: HostToWebview[] = [];
   const waiters: Array<{ match: (m: HostToWebview) => boolean; resolve: (m: HostToWebview) => void }> = [];
   const controller = new ChatController({
     store,
-    providers: () => [{ id: 'fake', label: 'Fake', kind: 'remote' }],
+    providers: () => providers,
     getProvider: async () => provider,
     settings: () => ({ providerId: 'fake', systemPrompt: 'Be brief.', modelFor: () => 'm1', endpointFor: (id) => `${id}.example`, priceFor: () => ({ input: 2, output: 10, currency: 'USD' }) }),
     post: (sent) => {
@@ -163,6 +163,19 @@ describe('ChatController', () => {
     assert.equal(done.error?.kind, 'auth');
     assert.match(done.error?.action ?? '', /Set API Key/);
     assert.equal(store.saved.get(controller.current.id)?.messages.length, 2);
+  });
+
+  it('gives an error its fix (Set API Key for a provider whose key Hearth keeps), posted and saved with it', async () => {
+    const provider = new ScriptedProvider(async function* () {
+      yield* [];
+      throw new ProviderError('auth', 'No API key is stored.', "Run 'Hearth: Set API Key'.", 401);
+    });
+    const { controller, posted, store } = setup(provider, [{ id: 'fake', label: 'Fake', kind: 'remote', keyed: true }]);
+    await controller.send('hi');
+    const done = posted.find((m) => m.type === 'messageDone');
+    assert.ok(done?.type === 'messageDone');
+    assert.equal(done.error?.remedy, 'setApiKey');
+    assert.equal(store.saved.get(controller.current.id)?.messages.at(-1)?.error?.remedy, 'setApiKey', 'the button is back when the conversation is reopened');
   });
 
   it('drops a conversation whose only answer is an error when the user moves on, and keeps one they continued', async () => {

@@ -1,0 +1,20 @@
+// The one command that fixes a failed answer, where there is one: the panel offers it as a button under
+// the error, so the user need not find it in the Command Palette. Kinds with no single fix get none.
+import type { ErrorInfo, ErrorRemedy } from '../protocol/chat';
+import type { ProviderOption } from '../protocol/webviewMessages';
+
+export function errorRemedy(error: ErrorInfo, provider: ProviderOption | undefined): ErrorRemedy | undefined {
+  switch (error.kind) {
+    // Only a key Set API Key manages: VS Code's own models ask for permission, not a key.
+    case 'auth':
+      return provider?.keyed ? 'setApiKey' : undefined;
+    // No model chosen, one the server does not know, a damaged or unsuitable local model.
+    case 'badModel':
+      return 'selectModel';
+    case 'contextTooLong':
+      return 'newChat';
+    // Waiting, the network, the server, the settings or the engine's restart (Regenerate): no one command.
+    default:
+      return undefined;
+  }
+}
