@@ -417,6 +417,8 @@ export class ChatController {
       const provider = await this.deps.getProvider(providerId);
       const events = provider.chat({ conversationId: conversation.id, messages, ...(model ? { model } : {}) }, signal);
       const thinking = new ThinkingClock();
+      // Where this request's text begins (a continued answer has text from before).
+      const streamedFrom = answer.content.length;
       for await (const event of events) {
         switch (event.type) {
           case 'delta':
@@ -431,6 +433,19 @@ export class ChatController {
             this.deps.post({ type: 'reasoningDelta', messageId: answer.id, text: event.text });
             this.deps.store.scheduleSave(conversation);
             break;
+          case 'answerWasReasoning': {
+            // The text so far was thinking (a server's lone </think> said so): the panel gets the
+            // message back with it moved into its Thinking section, as Continue re-adds a message.
+            const thought = answer.content.slice(streamedFrom);
+            thinking.answerWasReasoning();
+            if (!thought) break;
+            answer.content = answer.content.slice(0, streamedFrom);
+            answer.reasoning = (answer.reasoning ?? '') + thought;
+            this.deps.post({ type: 'messagesTruncated', fromMessageId: answer.id });
+            this.deps.post({ type: 'messageAdded', message: answer });
+            this.deps.store.scheduleSave(conversation);
+            break;
+          }
           case 'usage':
             answer.usage = event.usage;
             break;
@@ -505,13 +520,22 @@ export class ChatController {
 /** Times the thinking: from its first reasoning text to the first text of the answer (or the end). */
 class ThinkingClock {
   private startedAt: number | undefined;
+  private answerAt: number | undefined;
   private done = false;
 
   reasoningArrived(): void {
     this.startedAt ??= Date.now();
   }
 
+  /** The text taken for the answer was thinking: the thinking began with it. */
+  answerWasReasoning(): void {
+    if (this.done) return;
+    this.startedAt ??= this.answerAt;
+    this.answerAt = undefined;
+  }
+
   answerStarted(answer: StoredMessage): void {
+    this.answerAt ??= Date.now();
     if (this.startedAt === undefined || this.done) return;
     this.done = true;
     // A continued answer adds this stretch of thinking to what it thought before.

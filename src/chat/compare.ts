@@ -75,6 +75,7 @@ export async function runComparison(deps: CompareDeps, prompt: string, targets: 
         scheduleSave: (c) => deps.store.scheduleSave(c),
         onDelta: (text) => deps.post({ type: 'delta', side, text }),
         onReasoning: (text) => deps.post({ type: 'reasoningDelta', side, text }),
+        onAnswerWasReasoning: () => deps.post({ type: 'answerWasReasoning', side }),
         now,
       },
       conversation,

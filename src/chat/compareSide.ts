@@ -11,6 +11,8 @@ export interface SideStreamDeps {
   scheduleSave(conversation: Conversation): void;
   onDelta(text: string): void;
   onReasoning(text: string): void;
+  /** The answer text so far was thinking (a server's lone </think> said so): the panel moves it. */
+  onAnswerWasReasoning(): void;
   now(): number;
 }
 
@@ -40,6 +42,15 @@ export async function streamSide(
         answer.reasoning = (answer.reasoning ?? '') + event.text;
         deps.onReasoning(event.text);
         deps.scheduleSave(conversation);
+      } else if (event.type === 'answerWasReasoning') {
+        times.firstReasoningAt ??= times.firstAnswerAt;
+        times.firstAnswerAt = undefined;
+        if (answer.content) {
+          answer.reasoning = (answer.reasoning ?? '') + answer.content;
+          answer.content = '';
+          deps.onAnswerWasReasoning();
+          deps.scheduleSave(conversation);
+        }
       } else if (event.type === 'usage') answer.usage = event.usage;
       else if (event.type === 'stats') answer.stats = { ...answer.stats, ...event.stats };
       else if (event.type === 'finish' && event.reason === 'cancelled') answer.status = 'stopped';

@@ -100,7 +100,7 @@ export class ThinkSplitter {
 }
 
 /** The length of the longest end of `text` that is a proper start of `tag`. */
-function partialTagLength(text: string, tag: string): number {
+export function partialTagLength(text: string, tag: string): number {
   for (let n = Math.min(tag.length - 1, text.length); n > 0; n--) {
     if (tag.startsWith(text.slice(text.length - n))) return n;
   }

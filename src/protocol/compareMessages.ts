@@ -67,6 +67,8 @@ export const HostToCompareSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('delta'), side: SideIndexSchema, text: z.string() }),
   /** More of one side's reasoning (its "Thinking" section), apart from the answer text. */
   z.object({ type: z.literal('reasoningDelta'), side: SideIndexSchema, text: z.string() }),
+  /** The side's answer text so far was thinking (a server's lone </think> said so): it moves into the Thinking section. */
+  z.object({ type: z.literal('answerWasReasoning'), side: SideIndexSchema }),
   z.object({
     type: z.literal('sideDone'),
     side: SideIndexSchema,

@@ -22,6 +22,11 @@ export type ChatEvent =
   | { type: 'delta'; text: string }
   /** The model's reasoning (thinking), streamed apart from the answer text. */
   | { type: 'reasoning'; text: string }
+  /**
+   * The answer text this request streamed so far was reasoning after all: a server whose template
+   * opened <think> sent the thought as text, then a lone </think>. Reasoning and answer follow as usual.
+   */
+  | { type: 'answerWasReasoning' }
   | { type: 'usage'; usage: Usage }
   | { type: 'stats'; stats: AnswerStats }
   /** Something the user should know that is not an error, e.g. "dropped 3 old turns". */

@@ -157,6 +157,21 @@ describe('compare panel (browser)', () => {
     assert.equal(await side(0).locator('.stat[data-stat="thinking"]').count(), 0, 'no thinking figure for a side that did not think');
   });
 
+  it('moves text first shown as the answer into the Thinking section when the host says it was thinking', async () => {
+    await deliver(init, started, { type: 'delta', side: 1, text: 'Okay, the user asks about **closures**.' });
+    await side(1).locator('.compare-body strong').waitFor();
+    await deliver({ type: 'answerWasReasoning', side: 1 }, { type: 'reasoningDelta', side: 1, text: ' Done.' });
+    const section = side(1).locator('details.message-thinking');
+    await section.locator('strong').waitFor({ state: 'attached' });
+    assert.equal(await side(1).locator('.compare-body').textContent(), '', 'the answer starts again');
+    assert.equal(await section.locator('summary').textContent(), 'Thinking…');
+    await deliver({ type: 'delta', side: 1, text: 'A closure keeps its scope.' }, { type: 'sideDone', side: 1, status: 'complete', stats: { thinkingMs: 2_000 } });
+    await side(1).locator('.compare-body p').waitFor();
+    assert.equal((await side(1).locator('.compare-body').textContent())?.trim(), 'A closure keeps its scope.');
+    assert.equal((await section.locator('.message-thinking-body').textContent())?.trim(), 'Okay, the user asks about closures. Done.');
+    assert.equal(await section.locator('summary').textContent(), 'Thought for 2 s');
+  });
+
   it('thinking is model output: no HTML runs, nothing loads, its links go through the host', async () => {
     await deliver(init, started, {
       type: 'reasoningDelta',

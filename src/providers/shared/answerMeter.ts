@@ -23,6 +23,12 @@ export class AnswerMeter {
     else this.textLength += text.length;
   }
 
+  /** The answer text so far was thinking (a lone </think> said so). */
+  answerWasReasoning(): void {
+    this.reasoningLength += this.textLength;
+    this.textLength = 0;
+  }
+
   /**
    * The answer's tokens spent thinking: as the server reported them, else (a server that counts only
    * output tokens, as Anthropic does) the reasoning's share of the streamed characters.

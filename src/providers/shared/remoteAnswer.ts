@@ -1,9 +1,9 @@
 // The life of one streamed answer from a remote API, the same for every SDK: open the request,
 // pass text on as it arrives, tell a stop from a drop, keep what was shown when the stream fails.
 // A provider describes only what differs: how to open, how to read a chunk, how a complete answer ends.
-import { ThinkSplitter, type SplitPiece } from '../../engine/thinkSplitter';
 import { isAbortError, type ChatEvent, type ProviderError } from '../types';
 import { AnswerMeter } from './answerMeter';
+import { InlineThinking, type InlinePiece } from './inlineThinking';
 import { StreamWatchdog, timeoutError, type StreamTimeouts } from './streamWatchdog';
 
 export interface RemoteAnswer<Chunk> {
@@ -67,25 +67,23 @@ async function* stream<Chunk>(answer: RemoteAnswer<Chunk>, now: () => number, wa
   }
 
   const meter = new AnswerMeter(startedAt, now);
-  // Servers that run a reasoning model without a reasoning parser (Ollama, vLLM, llama-server,
-  // LM Studio, OpenRouter routes) leave its <think>…</think> inline in the text: the same splitter
-  // as the local engine's takes it out of the answer.
-  const splitter = new ThinkSplitter();
+  // Thinking a server leaves inline in the text is taken out of the answer.
+  const inline = new InlineThinking();
   try {
     for await (const chunk of chunks) {
       watchdog.progress();
       const read = answer.read(chunk);
       const { text, reasoning } = typeof read === 'string' ? { text: read, reasoning: undefined } : (read ?? {});
-      if (reasoning) yield* measured([{ kind: 'reasoning', text: reasoning }], meter);
-      if (text) yield* measured(splitter.push(text), meter);
+      if (reasoning) yield* measured([...inline.reasoningApart(), { kind: 'reasoning', text: reasoning }], meter);
+      if (text) yield* measured(inline.push(text), meter);
     }
   } catch (err) {
     if (!(watchdog.signal.aborted || isAbortError(err))) {
-      yield* measured(splitter.flush(), meter);
+      yield* measured(inline.flush(), meter);
       throw answer.streamError(err);
     }
   }
-  yield* measured(splitter.flush(), meter);
+  yield* measured(inline.flush(), meter);
   // The SDKs end the stream quietly when aborted, so the signal is the only witness.
   const reason = ended();
   if (reason !== undefined) {
@@ -98,10 +96,15 @@ async function* stream<Chunk>(answer: RemoteAnswer<Chunk>, now: () => number, wa
 }
 
 /** Thinking and answer text as events, each counted by the meter. */
-function* measured(pieces: SplitPiece[], meter: AnswerMeter): Generator<ChatEvent> {
-  for (const { kind, text } of pieces) {
-    if (!text) continue;
-    meter.onDelta(text, kind === 'reasoning');
-    yield kind === 'reasoning' ? { type: 'reasoning', text } : { type: 'delta', text };
+function* measured(pieces: InlinePiece[], meter: AnswerMeter): Generator<ChatEvent> {
+  for (const piece of pieces) {
+    if (piece.kind === 'rewind') {
+      meter.answerWasReasoning();
+      yield { type: 'answerWasReasoning' };
+      continue;
+    }
+    if (!piece.text) continue;
+    meter.onDelta(piece.text, piece.kind === 'reasoning');
+    yield piece.kind === 'reasoning' ? { type: 'reasoning', text: piece.text } : { type: 'delta', text: piece.text };
   }
 }

@@ -64,6 +64,9 @@ export class CompareApp {
       case 'reasoningDelta':
         this.sides[message.side].appendReasoning(message.text);
         break;
+      case 'answerWasReasoning':
+        this.sides[message.side].answerWasReasoning();
+        break;
       case 'sideDone':
         this.sides[message.side].done(message.status, message.error, message.stats);
         break;

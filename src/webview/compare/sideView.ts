@@ -67,6 +67,17 @@ export class SideView {
     this.scheduler.schedule(this.flushFrame);
   }
 
+  /** The answer text so far was the model's thinking: it moves into the Thinking section, and the answer starts again. */
+  answerWasReasoning(): void {
+    const thought = this.markdown?.source;
+    if (!thought) return;
+    this.body.replaceChildren();
+    this.markdown = new StreamingMarkdown(this.body);
+    this.thinking ??= new ThinkingSection(this.element, true);
+    this.thinking.append(thought);
+    this.scheduler.schedule(this.flushFrame);
+  }
+
   done(status: MessageStatus, error: ErrorInfo | undefined, stats: CompareStats): void {
     this.thinking?.end(stats.thinkingMs);
     this.markdown?.end();

@@ -302,6 +302,33 @@ describe('compare models', () => {
     assert.equal(saved?.stats?.thinkingMs, 2_900, 'Continue in chat shows how long it thought');
   });
 
+  it("moves a side's text into its thinking when the provider says it was thinking (a lone </think>)", async () => {
+    let t = 1000;
+    const local = new FakeProvider('local', 'local', async function* () {
+      t += 100;
+      yield { type: 'delta', text: 'Okay, the user asks.' };
+      t += 1_000;
+      yield { type: 'answerWasReasoning' };
+      yield { type: 'delta', text: 'The answer.' };
+      yield { type: 'finish', reason: 'stop' };
+    });
+    const remote = new FakeProvider('endpoint:api', 'remote', async function* () {
+      yield { type: 'finish', reason: 'stop' };
+    });
+    const h = harness([local, remote], () => t);
+    const result = await runComparison(h.deps, 'q', targets, new AbortController().signal);
+    const events = h.posted.filter((m) => (m.type === 'delta' || m.type === 'answerWasReasoning') && m.side === 0);
+    assert.deepEqual(events, [
+      { type: 'delta', side: 0, text: 'Okay, the user asks.' },
+      { type: 'answerWasReasoning', side: 0 },
+      { type: 'delta', side: 0, text: 'The answer.' },
+    ]);
+    const saved = h.saved.get(result.sides[0].conversationId)?.messages[1];
+    assert.equal(saved?.reasoning, 'Okay, the user asks.');
+    assert.equal(saved?.content, 'The answer.');
+    assert.equal(result.sides[0].stats.thinkingMs, 1_000, 'from the first text to the answer');
+  });
+
   it('names where the data went', () => {
     assert.equal(dataWent({ providerLabel: 'Local', kind: 'local', endpoint: 'this computer' }), 'stayed on this machine');
     assert.equal(dataWent({ providerLabel: 'DeepSeek', kind: 'remote', endpoint: 'api.deepseek.com' }), 'sent to api.deepseek.com');

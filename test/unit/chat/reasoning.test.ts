@@ -99,6 +99,43 @@ describe('reasoning in the chat', () => {
     assert.ok(!JSON.stringify(followUp).includes('SECRET-THOUGHT'));
   });
 
+  it('moves the text taken for the answer into the reasoning when the provider says it was thinking (a lone </think>)', async () => {
+    const store = new MemoryStore();
+    const posted: HostToWebview[] = [];
+    const provider: ChatProvider = {
+      id: 'fake',
+      label: 'Fake',
+      kind: 'remote',
+      models: async () => [],
+      async *chat() {
+        yield { type: 'delta', text: 'Okay, the user ' };
+        yield { type: 'delta', text: 'asks.' };
+        yield { type: 'answerWasReasoning' };
+        yield { type: 'delta', text: 'The answer.' };
+        yield { type: 'finish', reason: 'stop' };
+      },
+    };
+    const controller = new ChatController({
+      store,
+      providers: () => [{ id: 'fake', label: 'Fake', kind: 'remote' }],
+      getProvider: async () => provider,
+      settings: () => ({ providerId: 'fake', systemPrompt: '', modelFor: () => 'm1', endpointFor: () => 'fake.example', priceFor: () => undefined }),
+      post: (m) => posted.push(structuredClone(m)),
+    });
+    await controller.send('Q');
+    const answer = controller.current.messages[1];
+    assert.equal(answer?.content, 'The answer.');
+    assert.equal(answer?.reasoning, 'Okay, the user asks.');
+    assert.equal(typeof answer?.stats?.thinkingMs, 'number', 'timed from the first text (no reasoning event came)');
+    assert.deepEqual(store.saved.get(controller.current.id)?.messages[1]?.reasoning, 'Okay, the user asks.');
+    // The panel drops the message and gets it back with the text moved, then the answer streams on.
+    const rewound = posted.findIndex((m) => m.type === 'messagesTruncated' && m.fromMessageId === answer?.id);
+    assert.ok(rewound > 0, 'the panel is told');
+    const readded = posted[rewound + 1];
+    assert.ok(readded?.type === 'messageAdded' && readded.message.content === '' && readded.message.reasoning === 'Okay, the user asks.' && readded.message.status === 'streaming', JSON.stringify(readded));
+    assert.deepEqual(posted.slice(rewound).flatMap((m) => (m.type === 'delta' ? [m.text] : [])), ['The answer.']);
+  });
+
   describe('Continue after an answer cut at the token limit while still thinking', () => {
     /** Answers each request with the next script; records the requests. */
     class ScriptedProvider implements ChatProvider {

@@ -111,6 +111,36 @@ describe('OpenAiProvider', () => {
       assert.deepEqual(pieces(events), ['delta:<b> is bold']);
     });
 
+    it('a lone </think> (the server\'s template opened the block) turns the text before it into thinking', async () => {
+      server.setScenario({
+        kind: 'ok',
+        chunks: ['Okay, the user', ' asks.\n</th', 'ink>', '\n\n', 'Use ', '`reversed()`.'],
+        usage: { prompt_tokens: 5, completion_tokens: 20 },
+      });
+      const { events, text, error } = await collect(provider.chat(question));
+      assert.equal(error, undefined);
+      assert.deepEqual(
+        events.flatMap((e) => (e.type === 'reasoning' || e.type === 'delta' ? [`${e.type}:${e.text}`] : e.type === 'answerWasReasoning' ? [e.type] : [])),
+        ['delta:Okay, the user', 'delta: asks.\n', 'answerWasReasoning', 'delta:Use ', 'delta:`reversed()`.'],
+      );
+      // What a consumer keeps: the text before the rewind was thinking.
+      assert.equal(text.slice('Okay, the user asks.\n'.length), 'Use `reversed()`.');
+      const usage = events.find((e) => e.type === 'usage');
+      assert.ok(usage?.type === 'usage' && (usage.usage.reasoningTokens ?? 0) > 10, `the thinking counts as thinking: ${JSON.stringify(usage)}`);
+    });
+
+    it('leaves a </think> in the answer when a <think> came before it, or when reasoning came in its own field', async () => {
+      server.setScenario({ kind: 'ok', chunks: ['Write ', '<think>, then ', '</think>.'] });
+      const first = await collect(provider.chat(question));
+      assert.equal(first.text, 'Write <think>, then </think>.');
+      assert.ok(!first.events.some((e) => e.type === 'answerWasReasoning' || e.type === 'reasoning'));
+
+      server.setScenario({ kind: 'ok', reasoningChunks: ['Thought.'], chunks: ['Close with </think>.'] });
+      const second = await collect(provider.chat(question));
+      assert.equal(second.text, 'Close with </think>.');
+      assert.ok(!second.events.some((e) => e.type === 'answerWasReasoning'));
+    });
+
     it('keeps the reasoning_content a server sends apart, and splits the answer text after it as usual', async () => {
       server.setScenario({ kind: 'ok', reasoningChunks: ['From the field.'], chunks: ['\n\n', 'The answer.'] });
       const { events, text } = await collect(provider.chat(question));
