@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { answerBudget } from '../engine/contextBudget';
 import { formatBytes } from '../hub/downloadProgress';
-import { listInstalled } from '../hub/modelStore';
+import { installedDir, listInstalled } from '../hub/modelStore';
 import type { ToolSpec } from '../protocol/engine';
 import { readLocalModelCard } from '../providers/local/localModelCard';
 import type { LocalProvider } from '../providers/local/localProvider';
@@ -103,6 +103,7 @@ export class LocalLanguageModels implements vscode.LanguageModelChatProvider<Hea
     // No local template can force a call: the model is told to make one, and an answer without one fails below.
     const engineMessages = required && tools ? withRequiredToolInstruction(requested, tools) : requested;
     const stream = tools ? new ToolCallStream() : undefined;
+    await this.checkStillOffered(model);
     const local = await this.local();
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
@@ -153,6 +154,27 @@ export class LocalLanguageModels implements vscode.LanguageModelChatProvider<Hea
       throw asLanguageModelError(err);
     } finally {
       cancel.dispose();
+    }
+  }
+
+  /**
+   * The engine would answer a request for an installed model with another one when
+   * hearth.local.modelPath now overrides it, or the model was deleted (the default model then):
+   * such a request fails instead, naming both and what to do.
+   */
+  private async checkStillOffered(model: HearthModelInformation): Promise<void> {
+    if (!model.localModel) return;
+    const override = readSettings().local.modelPath.trim();
+    if (override) {
+      const name = basename(override) || override;
+      throw vscode.LanguageModelError.NotFound(
+        `${model.name} is not in use: hearth.local.modelPath is set, so Hearth's engine runs ${name} for every request. Pick ${name} in the model picker, or clear hearth.local.modelPath to use ${model.name}.`,
+      );
+    }
+    if (!(await installedDir(this.deps.modelsDir(), model.localModel))) {
+      throw vscode.LanguageModelError.NotFound(
+        `${model.name} is no longer installed (its folder is gone from hearth.local.modelsDir). Pick another model in the model picker, or download it again with 'Hearth: Download Model…'.`,
+      );
     }
   }
 

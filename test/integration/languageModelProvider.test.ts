@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as vscode from 'vscode';
-import { ensureToolCallModel, QWEN25_TOOLS_TEMPLATE, TOOL_CALL_MODEL_CONTEXT } from '../../models/toolCallModel';
+import { ensureToolCallModel, QWEN25_TOOLS_TEMPLATE, TOOL_CALL_MODEL_CONTEXT, TOOL_CALL_TEXT } from '../../models/toolCallModel';
 import { LocalLanguageModels, type HearthModelInformation } from '../../src/extension/localLanguageModels';
 import { LocalProvider, type LocalProviderSettings } from '../../src/providers/local/localProvider';
 import { activateHearth, hearthExtension, useSettings } from './support/hearth';
@@ -72,6 +72,18 @@ function talkingToolsDemo(root: string): string {
   config['chat_template'] = QWEN25_TOOLS_TEMPLATE;
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(config));
   return dir;
+}
+
+/** The tool-call model as a finished download in `modelsDir` (its manifest written last, as a download does); its id. */
+function installToolCallModel(root: string, modelsDir: string, id: string): string {
+  const installed = join(modelsDir, id);
+  cpSync(ensureToolCallModel(join(root, 'tool-call-demo')), installed, { recursive: true });
+  const manifest = {
+    version: 1, repo: 'hearth-test/tool-call', commit: `${id.slice(-12)}0123456789abcdef0123456789ab`, revision: 'main', endpoint: 'https://huggingface.co',
+    weights: 'onnx/model.onnx', files: [], downloadedAt: new Date().toISOString(),
+  };
+  writeFileSync(join(installed, 'hearth-model.json'), JSON.stringify(manifest));
+  return installed;
 }
 
 describe("Hearth's local models in VS Code's language model API", function () {
@@ -318,6 +330,53 @@ describe("Hearth's local models in VS Code's language model API", function () {
 
       rmSync(installed, { recursive: true, force: true });
       await untilListed((ms) => !ms.some((m) => m.id === id));
+    } finally {
+      provider.dispose();
+      log.dispose();
+    }
+  });
+
+  it('answers each request with the model picked, switching the engine between them, also two at once', async () => {
+    const modelsDir = join(root, 'models-switch');
+    mkdirSync(modelsDir, { recursive: true });
+    restore = await useSettings({ 'hearth.local.modelPath': '', 'hearth.local.modelsDir': modelsDir, 'hearth.local.maxNewTokens': MAX_NEW_TOKENS });
+    const id = 'hearth-test--switch@0123456789ab';
+    installToolCallModel(root, modelsDir, id);
+    const installed = await hearthModel((m) => m.id === id);
+    const demo = await hearthModel((m) => m.id === 'demo');
+    const ask = async (model: vscode.LanguageModelChat) => (await collect(await model.sendRequest([vscode.LanguageModelChatMessage.User('Weather?')], {}))).text;
+    assert.equal(await ask(installed), TOOL_CALL_TEXT);
+    assert.match(await ask(demo), /^Hello! I am Hearth's built-in demo model/);
+    assert.equal(await ask(installed), TOOL_CALL_TEXT, 'and back');
+    const [first, second] = await Promise.all([ask(demo), ask(installed)]);
+    assert.match(first, /^Hello! I am Hearth's built-in demo model/);
+    assert.equal(second, TOOL_CALL_TEXT);
+  });
+
+  it('a request for an installed model that hearth.local.modelPath now overrides, or that was deleted, fails naming both and what to do', async () => {
+    const modelsDir = join(root, 'models-gone');
+    mkdirSync(modelsDir, { recursive: true });
+    const id = 'hearth-test--gone@0123456789ab';
+    const installed = installToolCallModel(root, modelsDir, id);
+    const log = vscode.window.createOutputChannel('Hearth language model test', { log: true });
+    const provider = new LocalLanguageModels({ modelsDir: () => modelsDir, hub: { get: () => Promise.reject(new Error('the engine is not asked')), demoModelPath: () => demoDir }, log });
+    const none = new vscode.CancellationTokenSource().token;
+    const send = (info: HearthModelInformation) => provider.provideLanguageModelChatResponse(info, [vscode.LanguageModelChatMessage.User('Hi')], {} as vscode.ProvideLanguageModelChatResponseOptions, { report: () => undefined }, none);
+    try {
+      restore = await useSettings({ 'hearth.local.modelPath': '' });
+      const info = (await provider.provideLanguageModelChatInformation()).find((m) => m.id === id);
+      assert.ok(info, 'the installed model is listed');
+      await restore();
+      restore = await useSettings({ 'hearth.local.modelPath': demoDir });
+      await assert.rejects(send(info), (err: unknown) => {
+        assert.ok(err instanceof vscode.LanguageModelError && err.code === vscode.LanguageModelError.NotFound.name, String(err));
+        assert.match(err.message, /^hearth-test\/tool-call is not in use: hearth\.local\.modelPath is set, so Hearth's engine runs demo-model for every request\. Pick demo-model in the model picker, or clear hearth\.local\.modelPath/);
+        return true;
+      });
+      await restore();
+      restore = await useSettings({ 'hearth.local.modelPath': '' });
+      rmSync(installed, { recursive: true, force: true });
+      await assert.rejects(send(info), /is no longer installed .*Pick another model in the model picker, or download it again/);
     } finally {
       provider.dispose();
       log.dispose();
