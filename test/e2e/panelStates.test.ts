@@ -136,11 +136,27 @@ describe('Hearth panel states in VS Code (e2e)', function () {
     await screenshot(workbench.page, 'error-set-key');
     await workbench.page.keyboard.press('Escape');
     await patient(keyBox).toBeHidden();
+    // A model the server does not know: Select Model… opens the model list.
+    server.setScenario({ kind: 'status', status: 404, message: 'The model `fake-model` does not exist.' });
+    await assistantMessages().last().locator('.message-action[data-action="regenerate"]').click();
+    const modelRemedy = assistantMessages().last().locator('.message-error-remedy', { hasText: 'Select Model…' });
+    await patient(modelRemedy).toBeVisible();
+    await modelRemedy.click();
+    await patient(keyBox.locator('.quick-input-title')).toHaveText('Hearth: choose a model');
+    await patient(quickPickRow(workbench.page, 'fake-model-mini')).toBeVisible();
+    await workbench.page.keyboard.press('Escape');
+    await patient(keyBox).toBeHidden();
+    // Too long for the model: New Chat starts one.
+    server.setScenario({ kind: 'status', status: 400, code: 'context_length_exceeded', message: 'This model maximum context length is 4096 tokens.' });
+    await assistantMessages().last().locator('.message-action[data-action="regenerate"]').click();
+    const newChatRemedy = assistantMessages().last().locator('.message-error-remedy', { hasText: 'New Chat' });
+    await patient(newChatRemedy).toBeVisible();
 
     // The failed try is not kept as its own history entry once the user moves on.
     const failedTitle = 'This one fails';
     server.setScenario({ kind: 'ok' });
-    await viewTitleAction(workbench.page, 'New Chat').click();
+    await newChatRemedy.click();
+    await patient(assistantMessages()).toHaveCount(0);
     await viewTitleAction(workbench.page, 'Show Conversations').click();
     const rows = view.locator('#conversation-list .conversation-item');
     await patient(rows.first()).toBeVisible();
