@@ -106,12 +106,12 @@ export class LocalProvider implements ChatProvider {
 
   /** Exact token count of these messages as the model will see them. */
   async countTokens(messages: ChatMessage[], signal?: AbortSignal): Promise<{ tokens: number; contextWindow: number }> {
-    return this.withEngine(null, signal, async (client) => client.countTokens({ messages }, signal));
+    return this.withEngine(null, async (client) => client.countTokens({ messages }, signal), {}, signal);
   }
 
   /** Token count by a given model (an installed model's id; undefined: the default model), loading it when needed. */
   async countTokensWith(model: string | undefined, params: CountTokensParams, signal?: AbortSignal): Promise<CountTokensResult> {
-    return this.withEngine(model, signal, async (client) => client.countTokens(params, signal));
+    return this.withEngine(model, async (client) => client.countTokens(params, signal), {}, signal);
   }
 
   async *chat(request: LocalChatRequest, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
@@ -132,22 +132,28 @@ export class LocalProvider implements ChatProvider {
       queue.wake();
     };
     signal?.addEventListener('abort', onAbort);
-    const answer = this.withEngine(request.model, stop.signal, async (client) => {
-      this.setStatus({ ...this.currentStatus, state: 'generating' });
-      return client.chat(
-        {
-          requestId,
-          ...(request.conversationId ? { conversationId: request.conversationId } : {}),
-          messages: request.messages,
-          ...(request.tools?.length ? { tools: request.tools } : {}),
-          maxNewTokens: request.maxTokens ?? settings.maxNewTokens,
-          sampling: samplingOf(settings, request.temperature),
-          ...(settings.thinking ? { thinking: settings.thinking } : {}),
-        },
-        (event) => queue.push(event),
-        stop.signal,
-      );
-    }).then(
+    const answer = this.withEngine(
+      request.model,
+      async (client) => {
+        this.setStatus({ ...this.currentStatus, state: 'generating' });
+        return client.chat(
+          {
+            requestId,
+            ...(request.conversationId ? { conversationId: request.conversationId } : {}),
+            messages: request.messages,
+            ...(request.tools?.length ? { tools: request.tools } : {}),
+            maxNewTokens: request.maxTokens ?? settings.maxNewTokens,
+            sampling: samplingOf(settings, request.temperature),
+            ...(settings.thinking ? { thinking: settings.thinking } : {}),
+          },
+          (event) => queue.push(event),
+          stop.signal,
+        );
+      },
+      // The user sees why the answer has not started.
+      { onWait: (text) => queue.push({ type: 'notice', text }) },
+      stop.signal,
+    ).then(
       (r) => (result = r),
       (err: unknown) => (failure = err),
     );
@@ -200,15 +206,18 @@ export class LocalProvider implements ChatProvider {
   }
 
   /**
-   * Runs `work` against a started engine with the configured model loaded; tracks idleness.
+   * Runs `work` against a started engine with the model loaded; tracks idleness. `requestedModel`: the
+   * conversation's model (undefined: none chosen), or null for whichever model is loaded.
+   * Work for another model than the running work's waits for it (`onWait` says so; `signal` ends the
+   * wait): loading it at once would leave the running request's next step on the wrong model.
    * Loading is not cancelled with the request: the next request would only start it again.
    */
-  /**
-   * `requestedModel`: the conversation's model (undefined: none chosen), or null for whichever model is loaded.
-   * Work for another model than the running work's waits for it (`signal` ends the wait): loading
-   * it at once would leave the running request's next step on the wrong model.
-   */
-  private async withEngine<T>(requestedModel: string | undefined | null, signal: AbortSignal | undefined, work: (client: EngineClient) => Promise<T>): Promise<T> {
+  private async withEngine<T>(
+    requestedModel: string | undefined | null,
+    work: (client: EngineClient) => Promise<T>,
+    hooks: { onWait?(notice: string): void },
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     if (this.disposed) throw new ProviderError('badRequest', 'The local provider has been disposed.');
     const settings = this.options.getSettings();
     // hearth.local.modelPath overrides the conversation's model; without either, the default model.
@@ -222,7 +231,7 @@ export class LocalProvider implements ChatProvider {
     this.cancelIdleTimer();
     let engaged = false;
     try {
-      await this.engage(modelPath, requestedModel === null, signal);
+      await this.engage(modelPath, requestedModel === null, hooks.onWait, signal);
       engaged = true;
       if (this.disposed) throw new ProviderError('badRequest', 'The local provider has been disposed.');
       const client = this.ensureClient();
@@ -252,7 +261,7 @@ export class LocalProvider implements ChatProvider {
    * for one (first come, first served). `anyModel` work (a count by whichever model is loaded) joins
    * the running work at once, so it never makes the engine load a model back.
    */
-  private async engage(modelPath: string, anyModel: boolean, signal: AbortSignal | undefined): Promise<void> {
+  private async engage(modelPath: string, anyModel: boolean, onWait: ((notice: string) => void) | undefined, signal: AbortSignal | undefined): Promise<void> {
     if (!this.engaged) {
       this.engaged = { modelPath, count: 1 };
       return;
@@ -263,7 +272,9 @@ export class LocalProvider implements ChatProvider {
     }
     if (signal?.aborted) throw new ProviderError('badRequest', 'The request was cancelled.');
     if (this.engaged.modelPath !== modelPath) {
-      this.options.logger.info(`Loading ${folderName(modelPath)} once the answer on ${folderName(this.engaged.modelPath)} is done (the engine holds one model at a time).`);
+      const notice = `Loading ${folderName(modelPath)} once the answer on ${folderName(this.engaged.modelPath)} is done (the engine holds one model at a time).`;
+      this.options.logger.info(notice);
+      onWait?.(notice);
     }
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
