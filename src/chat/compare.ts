@@ -6,12 +6,13 @@
 // nothing about the store, export or search had to change. The sides share one AbortSignal (Stop stops
 // both) but nothing else: each catches its own failure, so one side failing never ends the other.
 // No vscode import: the panel glue (src/extension/comparePanel.ts) supplies providers, store and prices.
-import type { Conversation, Price, StoredMessage } from '../protocol/chat';
+import type { Conversation, ErrorInfo, Price, StoredMessage } from '../protocol/chat';
 import type { CompareSideInfo, CompareStats, CompareTarget, HostToCompare, SideIndex } from '../protocol/compareMessages';
 import type { ChatProvider } from '../providers/types';
 import type { ConversationRepository } from './chatController';
 import { sideStats } from './compareStats';
 import { streamSide } from './compareSide';
+import { compareRemedy, errorRemedy } from './errorRemedy';
 import { newId } from './ids';
 import { buildPrompt, titleFrom } from './prompt';
 
@@ -25,6 +26,8 @@ export interface TargetDescription {
   endpoint: string;
   /** Per million tokens; undefined when unknown (no cost is shown then). */
   price?: Price;
+  /** Its API key is one Set API Key manages (a side refused for its key then offers to set it). */
+  keyed?: boolean;
 }
 
 export interface CompareDeps {
@@ -84,17 +87,27 @@ export async function runComparison(deps: CompareDeps, prompt: string, targets: 
       signal,
     );
     const stats = sideStats(times, answer.usage, answer.stats, described[side].price);
+    // Saved with the chat's fix (Continue in chat shows it there); the panel offers the ones that make sense in it.
+    const remedy = answer.error && errorRemedy(answer.error, described[side]);
+    if (answer.error && remedy) answer.error = { ...answer.error, remedy };
     answer.stats = { ...answer.stats, ...pick(stats) };
     conversation.updatedAt = now();
     let saveError: string | undefined;
     await deps.store.save(conversation).catch((err: unknown) => (saveError = err instanceof Error ? err.message : String(err)));
     if (saveError) deps.post({ type: 'notice', level: 'error', text: `Could not save the ${described[side].providerLabel} side: ${saveError}` });
-    deps.post({ type: 'sideDone', side, status: answer.status, ...(answer.error ? { error: answer.error } : {}), stats });
+    deps.post({ type: 'sideDone', side, status: answer.status, ...(answer.error ? { error: panelError(answer.error) } : {}), stats });
     return { conversationId: conversation.id, status: answer.status, stats };
   };
   const sides = await Promise.all([run(0), run(1)]);
   deps.post({ type: 'finished' });
   return { comparisonId, sides };
+}
+
+/** The error as the panel shows it: with the fix that makes sense there, if any. */
+function panelError(error: ErrorInfo): ErrorInfo {
+  const { remedy, ...rest } = error;
+  const shown = compareRemedy(remedy);
+  return shown ? { ...rest, remedy: shown } : rest;
 }
 
 /** The chat view's per-answer stats from the comparison's (so a continued conversation shows them too). */

@@ -7,6 +7,7 @@ export class CompareSession {
   private abort: AbortController | undefined;
   private done: Promise<unknown> = Promise.resolve();
   private sideConversations: [string, string] | undefined;
+  private sideProviders: [string, string] | undefined;
 
   constructor(private readonly deps: CompareDeps) {}
 
@@ -19,11 +20,15 @@ export class CompareSession {
     const abort = new AbortController();
     this.abort = abort;
     this.sideConversations = undefined;
+    this.sideProviders = undefined;
     const post = this.deps.post;
     const deps: CompareDeps = {
       ...this.deps,
       post: (message) => {
-        if (message.type === 'started') this.sideConversations = [message.sides[0].conversationId, message.sides[1].conversationId];
+        if (message.type === 'started') {
+          this.sideConversations = [message.sides[0].conversationId, message.sides[1].conversationId];
+          this.sideProviders = [message.sides[0].providerId, message.sides[1].providerId];
+        }
         post(message);
       },
     };
@@ -45,5 +50,10 @@ export class CompareSession {
   /** The conversation one side of the last comparison was saved as. */
   conversationId(side: SideIndex): string | undefined {
     return this.sideConversations?.[side];
+  }
+
+  /** The provider one side of the last comparison asked (whose key a failed side's Set API Key sets). */
+  providerId(side: SideIndex): string | undefined {
+    return this.sideProviders?.[side];
   }
 }

@@ -3,7 +3,7 @@
 import type { ErrorInfo, ErrorRemedy } from '../protocol/chat';
 import type { ProviderOption } from '../protocol/webviewMessages';
 
-export function errorRemedy(error: ErrorInfo, provider: ProviderOption | undefined): ErrorRemedy | undefined {
+export function errorRemedy(error: ErrorInfo, provider: Pick<ProviderOption, 'keyed'> | undefined): ErrorRemedy | undefined {
   switch (error.kind) {
     // Only a key Set API Key manages: VS Code's own models ask for permission, not a key.
     case 'auth':
@@ -17,4 +17,9 @@ export function errorRemedy(error: ErrorInfo, provider: ProviderOption | undefin
     default:
       return undefined;
   }
+}
+
+/** The fix the Compare panel offers for a failed side: there each run starts afresh, so New Chat has no meaning. */
+export function compareRemedy(remedy: ErrorRemedy | undefined): Exclude<ErrorRemedy, 'newChat'> | undefined {
+  return remedy === 'newChat' ? undefined : remedy;
 }

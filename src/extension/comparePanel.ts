@@ -135,6 +135,12 @@ export class ComparePanel implements vscode.Disposable {
         await this.deps.controller.select(id);
         return this.deps.revealChat();
       }
+      case 'setApiKey': {
+        const providerId = this.session.providerId(message.side);
+        if (!providerId) return this.post({ type: 'notice', level: 'warning', text: 'Run a comparison first.' });
+        // No key argument: the command asks for it, bound to this provider's origin.
+        return void (await vscode.commands.executeCommand('hearth.setApiKey', undefined, providerId));
+      }
       case 'openLink': {
         const url = openableUrl(message.url);
         if (url) await vscode.env.openExternal(vscode.Uri.parse(url.toString(), true));
@@ -170,6 +176,7 @@ export class ComparePanel implements vscode.Disposable {
       kind: option?.kind ?? 'remote',
       endpoint: hub.endpointLabel(target.providerId),
       ...(price ? { price } : {}),
+      ...(option?.keyed ? { keyed: true } : {}),
     };
   }
 

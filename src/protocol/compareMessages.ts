@@ -49,6 +49,8 @@ export const CompareToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run'), prompt: z.string().min(1).max(2_000_000), targets: CompareTargetsSchema }),
   z.object({ type: z.literal('stop') }),
   z.object({ type: z.literal('continueInChat'), side: SideIndexSchema }),
+  /** A side failed for its API key: the host asks for the key of the provider that side asked. */
+  z.object({ type: z.literal('setApiKey'), side: SideIndexSchema }),
   z.object({ type: z.literal('openLink'), url: z.string().max(8192) }),
   z.object({ type: z.literal('copyText'), text: z.string().max(2_000_000) }),
 ]);

@@ -44,6 +44,7 @@ const descriptions: Record<string, TargetDescription> = {
   local: { providerLabel: 'Local model', kind: 'local', endpoint: 'this computer', price: { input: 0, output: 0, currency: 'USD' } },
   'endpoint:api': { providerLabel: 'API', model: 'big-model', kind: 'remote', endpoint: 'api.example.com', price: { input: 2, output: 8, currency: 'USD' } },
   'endpoint:unpriced': { providerLabel: 'Unpriced', kind: 'remote', endpoint: 'other.example.com' },
+  'endpoint:keyed': { providerLabel: 'Keyed', kind: 'remote', endpoint: 'keyed.example.com', keyed: true },
 };
 
 interface Harness {
@@ -327,6 +328,38 @@ describe('compare models', () => {
     assert.equal(saved?.reasoning, 'Okay, the user asks.');
     assert.equal(saved?.content, 'The answer.');
     assert.equal(result.sides[0].stats.thinkingMs, 1_000, 'from the first text to the answer');
+  });
+
+  it('a failed side offers the fix that makes sense in the panel, and keeps the chat\'s with its answer', async () => {
+    const failing = (id: string, error: ProviderError) =>
+      new FakeProvider(id, 'remote', async function* () {
+        yield* [];
+        throw error;
+      });
+    const sideDone = (posted: HostToCompare[], side: 0 | 1) => posted.find((m): m is Extract<HostToCompare, { type: 'sideDone' }> => m.type === 'sideDone' && m.side === side);
+    const savedError = (h: Harness, result: { sides: [{ conversationId: string }, { conversationId: string }] }, side: 0 | 1) =>
+      h.saved.get(result.sides[side].conversationId)?.messages[1]?.error;
+
+    const auth = () => new ProviderError('auth', 'No API key is stored.', "Run 'Hearth: Set API Key'.", 401);
+    let h = harness([failing('endpoint:keyed', auth()), failing('endpoint:api', auth())]);
+    const session = new CompareSession(h.deps);
+    let result = await session.run('q', [{ providerId: 'endpoint:keyed' }, { providerId: 'endpoint:api' }]);
+    assert.equal(sideDone(h.posted, 0)?.error?.remedy, 'setApiKey', "a key Set API Key keeps: the side's provider's");
+    assert.equal(savedError(h, result, 0)?.remedy, 'setApiKey', 'Continue in chat shows it too');
+    assert.equal(sideDone(h.posted, 1)?.error?.kind, 'auth');
+    assert.equal(sideDone(h.posted, 1)?.error?.remedy, undefined, 'a provider whose key Hearth does not keep offers none');
+    assert.deepEqual([session.providerId(0), session.providerId(1)], ['endpoint:keyed', 'endpoint:api'], 'the host knows whose key to ask for');
+
+    h = harness([
+      failing('endpoint:keyed', new ProviderError('contextTooLong', 'The prompt is too long for the model.')),
+      failing('endpoint:api', new ProviderError('badModel', "Model 'big-model' was not found (404).")),
+    ]);
+    result = await runComparison(h.deps, 'q', [{ providerId: 'endpoint:keyed' }, { providerId: 'endpoint:api' }], new AbortController().signal);
+    assert.equal(sideDone(h.posted, 0)?.error?.kind, 'contextTooLong');
+    assert.equal(sideDone(h.posted, 0)?.error?.remedy, undefined, 'New Chat has no meaning in the panel');
+    assert.equal(savedError(h, result, 0)?.remedy, 'newChat', 'but the continued conversation offers it in the chat');
+    assert.equal(sideDone(h.posted, 1)?.error?.remedy, 'selectModel', "the side's own model field is the fix");
+    assert.equal(savedError(h, result, 1)?.remedy, 'selectModel');
   });
 
   it('names where the data went', () => {

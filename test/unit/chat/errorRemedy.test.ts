@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { errorRemedy } from '../../../src/chat/errorRemedy';
+import { compareRemedy, errorRemedy } from '../../../src/chat/errorRemedy';
 import { ErrorKindSchema, type ErrorKind } from '../../../src/protocol/chat';
 import type { ProviderOption } from '../../../src/protocol/webviewMessages';
 
@@ -24,5 +24,12 @@ describe('errorRemedy (the button under a failed answer)', () => {
   it('offers nothing for the kinds that have no single command to fix them', () => {
     const withRemedy = new Set<ErrorKind>(['auth', 'badModel', 'contextTooLong']);
     for (const kind of ErrorKindSchema.options.filter((k) => !withRemedy.has(k))) assert.equal(remedyOf(kind, keyed), undefined, kind);
+  });
+
+  it('offers in the Compare panel every fix but New Chat (each comparison starts afresh)', () => {
+    assert.equal(compareRemedy('setApiKey'), 'setApiKey');
+    assert.equal(compareRemedy('selectModel'), 'selectModel');
+    assert.equal(compareRemedy('newChat'), undefined);
+    assert.equal(compareRemedy(undefined), undefined);
   });
 });
