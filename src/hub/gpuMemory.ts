@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 export interface GpuInfo {
   name: string;
-  /** Memory of the GPU's own (bytes). */
+  /** The GPU's own memory, in bytes. */
   bytes: number;
 }
 
@@ -25,7 +25,7 @@ export type CommandRunner = (file: string, args: string[], signal: AbortSignal) 
 export interface GpuProbeEnvironment {
   platform: NodeJS.Platform;
   arch: string;
-  /** os.cpus()[0].model: "Apple M2" also where an x64 build runs under Rosetta. */
+  /** os.cpus()[0].model, e.g. "Apple M2": an x64 build under Rosetta reports arch x64 on Apple silicon. */
   cpuModel: string;
   /** Folder of DRM devices (/sys/class/drm). */
   drmDir: string;
