@@ -1,6 +1,6 @@
 // The Compare Models panel in a real browser, under the extension's CSP: pickers and Run, two answers
 // streaming side by side through the chat's markdown renderer (each with its Thinking section), the
-// stats, Stop, Continue in chat.
+// stats, Stop, Continue in chat, a failed side's fix, and VS Code's own look for its controls.
 import * as assert from 'node:assert/strict';
 import { CompareToHostSchema, type CompareToHost, type HostToCompare } from '../../src/protocol/compareMessages';
 import { launchBrowser, type LaunchedBrowser } from './harness/browser';
@@ -47,6 +47,8 @@ describe('compare panel (browser)', () => {
   beforeEach(async () => {
     view = await WebviewPage.open(browser, server);
     await view.page.setViewportSize({ width: 1100, height: 700 });
+    // The panel's own stylesheet, beside chat.css (the extension serves both panels every file in media/).
+    await view.page.addStyleTag({ url: `${server.origin}/media/compare.css` });
   });
   afterEach(async () => {
     await view.close();
@@ -202,6 +204,122 @@ describe('compare panel (browser)', () => {
     assert.equal(await side(0).locator('.compare-note').textContent(), 'Stopped.');
     assert.match((await side(1).locator('.message-error').textContent()) ?? '', /rejected the key\. Run 'Hearth: Set API Key'/);
     assert.equal(await side(1).locator('.stat[data-stat="cost"] dd').textContent(), 'unknown');
+  });
+
+  it("a side refused for its key offers Set API Key…, which asks the host for that side's key", async () => {
+    await deliver(init, started, { type: 'delta', side: 0, text: 'fine' });
+    await deliver({
+      type: 'sideDone',
+      side: 1,
+      status: 'error',
+      error: { kind: 'auth', message: 'No API key is stored for api.deepseek.com.', action: "Run 'Hearth: Set API Key'.", remedy: 'setApiKey' },
+      stats: {},
+    });
+    const remedy = side(1).locator('.message-error .message-error-remedy');
+    assert.equal(await remedy.textContent(), 'Set API Key…', "the chat's label: it runs the same command");
+    assert.equal(await remedy.evaluate((b) => b.classList.contains('primary')), true, "the panel's primary button, as in the chat");
+    assert.equal(await remedy.isDisabled(), false, 'a key can be set while the other side still answers');
+    assert.equal(await side(1).locator('.message-error-text').textContent(), 'No API key is stored for api.deepseek.com.');
+    assert.equal(await side(1).locator('.message-error').getAttribute('role'), 'alert');
+    assert.deepEqual(await nextPost('setApiKey', () => remedy.click()), { type: 'setApiKey', side: 1 });
+    assert.equal(await side(0).locator('.message-error-remedy').count(), 0, 'the side that answered has none');
+  });
+
+  it("a side whose model failed offers Change Model: its own model field, once both sides are done", async () => {
+    await deliver(init, started, { type: 'delta', side: 1, text: 'still answering' });
+    await deliver({ type: 'sideDone', side: 0, status: 'error', error: { kind: 'badModel', message: "Model 'qwen-9b' is not installed.", remedy: 'selectModel' }, stats: {} });
+    const remedy = side(0).locator('.message-error-remedy');
+    assert.equal(await remedy.textContent(), 'Change Model');
+    assert.equal(await remedy.isDisabled(), true, 'the model fields are locked while a side still answers');
+    await deliver({ type: 'sideDone', side: 1, status: 'complete', stats: {} }, { type: 'finished' });
+    assert.equal(await remedy.isDisabled(), false);
+    await view.page.locator('#target-0-model').fill('qwen-9b');
+    const before = (await posted()).length;
+    await remedy.click();
+    assert.equal(await view.page.evaluate(() => document.activeElement?.id), 'target-0-model', "the failed side's field, not the other's");
+    assert.deepEqual(
+      await view.page.locator('#target-0-model').evaluate((input) => [(input as HTMLInputElement).selectionStart, (input as HTMLInputElement).selectionEnd]),
+      [0, 'qwen-9b'.length],
+      'selected, so typing replaces it',
+    );
+    assert.equal((await posted()).length, before, 'nothing to ask the host');
+    // The next run starts the side clean.
+    await deliver(started);
+    assert.equal(await view.page.locator('.message-error-remedy').count(), 0);
+  });
+
+  it('offers no fix for an error without one that makes sense in the panel', async () => {
+    await deliver(init, started);
+    await deliver(
+      // New Chat means nothing here (the host does not send it; a stray one shows nothing either).
+      { type: 'sideDone', side: 0, status: 'error', error: { kind: 'contextTooLong', message: 'The prompt is too long for the model.', remedy: 'newChat' }, stats: {} },
+      { type: 'sideDone', side: 1, status: 'error', error: { kind: 'network', message: 'Could not reach api.deepseek.com.' }, stats: {} },
+      { type: 'finished' },
+    );
+    assert.equal(await view.page.locator('.compare-side .message-error').count(), 2);
+    assert.equal(await view.page.locator('.message-error-remedy').count(), 0);
+  });
+
+  it("looks like VS Code's own controls in the theme's colours: buttons, dropdowns with a chevron, fields, focus", async () => {
+    // Distinct values for the variables VS Code gives a webview (as 2026 Light does, the primary button's border is coloured).
+    const theme: Record<string, string> = {
+      'button-background': 'rgb(0, 105, 204)',
+      'button-foreground': 'rgb(255, 255, 255)',
+      'button-border': 'rgb(0, 105, 205)',
+      'button-secondaryBackground': 'rgb(234, 234, 234)',
+      'button-secondaryForeground': 'rgb(32, 32, 32)',
+      'button-secondaryBorder': 'rgb(234, 234, 235)',
+      'dropdown-background': 'rgb(255, 255, 254)',
+      'dropdown-foreground': 'rgb(32, 32, 33)',
+      'dropdown-border': 'rgb(216, 216, 216)',
+      'input-background': 'rgb(255, 255, 253)',
+      'input-foreground': 'rgb(32, 32, 34)',
+      'input-border': 'rgb(216, 216, 217)',
+      focusBorder: 'rgb(0, 105, 206)',
+    };
+    await view.page.evaluate((vars) => {
+      for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(`--vscode-${name}`, value);
+    }, theme);
+    await deliver(init, started, { type: 'sideDone', side: 0, status: 'complete', stats: {} }, { type: 'finished' });
+    const style = (selector: string, ...properties: string[]) =>
+      view.page.locator(selector).first().evaluate((element, names) => names.map((n) => getComputedStyle(element).getPropertyValue(n)), properties);
+
+    assert.deepEqual(await style('#compare-run', 'background-color', 'color', 'border-top-color'), [theme['button-background'], theme['button-foreground'], theme['button-border']]);
+    assert.deepEqual(
+      await style('.compare-side[data-side="0"] .compare-continue', 'background-color', 'color', 'border-top-color'),
+      [theme['button-secondaryBackground'], theme['button-secondaryForeground'], theme['button-secondaryBorder']],
+      'Continue in chat is a secondary button: not the primary border',
+    );
+    assert.deepEqual(
+      await style('#target-0-provider', 'appearance', 'background-color', 'color', 'border-top-color'),
+      ['none', theme['dropdown-background'], theme['dropdown-foreground'], theme['dropdown-border']],
+    );
+    assert.deepEqual(await style('#target-0-model', 'background-color', 'color', 'border-top-color'), [theme['input-background'], theme['input-foreground'], theme['input-border']]);
+
+    // The chevron replaces the native arrow: inside the dropdown's right end, in its colour, not in the way of clicks.
+    const select = await view.page.locator('#target-0-provider').boundingBox();
+    const chevron = view.page.locator('.compare-target .select-box .codicon-chevron-down').first();
+    const box = await chevron.boundingBox();
+    assert.ok(select && box, 'the dropdown and its chevron are shown');
+    assert.ok(box.x > select.x + select.width / 2 && box.x + box.width <= select.x + select.width, 'at the right end');
+    assert.ok(box.y >= select.y && box.y + box.height <= select.y + select.height, 'within its height');
+    assert.deepEqual(await style('.compare-target .select-box .codicon-chevron-down', 'color', 'pointer-events'), [theme['dropdown-foreground'], 'none']);
+    assert.equal(await view.page.locator('#target-0-provider').evaluate((s) => getComputedStyle(s).paddingRight), '22px', 'the text stops before it');
+
+    // One row: the dropdowns, fields and Compare share a height.
+    const heights = await Promise.all(['#target-0-provider', '#target-0-model', '#target-1-provider', '#compare-run'].map(async (s) => (await view.page.locator(s).boundingBox())?.height));
+    assert.equal(new Set(heights).size, 1, `heights ${heights.join(', ')}`);
+
+    // Focus shows VS Code's focus border, whether the keyboard or the mouse put it there.
+    await view.page.locator('#target-1-provider').focus();
+    assert.deepEqual(await style('#target-1-provider', 'outline-style', 'outline-color'), ['solid', theme.focusBorder]);
+    await view.page.keyboard.press('Tab');
+    assert.equal(await view.page.evaluate(() => document.activeElement?.id), 'target-1-model');
+    assert.deepEqual(await style('#target-1-model', 'outline-style', 'outline-color'), ['solid', theme.focusBorder]);
+
+    // A theme (or VS Code) without a secondary border: the button border, as VS Code falls back.
+    await view.page.evaluate(() => document.documentElement.style.removeProperty('--vscode-button-secondaryBorder'));
+    assert.deepEqual(await style('.compare-continue', 'border-top-color'), [theme['button-border']]);
   });
 
   it('model output stays inert: no HTML runs, nothing loads, links go through the host', async () => {

@@ -1,6 +1,7 @@
 // Compare Models through the real UI: type a question in the Hearth panel, press Compare, run it in the
 // editor tab it opens (the bundled demo model on the local engine against the fake OpenAI-compatible
-// server), watch both answers finish with their numbers, then continue one in the chat.
+// server), watch both answers finish with their numbers, then continue one in the chat; a side refused for
+// its key offers Set API Key….
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,5 +71,34 @@ describe('Compare Models in VS Code (e2e)', function () {
     const answer = chat.locator('#messages .message[data-role="assistant"]').last();
     await patient(answer.locator('.message-body')).toContainText(`You said: "${question}"`);
     await expect(chat.locator('#messages .message[data-role="user"] .message-body').last()).toHaveText(question);
+  });
+
+  it("a side refused for its key offers Set API Key…, which asks for the key of that side's endpoint", async function () {
+    this.timeout(120_000);
+    const { server, workbench } = e2e;
+    server.setScenario({ kind: 'status', status: 401, message: 'Incorrect API key provided.' });
+    const question = 'This comparison fails';
+    const chat = await hearthFrameWith(workbench.page, '#prompt');
+    await chat.locator('#prompt').fill(question);
+    await chat.locator('#compare').click();
+    const compare = await hearthFrameWith(workbench.page, '#compare-prompt');
+    await patient(compare.locator('#compare-prompt')).toHaveValue(question);
+    // Both sides ask the API (the local engine has no key to refuse).
+    await compare.locator('#target-0-provider').selectOption('openai');
+    await compare.locator('#compare-run').click();
+    const side = (i: 0 | 1) => compare.locator(`.compare-side[data-side="${i}"]`);
+    for (const i of [0, 1] as const) await patient(side(i)).toHaveAttribute('data-status', 'error');
+    await expect(side(1).locator('.message-error-text')).toContainText('Incorrect API key provided.');
+    const remedy = side(1).locator('.message-error-remedy', { hasText: 'Set API Key…' });
+    await expect(remedy).toBeVisible();
+    await expect(compare.locator('#compare-stop')).toBeHidden();
+    await workbench.page.screenshot({ path: join(screenshots, 'compare-error.png') });
+    await remedy.click();
+    const keyBox = workbench.page.locator('.quick-input-widget');
+    await patient(keyBox.locator('.quick-input-title')).toContainText('Hearth: API key for');
+    await expect(keyBox.locator('input[type="password"]')).toBeVisible();
+    await workbench.page.keyboard.press('Escape');
+    await patient(keyBox).toBeHidden();
+    server.setScenario({ kind: 'ok' });
   });
 });

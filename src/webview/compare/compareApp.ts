@@ -16,6 +16,7 @@ export class CompareApp {
   private readonly scheduler = new FrameScheduler();
   private readonly sides = [new SideView(0, this.scheduler), new SideView(1, this.scheduler)] as const;
   private readonly notice = h('div', { class: 'compare-notice', hidden: true, attrs: { role: 'status' } });
+  private readonly columns = h('div', { class: 'compare-columns' }, this.sides[0].element, this.sides[1].element);
   private running = false;
 
   constructor(
@@ -28,8 +29,7 @@ export class CompareApp {
       this.prompt,
       h('div', { class: 'compare-targets' }, this.pickers[0].element, h('span', { class: 'compare-vs', text: 'vs' }), this.pickers[1].element, this.run, this.stop),
     );
-    const columns = h('div', { class: 'compare-columns' }, this.sides[0].element, this.sides[1].element);
-    root.replaceChildren(h('main', { class: 'compare' }, form, this.notice, columns));
+    root.replaceChildren(h('main', { class: 'compare' }, form, this.notice, this.columns));
     this.run.addEventListener('click', () => this.submit());
     this.stop.addEventListener('click', () => this.stopBoth());
     this.prompt.addEventListener('keydown', (event) => {
@@ -42,7 +42,7 @@ export class CompareApp {
       if (event.key === 'Escape' && this.running) this.stopBoth();
     });
     for (const side of this.sides) side.continueButton.addEventListener('click', () => this.post({ type: 'continueInChat', side: side.side }));
-    columns.addEventListener('click', (event) => this.onAnswerClick(event));
+    this.columns.addEventListener('click', (event) => this.onAnswerClick(event));
   }
 
   handle(message: HostToCompare): void {
@@ -69,6 +69,7 @@ export class CompareApp {
         break;
       case 'sideDone':
         this.sides[message.side].done(message.status, message.error, message.stats);
+        this.syncModelRemedies();
         break;
       case 'finished':
         this.setRunning(false);
@@ -97,6 +98,21 @@ export class CompareApp {
     this.stop.hidden = !running;
     this.prompt.readOnly = running;
     for (const picker of this.pickers) picker.disabled = running;
+    this.syncModelRemedies();
+  }
+
+  /** Change Model leads to the side's model field, which waits for the other side to finish. */
+  private syncModelRemedies(): void {
+    for (const remedy of this.columns.querySelectorAll<HTMLButtonElement>('.message-error-remedy[data-remedy="selectModel"]')) remedy.disabled = this.running;
+  }
+
+  /** A failed side's fix: its provider's key (the host asks for it), or its own model field. */
+  private onRemedy(remedy: HTMLElement): void {
+    const side = remedy.closest<HTMLElement>('.compare-side')?.dataset.side;
+    if (side !== '0' && side !== '1') return;
+    const index: SideIndex = side === '0' ? 0 : 1;
+    if (remedy.dataset.remedy === 'setApiKey') this.post({ type: 'setApiKey', side: index });
+    else if (remedy.dataset.remedy === 'selectModel') this.pickers[index].focusModel();
   }
 
   private onAnswerClick(event: MouseEvent): void {
@@ -110,6 +126,8 @@ export class CompareApp {
       if (url) this.post({ type: 'openLink', url });
       return;
     }
+    const remedy = event.target.closest<HTMLElement>('.message-error-remedy');
+    if (remedy) return this.onRemedy(remedy);
     const copy = event.target.closest<HTMLElement>('.code-action[data-action="copy"]');
     const code = copy?.closest('.code-frame')?.querySelector('code');
     if (code) this.post({ type: 'copyText', text: code.textContent ?? '' });

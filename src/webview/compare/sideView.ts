@@ -1,10 +1,11 @@
 // One column of the comparison: who answered, where the prompt went, the answer streaming in (the chat
 // view's markdown renderer, so it looks and stays as safe as there) below the model's thinking (the
 // chat's collapsed Thinking section), its numbers, and Continue in chat.
-import type { ErrorInfo, MessageStatus } from '../../protocol/chat';
+import type { ErrorInfo, ErrorRemedy, MessageStatus } from '../../protocol/chat';
 import type { CompareSideInfo, CompareStats, SideIndex } from '../../protocol/compareMessages';
 import { button, h } from '../dom';
 import { StreamingMarkdown } from '../markdown/streamingMarkdown';
+import { chatRemedyButtons, errorView, type RemedyButton } from '../messages/errorView';
 import type { FrameScheduler } from '../messages/frameScheduler';
 import { ThinkingSection } from '../messages/thinkingView';
 import { statsView } from './statsView';
@@ -23,15 +24,22 @@ export class SideView {
   /** Made on the first piece of reasoning. */
   private thinking: ThinkingSection | undefined;
   private readonly flushFrame = (): void => this.flush();
+  /** The fixes a failed side offers (the panel runs them): its own model field stands in for Select Model. */
+  private readonly remedyButtons: Partial<Record<ErrorRemedy, RemedyButton>>;
 
   constructor(
     readonly side: SideIndex,
     private readonly scheduler: FrameScheduler,
   ) {
     this.continueButton.disabled = true;
+    const name = side === 0 ? 'A' : 'B';
+    this.remedyButtons = {
+      setApiKey: chatRemedyButtons.setApiKey,
+      selectModel: { label: 'Change Model', title: `Type another model in the model field of ${name} above` },
+    };
     this.element = h(
       'section',
-      { class: 'compare-side', attrs: { 'data-side': String(side), 'data-status': 'idle', 'aria-label': `Answer ${side === 0 ? 'A' : 'B'}` } },
+      { class: 'compare-side', attrs: { 'data-side': String(side), 'data-status': 'idle', 'aria-label': `Answer ${name}` } },
       h('header', { class: 'compare-side-header' }, this.title, this.where),
       this.body,
       this.footer,
@@ -86,7 +94,11 @@ export class SideView {
     const parts: HTMLElement[] = [statsView(stats)];
     if (status === 'stopped') parts.push(h('div', { class: 'compare-note', text: 'Stopped.' }));
     if (status === 'truncated') parts.push(h('div', { class: 'compare-note', text: 'Cut at the length limit (Continue in chat can go on).' }));
-    if (error) parts.push(h('div', { class: 'message-error', attrs: { role: 'alert' }, text: error.action ? `${error.message} ${error.action}` : error.message }));
+    if (error) {
+      const view = errorView(error, this.remedyButtons);
+      view.setAttribute('role', 'alert');
+      parts.push(view);
+    }
     this.continueButton.disabled = false;
     parts.push(h('div', { class: 'compare-actions' }, this.continueButton));
     this.footer.replaceChildren(...parts);

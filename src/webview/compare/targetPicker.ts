@@ -2,6 +2,7 @@
 import type { CompareTarget, SideIndex } from '../../protocol/compareMessages';
 import type { ProviderOption } from '../../protocol/webviewMessages';
 import { h } from '../dom';
+import { selectBox } from '../selectBox';
 
 export class TargetPicker {
   private readonly provider: HTMLSelectElement;
@@ -14,7 +15,7 @@ export class TargetPicker {
     this.model = h('input', {
       attrs: { id: `target-${side}-model`, type: 'text', 'aria-label': `Model of answer ${name}`, placeholder: 'configured model', spellcheck: 'false' },
     });
-    this.element = h('div', { class: 'compare-target' }, h('span', { class: 'compare-target-name', text: name }), this.provider, this.model);
+    this.element = h('div', { class: 'compare-target' }, h('span', { class: 'compare-target-name', text: name }), selectBox(this.provider), this.model);
   }
 
   set(providers: ProviderOption[], target: CompareTarget): void {
@@ -28,6 +29,12 @@ export class TargetPicker {
   get value(): CompareTarget {
     const model = this.model.value.trim();
     return { providerId: this.provider.value, ...(model ? { model } : {}) };
+  }
+
+  /** A side failed for its model: the field where another one is typed, its text selected to type over. */
+  focusModel(): void {
+    this.model.focus();
+    this.model.select();
   }
 
   set disabled(disabled: boolean) {

@@ -1,9 +1,10 @@
 // The DOM of one message: <article class="message" data-role data-id data-status> holding
 // .message-body, an optional .message-error and the message's action buttons.
-import type { ErrorInfo, ErrorRemedy, MessageStatus, StoredMessage } from '../../protocol/chat';
+import type { ErrorInfo, MessageStatus, StoredMessage } from '../../protocol/chat';
 import { button, h } from '../dom';
 import { costWithSource } from '../chrome/formatCost';
 import { StreamingMarkdown } from '../markdown/streamingMarkdown';
+import { errorView } from './errorView';
 
 export type ShownRole = 'user' | 'assistant';
 export type MessageAction = 'copy' | 'regenerate' | 'edit';
@@ -103,26 +104,6 @@ function tokensView(message: ShownMessage): HTMLElement | undefined {
     text: `${usage.reasoningTokens} thinking + ${answer} tokens`,
     attrs: { title: `${usage.reasoningTokens} tokens of thinking and ${answer} of answer (${usage.completionTokens} written in all)` },
   });
-}
-
-/** The button of an error's one fix, as VS Code's chat shows one under its errors (the list's click handler runs it). */
-const remedyButtons: Record<ErrorRemedy, { label: string; title: string }> = {
-  setApiKey: { label: 'Set API Key…', title: "Enter this provider's API key (Hearth: Set API Key)" },
-  selectModel: { label: 'Select Model…', title: 'Choose another model (Hearth: Select Model)' },
-  newChat: { label: 'New Chat', title: 'Start a new conversation, with room for the question (Hearth: New Chat)' },
-};
-
-function errorView(error: ErrorInfo): HTMLElement {
-  const remedy = error.remedy ? remedyButtons[error.remedy] : undefined;
-  return h(
-    'div',
-    { class: 'message-error', attrs: { 'data-kind': error.kind } },
-    h('span', { class: 'message-error-text', text: error.message }),
-    ...(error.action ? [h('span', { class: 'message-error-action', text: error.action })] : []),
-    ...(error.remedy && remedy
-      ? [h('div', { class: 'message-error-remedies' }, button(remedy.label, 'primary message-error-remedy', remedy.title, { 'data-remedy': error.remedy }))]
-      : []),
-  );
 }
 
 function actionsView(role: ShownRole): HTMLElement {

@@ -45,6 +45,8 @@ export async function startServer(bundlePath: string, extraFiles: Record<string,
   const files: Record<string, { path: string; type: string }> = {
     '/dist/webview.js': { path: bundlePath, type: 'text/javascript' },
     '/media/chat.css': { path: join(repoRoot, 'media', 'chat.css'), type: 'text/css' },
+    // The Compare panel's own styles, which its tests add to the page (the extension gives both panels all of media/).
+    '/media/compare.css': { path: join(repoRoot, 'media', 'compare.css'), type: 'text/css' },
     // The same files the build copies to dist/codicons/ (esbuild.mjs), with the font's relative URL.
     '/codicons/codicon.css': { path: join(repoRoot, 'node_modules', '@vscode', 'codicons', 'dist', 'codicon.css'), type: 'text/css' },
     '/codicons/codicon.ttf': { path: join(repoRoot, 'node_modules', '@vscode', 'codicons', 'dist', 'codicon.ttf'), type: 'font/ttf' },
