@@ -203,7 +203,8 @@ describe('compare panel (browser)', () => {
     assert.equal(await side(0).getAttribute('data-status'), 'stopped');
     assert.equal(await side(0).locator('.compare-note').textContent(), 'Stopped.');
     assert.match((await side(1).locator('.message-error').textContent()) ?? '', /rejected the key\. Run 'Hearth: Set API Key'/);
-    assert.equal(await side(1).locator('.stat[data-stat="cost"] dd').textContent(), 'unknown');
+    // Nothing was counted for the refused side, so there is no cost to be unsure of.
+    assert.equal(await side(1).locator('.stat[data-stat="cost"] dd').textContent(), '—');
   });
 
   it("a side refused for its key offers Set API Key…, which asks the host for that side's key", async () => {

@@ -16,8 +16,8 @@ export function statsView(stats: CompareStats): HTMLElement {
     entry('First token', 'ttft', ttft === undefined ? '—' : ttft >= 1000 ? `${(ttft / 1000).toFixed(1)} s` : `${Math.round(ttft)} ms`),
     entry('Speed', 'rate', rate === undefined ? '—' : `${rate.toFixed(1)} tok/s`),
     entry('Tokens in / out', 'tokens', stats.promptTokens === undefined ? '—' : `${stats.promptTokens} / ${stats.completionTokens ?? 0}`),
-    // No prices set for the endpoint: say so rather than guess.
-    entry('Cost', 'cost', stats.cost ? costWithSource(stats.cost) : 'unknown'),
+    // No prices set for the endpoint: say so rather than guess. No tokens counted (a refused request): nothing to price.
+    entry('Cost', 'cost', stats.cost ? costWithSource(stats.cost) : stats.promptTokens === undefined ? '—' : 'unknown'),
     ...thinkingEntry(stats),
   );
 }
