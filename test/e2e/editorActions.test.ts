@@ -21,11 +21,14 @@ describe('Hearth editor actions (e2e)', function () {
     const { page } = workbench;
     writeFileSync(join(workbench.runDir, 'workspace', 'greet.js'), source);
 
+    // Typed into the quick open's own box: keys sent before it opened would land in the Hearth composer.
     await page.keyboard.press('Control+P');
-    await page.keyboard.type('greet.js');
+    const quickOpen = page.locator('.quick-input-widget input');
+    await patient(quickOpen).toBeVisible();
+    await quickOpen.fill('greet.js');
     // Enter before the file search answered would open nothing.
     await patient(page.locator('.quick-input-list .monaco-list-row', { hasText: 'greet.js' }).first()).toBeVisible();
-    await page.keyboard.press('Enter');
+    await quickOpen.press('Enter');
     const line = page.locator('.editor-instance .view-line', { hasText: 'return `Hello' });
     await patient(line).toBeVisible();
 
@@ -52,11 +55,13 @@ describe('Hearth editor actions (e2e)', function () {
   it('lists Hearth\'s local model in VS Code\'s own Language Models editor, with its context window', async () => {
     const { page } = fixture.workbench;
     await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+Shift+P');
-    await page.keyboard.type('Chat: Manage Language Models');
+    await page.keyboard.press('F1');
+    const palette = page.locator('.quick-input-widget input');
+    await patient(palette).toBeVisible();
+    await palette.fill('>Chat: Manage Language Models');
     const command = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Manage Language Models' }).first();
     await patient(command).toBeVisible();
-    await page.keyboard.press('Enter');
+    await palette.press('Enter');
     // No model is downloaded in this profile: the bundled demo model is the one the engine would run.
     const row = page.locator('.monaco-list-row', { hasText: 'Hearth demo model' });
     await patient(row).toBeVisible();
