@@ -6,7 +6,7 @@ import { costOf } from './compareStats';
 import type { ContextChip, HostToWebview, ProviderOption, Status } from '../protocol/webviewMessages';
 import { ProviderError, isAbortError, type ChatProvider } from '../providers/types';
 import { isErrorOnly } from './errorOnly';
-import { errorRemedy } from './errorRemedy';
+import { withRemedy } from './errorRemedy';
 import { newId } from './ids';
 import { settleInterruptedAnswers } from './interruptedAnswers';
 import { buildPrompt, continuationTurns, titleFrom } from './prompt';
@@ -311,7 +311,7 @@ export class ChatController {
     const option = this.deps.providers().find((p) => p.id === providerId);
     const model = this.model();
     const endpoint = this.deps.settings().endpointFor(providerId);
-    // The engine's context used is its last answer's, whichever conversation that was: the status line shows this one's.
+    // Context used is the open conversation's: a provider's own figure would be its last answer's, whichever conversation that was.
     const { contextUsed: _engineWide, ...extras } = this.extrasFor === providerId ? this.providerExtras : {};
     const contextUsed = measuredContext(this.conversation);
     return {
@@ -470,9 +470,7 @@ export class ChatController {
         answer.status = 'stopped';
       } else {
         answer.status = 'error';
-        const error = toErrorInfo(err);
-        const remedy = errorRemedy(error, this.deps.providers().find((p) => p.id === providerId));
-        answer.error = remedy ? { ...error, remedy } : error;
+        answer.error = withRemedy(toErrorInfo(err), this.deps.providers().find((p) => p.id === providerId));
       }
     }
   }

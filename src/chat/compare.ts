@@ -12,7 +12,7 @@ import type { ChatProvider } from '../providers/types';
 import type { ConversationRepository } from './chatController';
 import { sideStats } from './compareStats';
 import { streamSide } from './compareSide';
-import { compareRemedy, errorRemedy } from './errorRemedy';
+import { compareRemedy, withRemedy } from './errorRemedy';
 import { newId } from './ids';
 import { buildPrompt, titleFrom } from './prompt';
 
@@ -88,8 +88,7 @@ export async function runComparison(deps: CompareDeps, prompt: string, targets: 
     );
     const stats = sideStats(times, answer.usage, answer.stats, described[side].price);
     // Saved with the chat's fix (Continue in chat shows it there); the panel offers the ones that make sense in it.
-    const remedy = answer.error && errorRemedy(answer.error, described[side]);
-    if (answer.error && remedy) answer.error = { ...answer.error, remedy };
+    if (answer.error) answer.error = withRemedy(answer.error, described[side]);
     answer.stats = { ...answer.stats, ...pick(stats) };
     conversation.updatedAt = now();
     let saveError: string | undefined;

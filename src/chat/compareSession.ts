@@ -1,13 +1,13 @@
 // The Compare panel's state: at most one comparison running, and the conversations of the last one
 // (for "Continue in chat"). A new run first stops the one before, so two never write at once.
-import type { CompareTarget, SideIndex } from '../protocol/compareMessages';
+import type { CompareSideInfo, CompareTarget, SideIndex } from '../protocol/compareMessages';
 import { runComparison, type CompareDeps, type ComparisonResult } from './compare';
 
 export class CompareSession {
   private abort: AbortController | undefined;
   private done: Promise<unknown> = Promise.resolve();
-  private sideConversations: [string, string] | undefined;
-  private sideProviders: [string, string] | undefined;
+  /** The last comparison's sides, as its `started` message named them. */
+  private sides: readonly CompareSideInfo[] | undefined;
 
   constructor(private readonly deps: CompareDeps) {}
 
@@ -19,16 +19,12 @@ export class CompareSession {
     await this.stop();
     const abort = new AbortController();
     this.abort = abort;
-    this.sideConversations = undefined;
-    this.sideProviders = undefined;
+    this.sides = undefined;
     const post = this.deps.post;
     const deps: CompareDeps = {
       ...this.deps,
       post: (message) => {
-        if (message.type === 'started') {
-          this.sideConversations = [message.sides[0].conversationId, message.sides[1].conversationId];
-          this.sideProviders = [message.sides[0].providerId, message.sides[1].providerId];
-        }
+        if (message.type === 'started') this.sides = message.sides;
         post(message);
       },
     };
@@ -49,11 +45,11 @@ export class CompareSession {
 
   /** The conversation one side of the last comparison was saved as. */
   conversationId(side: SideIndex): string | undefined {
-    return this.sideConversations?.[side];
+    return this.sides?.[side]?.conversationId;
   }
 
   /** The provider one side of the last comparison asked (whose key a failed side's Set API Key sets). */
   providerId(side: SideIndex): string | undefined {
-    return this.sideProviders?.[side];
+    return this.sides?.[side]?.providerId;
   }
 }

@@ -19,6 +19,12 @@ export function errorRemedy(error: ErrorInfo, provider: Pick<ProviderOption, 'ke
   }
 }
 
+/** The error with its fix attached, where it has one. */
+export function withRemedy(error: ErrorInfo, provider: Pick<ProviderOption, 'keyed'> | undefined): ErrorInfo {
+  const remedy = errorRemedy(error, provider);
+  return remedy ? { ...error, remedy } : error;
+}
+
 /** The fix the Compare panel offers for a failed side: there each run starts afresh, so New Chat has no meaning. */
 export function compareRemedy(remedy: ErrorRemedy | undefined): Exclude<ErrorRemedy, 'newChat'> | undefined {
   return remedy === 'newChat' ? undefined : remedy;

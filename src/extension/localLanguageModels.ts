@@ -166,7 +166,7 @@ export class LocalLanguageModels implements vscode.LanguageModelChatProvider<Hea
     if (!model.localModel) return;
     const override = readSettings().local.modelPath.trim();
     if (override) {
-      const name = basename(override) || override;
+      const name = overrideName(override);
       throw vscode.LanguageModelError.NotFound(
         `${model.name} is not in use: hearth.local.modelPath is set, so Hearth's engine runs ${name} for every request. Pick ${name} in the model picker, or clear hearth.local.modelPath to use ${model.name}.`,
       );
@@ -192,7 +192,7 @@ export class LocalLanguageModels implements vscode.LanguageModelChatProvider<Hea
   private async candidates(): Promise<Candidate[]> {
     const override = readSettings().local.modelPath.trim();
     if (override) {
-      const name = basename(override) || override;
+      const name = overrideName(override);
       return [{ id: `folder:${name}`, name, family: name, version: 'local', dir: override, localModel: undefined, detail: 'hearth.local.modelPath' }];
     }
     const installed = await listInstalled(this.deps.modelsDir()).catch(() => []);
@@ -219,6 +219,11 @@ export class LocalLanguageModels implements vscode.LanguageModelChatProvider<Hea
     watcher.onDidDelete(() => this.changed.fire());
     this.watcher = watcher;
   }
+}
+
+/** How the model picker names the folder in hearth.local.modelPath. */
+function overrideName(override: string): string {
+  return basename(override) || override;
 }
 
 /** Registers the provider where the host has the API (older VS Code forks do not); undefined there. */

@@ -101,7 +101,7 @@ export class LocalProvider implements ChatProvider {
     const model = this.currentStatus.model;
     if (model) return [{ id: model.modelId, label: `${model.modelId} (${model.dtype}, ${model.device})`, contextWindow: model.contextWindow }];
     const path = this.modelPath(this.options.getSettings());
-    return path ? [{ id: path.split(/[\\/]/).filter(Boolean).pop() ?? path }] : [];
+    return path ? [{ id: folderName(path) }] : [];
   }
 
   /** Exact token count of these messages as the model will see them. */
@@ -353,7 +353,7 @@ export class LocalProvider implements ChatProvider {
   }
 }
 
-/** A model folder's last path segment, as the log names it. */
+/** A model folder's last path segment, as the log and the model list name it. */
 function folderName(modelPath: string): string {
   return modelPath.split(/[\\/]/).filter(Boolean).pop() ?? modelPath;
 }
