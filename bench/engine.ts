@@ -5,13 +5,14 @@
 //   npm run bench:engine -- --side hearth --model q4    # quick iteration: one side, one model (q4, q4-standard, fp32)
 //   npm run bench:engine -- --hearth-int4 int8          # Hearth with hearth.local.int4Compute = int8 (opt-in)
 //   npm run bench:engine -- --busy-cores 1              # one core kept busy by another process throughout
-//   npm run bench:engine -- --device webgpu [--model tiny] [--swiftshader]   # host/device bytes per token (bench/engine/deviceBench.ts)
+//   npm run bench:engine -- --device webgpu [--model tiny] [--software-gpu swiftshader|llvmpipe]   # host/device bytes per token (bench/engine/deviceBench.ts)
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Dtype } from '../models/qwen2Graph';
 import { ENGINE_MALLOC_ENV, engineHostEnv } from '../src/providers/local/engineHostEnv';
 import { resolveInt4Compute } from '../src/engine/int4Compute';
+import { isSoftwareAdapter } from '../scripts/lib/softwareGpu';
 import { runDeviceBench } from './engine/deviceBench';
 import { type BenchModel, bundleChild, EXTRA, FULL, parseModelKey, prepareModel, QUICK, runChild, startBusyCores } from './engine/harness';
 import { bestOf, roundByRound } from './engine/rounds';
@@ -137,11 +138,13 @@ async function main(): Promise<void> {
       'hearth-int4': { type: 'string' },
       'busy-cores': { type: 'string' },
       device: { type: 'string' },
-      swiftshader: { type: 'boolean' },
+      'software-gpu': { type: 'string' },
     },
   });
   if (values.device !== undefined && values.device !== 'cpu') {
-    await runDeviceBench({ device: values.device, model: values.model ?? 'q4', swiftshader: values.swiftshader ?? false, steps: Number(values.tokens ?? 8) });
+    const softwareGpu = values['software-gpu'];
+    if (softwareGpu !== undefined && !isSoftwareAdapter(softwareGpu)) throw new Error(`--software-gpu is swiftshader or llvmpipe, not '${softwareGpu}'.`);
+    await runDeviceBench({ device: values.device, model: values.model ?? 'q4', softwareGpu, steps: Number(values.tokens ?? 8) });
     return;
   }
   const threads = Number(values.threads ?? 2);

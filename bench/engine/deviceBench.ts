@@ -4,29 +4,38 @@
 // from the tensors the engine feeds and fetches in host memory (each counted as crossing, though
 // onnxruntime may use one on the host only: an upper bound) plus the Memcpy nodes onnxruntime runs
 // inside each run (from its profile, copyProfile.ts), so the numbers hold on any device; the speeds
-// are the device's own (meaningless on SwiftShader, a GPU in software; lowered a little by profiling).
+// are the device's own (meaningless on SwiftShader or llvmpipe, GPUs in software; lowered a little by profiling).
 import { join } from 'node:path';
 import { ensureModel, type TestModelName } from '../../models/testModels';
-import { swiftShaderEnv } from '../../scripts/lib/swiftShader';
+import { type SoftwareAdapter, softwareGpuEnv } from '../../scripts/lib/softwareGpu';
 import type { DeviceResult } from './deviceTypes';
 import { EXTRA, FULL, runChild } from './harness';
 
 export interface DeviceBenchOptions {
   device: string;
-  /** A --model key, or 'tiny' / 'tiny-standard' (the tiny GroupQueryAttention / standard-attention test models: what SwiftShader gets through in minutes). */
+  /** A --model key, or one of TINY's keys (the tiny test models: what a software GPU gets through in minutes). */
   model: string;
-  /** Run on SwiftShader (a Vulkan device in software) rather than the machine's own GPU. */
-  swiftshader: boolean;
+  /** Run on a Vulkan device in software (scripts/lib/softwareGpu.ts) rather than the machine's own GPU. */
+  softwareGpu?: SoftwareAdapter;
   steps: number;
 }
 
 const CONTEXTS = [200, 2000];
 
+/** float16 ones need an adapter with shader-f16 (llvmpipe, not SwiftShader). */
+const TINY: Record<string, TestModelName> = {
+  tiny: 'tiny-gqa-tjs',
+  'tiny-standard': 'tiny-standard-tjs',
+  'tiny-fp16': 'tiny-gqa-tjs-fp16',
+  'tiny-standard-fp16': 'tiny-standard-tjs-fp16',
+  'tiny-q4f16': 'tiny-gqa-tjs-q4f16',
+};
+
 function modelName(key: string): TestModelName {
-  if (key === 'tiny') return 'tiny-gqa-tjs';
-  if (key === 'tiny-standard') return 'tiny-standard-tjs';
+  const tiny = TINY[key];
+  if (tiny) return tiny;
   const model = [...FULL, ...EXTRA].find((m) => m.key === key);
-  if (!model) throw new Error(`--model is tiny, tiny-standard or one of ${[...FULL, ...EXTRA].map((m) => m.key).join(', ')}, not '${key}'.`);
+  if (!model) throw new Error(`--model is one of ${[...Object.keys(TINY), ...[...FULL, ...EXTRA].map((m) => m.key)].join(', ')}, not '${key}'.`);
   return model.name;
 }
 
@@ -34,7 +43,7 @@ export async function runDeviceBench(options: DeviceBenchOptions): Promise<void>
   const name = modelName(options.model);
   console.error(`Preparing ${name} ...`);
   const dir = await ensureModel(name);
-  const gpu = options.swiftshader ? swiftShaderEnv(process.env) : undefined;
+  const gpu = options.softwareGpu ? softwareGpuEnv(options.softwareGpu, process.env) : undefined;
   const child = join(__dirname, 'deviceChild.ts');
   const measure = async (kv: 'auto' | 'packed'): Promise<DeviceResult> => {
     console.error(`Measuring ${name} on ${options.device}, KV cache ${kv === 'auto' ? 'on the device (as shipped)' : 'copied through the host each step'} ...`);
@@ -78,7 +87,7 @@ export async function runDeviceBench(options: DeviceBenchOptions): Promise<void>
         logitsBytes: resident.logitsBytes,
         ...summary(resident),
         hostCopiedKv: summary(copied),
-        ...(options.swiftshader ? { swiftshader: true } : {}),
+        ...(options.softwareGpu ? { softwareGpu: options.softwareGpu } : {}),
       }),
     );
   } finally {

@@ -1,21 +1,28 @@
 // Names the GPU behind a WebGPU session for the status line. onnxruntime-node does not report the
 // adapter Dawn picked, so this is inferred: the backend from the platform, and on Linux the adapter
 // from the Vulkan driver named by VK_ICD_FILENAMES (SwiftShader in Hearth's tests) or else from the
-// PCI vendors of the machine's display devices.
+// PCI vendors of the machine's display devices. It also tells `auto` when WebGPU would only find a
+// software Vulkan driver (SwiftShader, Mesa's llvmpipe), which is far slower than onnxruntime's CPU.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const BACKENDS: Partial<Record<NodeJS.Platform, string>> = { linux: 'Vulkan', darwin: 'Metal', win32: 'D3D12' };
 const PCI_VENDORS: Record<string, string> = { '0x10de': 'NVIDIA', '0x1002': 'AMD', '0x8086': 'Intel', '0x1af4': 'virtio' };
 
+/** PCI vendors whose GPUs have hardware Vulkan drivers Dawn takes (onnxruntime's WebGPU ships for Linux x64 only). */
+const HARDWARE_VENDORS = new Set(['0x10de', '0x1002', '0x8086']);
+const SOFTWARE_ICD = /swiftshader|lvp|llvmpipe|lavapipe/i;
+
 export interface AdapterEnvironment {
   platform: NodeJS.Platform;
   icdFiles?: string;
   /** Folder of DRM devices (/sys/class/drm). */
   drmDir: string;
+  /** Where NVIDIA's driver shows itself without a DRM card (nvidia-drm not loaded): /proc/driver/nvidia. */
+  nvidiaProcDir?: string;
 }
 
-const hostEnvironment = (): AdapterEnvironment => ({ platform: process.platform, icdFiles: process.env['VK_ICD_FILENAMES'], drmDir: '/sys/class/drm' });
+const hostEnvironment = (): AdapterEnvironment => ({ platform: process.platform, icdFiles: process.env['VK_ICD_FILENAMES'], drmDir: '/sys/class/drm', nvidiaProcDir: '/proc/driver/nvidia' });
 
 /** e.g. "SwiftShader / Vulkan", "NVIDIA GPU / Vulkan", "Metal"; undefined for devices other than WebGPU. */
 export function describeAdapter(device: string, env: AdapterEnvironment = hostEnvironment()): string | undefined {
@@ -25,24 +32,49 @@ export function describeAdapter(device: string, env: AdapterEnvironment = hostEn
   return [adapter, backend].filter(Boolean).join(' / ') || 'unknown adapter';
 }
 
+/**
+ * Why `auto` should not try WebGPU here: on Linux, Dawn takes any Vulkan driver, and Mesa's llvmpipe
+ * (installed with mesa-vulkan-drivers on most desktops) answers where there is no GPU. Measured on a
+ * 2-core VM with the int4 benchmark model (Qwen2.5-0.5B's shapes): 2.1 tok/s decoding on llvmpipe
+ * (Mesa 25) against 48 on onnxruntime's CPU. Undefined where a GPU is found (or off Linux, where
+ * Dawn's D3D12/Metal adapters are the machine's own). `hearth.local.device: webgpu` still uses it.
+ */
+export function softwareOnlyReason(env: AdapterEnvironment = hostEnvironment()): string | undefined {
+  if (env.platform !== 'linux') return undefined;
+  const icds = env.icdFiles?.split(':').filter(Boolean) ?? [];
+  if (icds.length > 0) {
+    return icds.every((file) => SOFTWARE_ICD.test(basename(file)))
+      ? `WebGPU: VK_ICD_FILENAMES names only software Vulkan drivers (${icds.map((file) => basename(file, '.json')).join(', ')}), slower than the CPU; set hearth.local.device to webgpu to use them anyway`
+      : undefined;
+  }
+  if (drmVendorIds(env.drmDir).some((id) => HARDWARE_VENDORS.has(id))) return undefined;
+  if (env.nvidiaProcDir && existsSync(env.nvidiaProcDir)) return undefined;
+  return 'WebGPU: no NVIDIA, AMD or Intel GPU found (in /sys/class/drm); a software Vulkan driver would be slower than the CPU. Set hearth.local.device to webgpu to try it anyway';
+}
+
 function icdAdapter(icdFiles: string | undefined): string | undefined {
   const first = icdFiles?.split(':').find(Boolean);
   if (!first) return undefined;
   if (/swiftshader/i.test(first)) return 'SwiftShader (software)';
+  if (/lvp|llvmpipe|lavapipe/i.test(basename(first))) return 'llvmpipe (software)';
   return `Vulkan driver ${basename(first, '.json')}`;
 }
 
 function drmAdapter(drmDir: string): string | undefined {
+  const vendors = new Set(drmVendorIds(drmDir).map((id) => PCI_VENDORS[id] ?? `PCI vendor ${id}`));
+  return vendors.size > 0 ? `${[...vendors].join(' + ')} GPU` : undefined;
+}
+
+/** PCI vendor ids of the display devices (card0, card1, ...; not their connectors). */
+function drmVendorIds(drmDir: string): string[] {
   try {
-    const vendors = new Set<string>();
+    const ids: string[] = [];
     for (const card of readdirSync(drmDir)) {
       const file = join(drmDir, card, 'device', 'vendor');
-      if (!/^card\d+$/.test(card) || !existsSync(file)) continue;
-      const id = readFileSync(file, 'utf8').trim();
-      vendors.add(PCI_VENDORS[id] ?? `PCI vendor ${id}`);
+      if (/^card\d+$/.test(card) && existsSync(file)) ids.push(readFileSync(file, 'utf8').trim());
     }
-    return vendors.size > 0 ? `${[...vendors].join(' + ')} GPU` : undefined;
+    return ids;
   } catch {
-    return undefined;
+    return [];
   }
 }

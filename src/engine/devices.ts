@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import type { Device, SkippedDevice } from '../protocol/engine';
+import { softwareOnlyReason } from './adapterInfo';
 import { errorMessage, throwIfAborted } from './errors';
 
 export type ConcreteDevice = Exclude<Device, 'auto'>;
@@ -173,7 +174,8 @@ export async function openSession<T>(options: OpenSessionOptions<T>, signal?: Ab
   const create: CreateSession = options.createSession ?? ((model, sessionOptions) => (typeof model === 'string' ? InferenceSession.create(model, sessionOptions) : InferenceSession.create(model, sessionOptions)));
   for (const device of candidates) {
     throwIfAborted(signal);
-    const unavailable = unavailableReason(device) ?? (device === 'cuda' ? missingCudaLibrary() : undefined);
+    const unavailable =
+      unavailableReason(device) ?? (device === 'cuda' ? missingCudaLibrary() : undefined) ?? (device === 'webgpu' && options.requested === 'auto' ? softwareOnlyReason() : undefined);
     if (unavailable) {
       skipped.push({ device, reason: unavailable });
       continue;

@@ -1,11 +1,19 @@
 // Shared by the GPU tier: models loaded on WebGPU (failing loudly when there is no adapter) and
 // comparisons with the CPU.
 import * as assert from 'node:assert/strict';
+import { isSoftwareAdapter, SOFTWARE_ADAPTERS, type SoftwareAdapterInfo } from '../../scripts/lib/softwareGpu';
 import { loadModel, type LoadedModel, type LoadModelOptions } from '../../src/engine';
 
-/** The tier runs under scripts/runGpuTests.ts, which sets up SwiftShader; run directly it would test nothing. */
+/** The tier runs under scripts/runGpuTests.ts, which sets up a Vulkan driver; run directly it would test nothing. */
 export function requireGpuTier(): void {
-  if (process.env['HEARTH_GPU_TIER'] !== '1') throw new Error('Run the GPU tier with `npm run test:gpu` (scripts/runGpuTests.ts sets up SwiftShader).');
+  if (process.env['HEARTH_GPU_TIER'] !== '1') throw new Error('Run the GPU tier with `npm run test:gpu` (scripts/runGpuTests.ts sets up SwiftShader and llvmpipe).');
+}
+
+/** The software Vulkan device this run of the tier is on (HEARTH_GPU_ADAPTER, set by scripts/runGpuTests.ts). */
+export function gpuAdapter(): SoftwareAdapterInfo & { name: string } {
+  const name = process.env['HEARTH_GPU_ADAPTER'] ?? '';
+  if (!isSoftwareAdapter(name)) throw new Error(`HEARTH_GPU_ADAPTER is '${name}': run the GPU tier with \`npm run test:gpu\`.`);
+  return { name, ...SOFTWARE_ADAPTERS[name] };
 }
 
 /** A model on WebGPU; throws with onnxruntime's reasons when it landed anywhere else. */
@@ -15,7 +23,7 @@ export async function loadOnWebGpu(dir: string, options: LoadModelOptions = {}):
   if (model.info.device !== 'webgpu') {
     await model.dispose();
     const reasons = model.info.skippedDevices.map((s) => s.reason).join('; ');
-    assert.fail(`No WebGPU adapter through SwiftShader (VK_ICD_FILENAMES=${process.env['VK_ICD_FILENAMES'] ?? ''}): ${reasons}`);
+    assert.fail(`No WebGPU adapter through ${process.env['HEARTH_GPU_ADAPTER'] ?? '?'} (VK_ICD_FILENAMES=${process.env['VK_ICD_FILENAMES'] ?? ''}): ${reasons}`);
   }
   return model;
 }

@@ -4,7 +4,7 @@
 // when the engine host starts, so the environment is set in this process (the extension host) before
 // the device setting restarts the engine, and restored afterwards.
 import * as assert from 'node:assert/strict';
-import { swiftShaderEnv } from '../../scripts/lib/swiftShader';
+import { softwareGpuEnv } from '../../scripts/lib/softwareGpu';
 import { type ChatSession, is, openChat, printTranscriptIfFailed, startTurn } from './support/hearth';
 
 const VULKAN_KEYS = ['VK_ICD_FILENAMES', 'XDG_RUNTIME_DIR', 'LD_LIBRARY_PATH'] as const;
@@ -12,12 +12,12 @@ const VULKAN_KEYS = ['VK_ICD_FILENAMES', 'XDG_RUNTIME_DIR', 'LD_LIBRARY_PATH'] a
 describe('chat with the local demo model on WebGPU (SwiftShader)', function () {
   this.timeout(180_000);
   let chat: ChatSession | undefined;
-  let gpu: ReturnType<typeof swiftShaderEnv> | undefined;
+  let gpu: ReturnType<typeof softwareGpuEnv> | undefined;
   const saved = new Map<string, string | undefined>();
 
   before(async () => {
     // Throws, saying how to install it, when SwiftShader is missing: this test never skips.
-    gpu = swiftShaderEnv(process.env);
+    gpu = softwareGpuEnv('swiftshader', process.env);
     for (const key of VULKAN_KEYS) {
       saved.set(key, process.env[key]);
       process.env[key] = gpu.env[key];

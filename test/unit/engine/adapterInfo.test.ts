@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeAdapter } from '../../../src/engine/adapterInfo';
+import { describeAdapter, softwareOnlyReason } from '../../../src/engine/adapterInfo';
 import { CUDA_HINT, failureReason, missingCudaLibrary, onnxruntimeBinDir } from '../../../src/engine/devices';
 
 describe('describeAdapter', () => {
@@ -29,6 +29,54 @@ describe('describeAdapter', () => {
 
   it('says nothing for devices other than WebGPU', () => {
     assert.equal(describeAdapter('cpu', { platform: 'linux', drmDir: drm }), undefined);
+  });
+
+  it("names Mesa's llvmpipe from its driver file", () => {
+    assert.equal(describeAdapter('webgpu', { platform: 'linux', icdFiles: '/usr/share/vulkan/icd.d/lvp_icd.json', drmDir: drm }), 'llvmpipe (software) / Vulkan');
+  });
+});
+
+describe('softwareOnlyReason (whether auto skips WebGPU)', () => {
+  let root: string;
+  const card = (name: string, vendor: string): string => {
+    const dir = join(root, name);
+    mkdirSync(join(dir, 'card0', 'device'), { recursive: true });
+    writeFileSync(join(dir, 'card0', 'device', 'vendor'), `${vendor}\n`);
+    return dir;
+  };
+  before(() => (root = mkdtempSync(join(tmpdir(), 'hearth-drm-auto-'))));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('tries WebGPU where an NVIDIA, AMD or Intel GPU is a display device', () => {
+    for (const vendor of ['0x10de', '0x1002', '0x8086']) {
+      assert.equal(softwareOnlyReason({ platform: 'linux', drmDir: card(`gpu-${vendor}`, vendor) }), undefined, vendor);
+    }
+  });
+
+  it("skips it where only a VM's display adapter (or none) is, saying how to use WebGPU anyway", () => {
+    for (const drmDir of [card('qemu', '0x1234'), join(root, 'none')]) {
+      const reason = softwareOnlyReason({ platform: 'linux', drmDir, nvidiaProcDir: join(root, 'no-nvidia') }) ?? '';
+      assert.match(reason, /^WebGPU: no NVIDIA, AMD or Intel GPU found .*slower than the CPU\. Set hearth\.local\.device to webgpu/);
+    }
+  });
+
+  it("tries it where NVIDIA's driver runs without a DRM card", () => {
+    const proc = join(root, 'proc-nvidia');
+    mkdirSync(proc);
+    assert.equal(softwareOnlyReason({ platform: 'linux', drmDir: join(root, 'none'), nvidiaProcDir: proc }), undefined);
+  });
+
+  it('follows VK_ICD_FILENAMES: only software drivers named are skipped', () => {
+    const nvidia = card('nvidia-with-icd', '0x10de');
+    const lvp = softwareOnlyReason({ platform: 'linux', icdFiles: '/usr/share/vulkan/icd.d/lvp_icd.json', drmDir: nvidia }) ?? '';
+    assert.match(lvp, /^WebGPU: VK_ICD_FILENAMES names only software Vulkan drivers \(lvp_icd\)/);
+    assert.match(softwareOnlyReason({ platform: 'linux', icdFiles: '/usr/lib/chromium/vk_swiftshader_icd.json:', drmDir: nvidia }) ?? '', /vk_swiftshader_icd/);
+    assert.equal(softwareOnlyReason({ platform: 'linux', icdFiles: '/usr/share/vulkan/icd.d/nvidia_icd.json', drmDir: join(root, 'none') }), undefined);
+  });
+
+  it("leaves Windows and macOS alone (Dawn's D3D12 and Metal adapters are the machine's own)", () => {
+    assert.equal(softwareOnlyReason({ platform: 'win32', drmDir: join(root, 'none') }), undefined);
+    assert.equal(softwareOnlyReason({ platform: 'darwin', drmDir: join(root, 'none') }), undefined);
   });
 });
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { InferenceSession } from 'onnxruntime-node';
 import { loadModel } from '../../../src/engine';
-import { deviceCandidates, failureReason, physicalCores, sessionOptionsFor, unavailableReason } from '../../../src/engine/devices';
+import { type CreateSession, deviceCandidates, failureReason, physicalCores, sessionOptionsFor, unavailableReason } from '../../../src/engine/devices';
 import { answer, greedy, modelDir } from './engineTestSupport';
 
 describe('devices', () => {
@@ -44,21 +45,47 @@ describe('devices', () => {
     assert.ok(physicalCores() >= 1);
   });
 
-  it(`falls back to the CPU when the requested device does not work here (${process.platform})`, async function () {
+  it('falls back to the CPU when the requested device fails to open, with its reason', async function () {
     this.timeout(30000);
-    const model = await loadModel(await modelDir('tiny-standard-tjs'), { device: 'webgpu' });
+    const tried: string[] = [];
+    const createSession: CreateSession = (model, options) => {
+      const provider = String(options.executionProviders?.[0]);
+      tried.push(provider);
+      if (provider === 'webgpu') return Promise.reject(new Error('webgpu_context.cc:136 lambda was false. Failed to get a WebGPU adapter: No supported adapters'));
+      return typeof model === 'string' ? InferenceSession.create(model, options) : InferenceSession.create(model, options);
+    };
+    const model = await loadModel(await modelDir('tiny-standard-tjs'), { device: 'webgpu', createSession });
     try {
-      if (model.info.device === 'webgpu') this.skip(); // a machine with a WebGPU adapter
+      assert.deepEqual(tried, ['webgpu', 'cpu']);
       assert.equal(model.info.device, 'cpu');
       assert.equal(model.info.requestedDevice, 'webgpu');
-      assert.equal(model.info.skippedDevices.length, 1);
-      assert.equal(model.info.skippedDevices[0]?.device, 'webgpu');
-      assert.match(model.info.skippedDevices[0]?.reason ?? '', /^WebGPU: \S/);
+      assert.deepEqual(model.info.skippedDevices, [{ device: 'webgpu', reason: 'WebGPU: Failed to get a WebGPU adapter: No supported adapters' }]);
       const a = await answer(model, { messages: [{ role: 'user', content: 'hi' }], maxNewTokens: 5, minNewTokens: 5, sampling: greedy });
       assert.equal(a.result.stats.device, 'cpu');
       assert.equal(a.result.usage.completionTokens, 5);
     } finally {
       await model.dispose();
+    }
+  });
+
+  it('auto does not open WebGPU on a software Vulkan driver, and says why', async function () {
+    if (process.platform !== 'linux') this.skip(); // the check is Linux's (softwareOnlyReason)
+    const tried: string[] = [];
+    const createSession: CreateSession = (model, options) => {
+      tried.push(String(options.executionProviders?.[0]));
+      return typeof model === 'string' ? InferenceSession.create(model, options) : InferenceSession.create(model, options);
+    };
+    const saved = process.env['VK_ICD_FILENAMES'];
+    process.env['VK_ICD_FILENAMES'] = '/usr/share/vulkan/icd.d/lvp_icd.json';
+    try {
+      const model = await loadModel(await modelDir('tiny-standard-tjs'), { device: 'auto', createSession });
+      await model.dispose();
+      assert.deepEqual(tried, ['cpu']);
+      const webgpu = model.info.skippedDevices.find((s) => s.device === 'webgpu');
+      assert.match(webgpu?.reason ?? '', /^WebGPU: VK_ICD_FILENAMES names only software Vulkan drivers \(lvp_icd\)/);
+    } finally {
+      if (saved === undefined) delete process.env['VK_ICD_FILENAMES'];
+      else process.env['VK_ICD_FILENAMES'] = saved;
     }
   });
 
