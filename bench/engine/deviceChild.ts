@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { InferenceSession } from 'onnxruntime-node';
 import { loadModel } from '../../src/engine';
 import type { ForwardResult } from '../../src/engine/decoderSession';
 import type { Device } from '../../src/protocol/engine';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     dtype: model.info.dtype,
     kvLayout: decoder.kvLayout,
     skipped: model.info.skippedDevices.map((s) => s.reason),
-    logitsBytes: 4 * (decoder.io.vocabSize ?? 0),
+    logitsBytes: logitsElementBytes(decoder.session, decoder.io.logits) * (decoder.io.vocabSize ?? 0),
     contexts: [],
   };
   /** Per context, the runs (forward passes) this script made before its decode steps, and the engine's counts over them. */
@@ -74,3 +75,9 @@ main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });
+
+/** float16 exports (fp16, q4f16) return float16 logits. */
+function logitsElementBytes(session: InferenceSession, name: string): number {
+  const meta = session.outputMetadata.find((m) => m.name === name);
+  return meta?.isTensor && meta.type === 'float16' ? 2 : 4;
+}
