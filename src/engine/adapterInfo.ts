@@ -1,9 +1,11 @@
 // Names the GPU behind a WebGPU session for the status line. onnxruntime-node does not report the
-// adapter Dawn picked, so this is inferred: the backend from the platform, and on Linux the adapter
-// from the Vulkan driver named by VK_ICD_FILENAMES (SwiftShader in Hearth's tests) or else from the
-// PCI vendors of the machine's display devices. It also tells `auto` when WebGPU would only find a
+// adapter Dawn picked, so this is inferred: the backend from the platform; on Linux the adapter from
+// the Vulkan driver named by VK_ICD_FILENAMES (SwiftShader or llvmpipe in Hearth's tests), else
+// NVIDIA's driver's GPU names and the PCI vendors of the machine's display devices; on macOS the
+// Apple chip. Windows says D3D12 only (naming its GPU would need a WMI query). It also tells `auto` when WebGPU would only find a
 // software Vulkan driver (SwiftShader, Mesa's llvmpipe), which is far slower than onnxruntime's CPU.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
 
 const BACKENDS: Partial<Record<NodeJS.Platform, string>> = { linux: 'Vulkan', darwin: 'Metal', win32: 'D3D12' };
@@ -18,17 +20,33 @@ export interface AdapterEnvironment {
   icdFiles?: string;
   /** Folder of DRM devices (/sys/class/drm). */
   drmDir: string;
-  /** Where NVIDIA's driver shows itself without a DRM card (nvidia-drm not loaded): /proc/driver/nvidia. */
+  /**
+   * NVIDIA's driver folder (/proc/driver/nvidia): it is there even without a DRM card (nvidia-drm not
+   * loaded), and gpus/<bus id>/information names each GPU ("Model: NVIDIA GeForce RTX 4070").
+   */
   nvidiaProcDir?: string;
+  /** os.cpus()[0].model: on Apple silicon the GPU is the chip's ("Apple M2 Pro"). */
+  cpuModel?: string;
 }
 
-const hostEnvironment = (): AdapterEnvironment => ({ platform: process.platform, icdFiles: process.env['VK_ICD_FILENAMES'], drmDir: '/sys/class/drm', nvidiaProcDir: '/proc/driver/nvidia' });
+const hostEnvironment = (): AdapterEnvironment => ({
+  platform: process.platform,
+  icdFiles: process.env['VK_ICD_FILENAMES'],
+  drmDir: '/sys/class/drm',
+  nvidiaProcDir: '/proc/driver/nvidia',
+  cpuModel: cpus()[0]?.model,
+});
 
-/** e.g. "SwiftShader / Vulkan", "NVIDIA GPU / Vulkan", "Metal"; undefined for devices other than WebGPU. */
+/** e.g. "NVIDIA GeForce RTX 4070 / Vulkan", "SwiftShader (software) / Vulkan", "Apple M2 / Metal"; undefined for devices other than WebGPU. */
 export function describeAdapter(device: string, env: AdapterEnvironment = hostEnvironment()): string | undefined {
   if (device !== 'webgpu') return undefined;
   const backend = BACKENDS[env.platform];
-  const adapter = env.platform === 'linux' ? (icdAdapter(env.icdFiles) ?? drmAdapter(env.drmDir)) : undefined;
+  const adapter =
+    env.platform === 'linux'
+      ? (icdAdapter(env.icdFiles) ?? linuxGpus(env))
+      : env.platform === 'darwin' && env.cpuModel?.startsWith('Apple ')
+        ? env.cpuModel.trim()
+        : undefined;
   return [adapter, backend].filter(Boolean).join(' / ') || 'unknown adapter';
 }
 
@@ -60,9 +78,25 @@ function icdAdapter(icdFiles: string | undefined): string | undefined {
   return `Vulkan driver ${basename(first, '.json')}`;
 }
 
-function drmAdapter(drmDir: string): string | undefined {
-  const vendors = new Set(drmVendorIds(drmDir).map((id) => PCI_VENDORS[id] ?? `PCI vendor ${id}`));
-  return vendors.size > 0 ? `${[...vendors].join(' + ')} GPU` : undefined;
+/** NVIDIA GPUs by their model names, other display devices by vendor: "NVIDIA GeForce RTX 4070 + Intel GPU". */
+function linuxGpus(env: AdapterEnvironment): string | undefined {
+  const nvidia = env.nvidiaProcDir ? nvidiaModels(env.nvidiaProcDir) : [];
+  const vendors = new Set(drmVendorIds(env.drmDir).map((id) => PCI_VENDORS[id] ?? `PCI vendor ${id}`));
+  if (nvidia.length > 0) vendors.delete('NVIDIA');
+  const others = vendors.size > 0 ? `${[...vendors].join(' + ')} GPU` : '';
+  return [...nvidia, others].filter(Boolean).join(' + ') || undefined;
+}
+
+function nvidiaModels(procDir: string): string[] {
+  try {
+    const gpusDir = join(procDir, 'gpus');
+    return readdirSync(gpusDir).flatMap((bus) => {
+      const model = /^Model:\s*(.+)$/m.exec(readFileSync(join(gpusDir, bus, 'information'), 'utf8'))?.[1]?.trim();
+      return model ? [model] : [];
+    });
+  } catch {
+    return [];
+  }
 }
 
 /** PCI vendor ids of the display devices (card0, card1, ...; not their connectors). */

@@ -27,6 +27,26 @@ describe('describeAdapter', () => {
     assert.equal(describeAdapter('webgpu', { platform: 'linux', drmDir: join(drm, 'missing') }), 'Vulkan');
   });
 
+  it("names NVIDIA GPUs by the model their driver reports, and other display devices by vendor", () => {
+    const proc = join(drm, 'proc-nvidia');
+    mkdirSync(join(proc, 'gpus', '0000:01:00.0'), { recursive: true });
+    writeFileSync(join(proc, 'gpus', '0000:01:00.0', 'information'), 'Model: \t\t NVIDIA GeForce RTX 4070\nIRQ:   \t\t 150\nGPU UUID: \t GPU-1234\n');
+    assert.equal(describeAdapter('webgpu', { platform: 'linux', drmDir: drm, nvidiaProcDir: proc }), 'NVIDIA GeForce RTX 4070 / Vulkan');
+    mkdirSync(join(drm, 'card1', 'device'), { recursive: true });
+    writeFileSync(join(drm, 'card1', 'device', 'vendor'), '0x8086\n');
+    try {
+      assert.equal(describeAdapter('webgpu', { platform: 'linux', drmDir: drm, nvidiaProcDir: proc }), 'NVIDIA GeForce RTX 4070 + Intel GPU / Vulkan');
+      assert.equal(describeAdapter('webgpu', { platform: 'linux', drmDir: drm, nvidiaProcDir: join(drm, 'no-nvidia') }), 'NVIDIA + Intel GPU / Vulkan');
+    } finally {
+      rmSync(join(drm, 'card1'), { recursive: true });
+    }
+  });
+
+  it('names the Apple chip on macOS', () => {
+    assert.equal(describeAdapter('webgpu', { platform: 'darwin', drmDir: drm, cpuModel: 'Apple M2 Pro' }), 'Apple M2 Pro / Metal');
+    assert.equal(describeAdapter('webgpu', { platform: 'darwin', drmDir: drm, cpuModel: 'Intel(R) Core(TM) i7-9750H CPU @ 2.60GHz' }), 'Metal');
+  });
+
   it('says nothing for devices other than WebGPU', () => {
     assert.equal(describeAdapter('cpu', { platform: 'linux', drmDir: drm }), undefined);
   });
