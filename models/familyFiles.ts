@@ -2,6 +2,7 @@
 // generation_config.json (transformers.js layout) or genai_config.json (onnxruntime-genai layout),
 // with the family's published field names and the tiny model's dimensions.
 import type { FamilySpec } from './families';
+import { genaiConfigJson } from './genaiConfigJson';
 import type { Dtype } from './qwen2Graph';
 import { buildFamilyTokenizerFiles, type FamilyTokenizerFiles } from './tokenizer/tokenizerFiles';
 
@@ -41,49 +42,21 @@ function configJson(f: FamilySpec, t: FamilyTokenizerFiles, tjsFiles: { external
 }
 
 function genaiConfig(f: FamilySpec, t: FamilyTokenizerFiles): object {
-  const s = f.shape;
   const genai = f.genai;
   if (!genai) throw new Error(`${f.label} is not published in the onnxruntime-genai layout.`);
-  return {
-    model: {
-      bos_token_id: t.idOf(genai.bos),
-      context_length: s.maxPositions,
-      decoder: {
-        session_options: { log_id: 'onnxruntime-genai', provider_options: [] },
-        filename: 'model.onnx',
-        head_size: s.headDim,
-        hidden_size: s.hiddenSize,
-        // GroupQueryAttention models take positions from the attention mask: no position_ids.
-        inputs: {
-          input_ids: 'input_ids',
-          attention_mask: 'attention_mask',
-          past_key_names: 'past_key_values.%d.key',
-          past_value_names: 'past_key_values.%d.value',
-        },
-        outputs: { logits: 'logits', present_key_names: 'present.%d.key', present_value_names: 'present.%d.value' },
-        num_attention_heads: s.numHeads,
-        num_hidden_layers: s.numLayers,
-        num_key_value_heads: s.numKvHeads,
-      },
-      eos_token_id: genai.eos.map(t.idOf),
-      pad_token_id: t.idOf(genai.pad),
-      type: genai.type,
-      vocab_size: s.vocabSize,
-    },
-    search: {
-      diversity_penalty: 0,
-      early_stopping: true,
-      length_penalty: 1,
-      max_length: s.maxPositions,
-      min_length: 0,
-      no_repeat_ngram_size: 0,
-      num_beams: 1,
-      num_return_sequences: 1,
-      // As published; Hearth sizes its own KV buffers either way.
-      past_present_share_buffer: true,
-      ...genai.search,
-    },
-  };
+  return genaiConfigJson({
+    shape: f.shape,
+    filename: 'model.onnx',
+    bos: t.idOf(genai.bos),
+    eos: genai.eos.map(t.idOf),
+    pad: t.idOf(genai.pad),
+    type: genai.type,
+    // GroupQueryAttention models take positions from the attention mask: no position_ids.
+    positionIds: false,
+    // As published; Hearth sizes its own KV buffers either way.
+    pastPresentShareBuffer: true,
+    search: genai.search,
+  });
 }
 
 function readme(f: FamilySpec, layout: string, seed: number): string {

@@ -1,4 +1,5 @@
 // The JSON side files of a model folder, in the two layouts Hearth loads.
+import { genaiConfigJson } from './genaiConfigJson';
 import type { Attention, Dtype } from './qwen2Graph';
 import type { ModelShape, ShapeName } from './shapes';
 import type { TokenizerFiles } from './tokenizer/tokenizerFiles';
@@ -63,48 +64,19 @@ export function generationConfig(f: FolderFacts): object {
 }
 
 export function genaiConfig(f: FolderFacts, onnxFile: string): object {
-  const s = f.shape;
   const { endOfText, imEnd } = f.tokenizer.ids;
-  return {
-    model: {
-      bos_token_id: endOfText,
-      context_length: s.maxPositions,
-      decoder: {
-        session_options: { log_id: 'onnxruntime-genai', provider_options: [] },
-        filename: onnxFile,
-        head_size: s.headDim,
-        hidden_size: s.hiddenSize,
-        inputs: {
-          input_ids: 'input_ids',
-          attention_mask: 'attention_mask',
-          ...(f.attention === 'standard' ? { position_ids: 'position_ids' } : {}),
-          past_key_names: 'past_key_values.%d.key',
-          past_value_names: 'past_key_values.%d.value',
-        },
-        outputs: { logits: 'logits', present_key_names: 'present.%d.key', present_value_names: 'present.%d.value' },
-        num_attention_heads: s.numHeads,
-        num_hidden_layers: s.numLayers,
-        num_key_value_heads: s.numKvHeads,
-      },
-      eos_token_id: [imEnd, endOfText],
-      pad_token_id: endOfText,
-      type: 'qwen2',
-      vocab_size: s.vocabSize,
-    },
-    search: {
-      diversity_penalty: 0,
-      early_stopping: true,
-      length_penalty: 1,
-      max_length: s.maxPositions,
-      min_length: 0,
-      no_repeat_ngram_size: 0,
-      num_beams: 1,
-      num_return_sequences: 1,
-      // The KV cache grows with each step (past and present are separate buffers).
-      past_present_share_buffer: false,
-      ...searchDefaults(f.shapeName),
-    },
-  };
+  return genaiConfigJson({
+    shape: f.shape,
+    filename: onnxFile,
+    bos: endOfText,
+    eos: [imEnd, endOfText],
+    pad: endOfText,
+    type: 'qwen2',
+    positionIds: f.attention === 'standard',
+    // The KV cache grows with each step (past and present are separate buffers).
+    pastPresentShareBuffer: false,
+    search: searchDefaults(f.shapeName),
+  });
 }
 
 export function folderReadme(f: FolderFacts, layout: string, seed: number): string {
