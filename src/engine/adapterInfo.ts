@@ -2,8 +2,9 @@
 // adapter Dawn picked, so this is inferred: the backend from the platform; on Linux the adapter from
 // the Vulkan driver named by VK_ICD_FILENAMES (SwiftShader or llvmpipe in Hearth's tests), else
 // NVIDIA's driver's GPU names and the PCI vendors of the machine's display devices; on macOS the
-// Apple chip. Windows says D3D12 only (naming its GPU would need a WMI query). It also tells `auto` when WebGPU would only find a
-// software Vulkan driver (SwiftShader, Mesa's llvmpipe), which is far slower than onnxruntime's CPU.
+// Apple chip. Windows says D3D12 only (naming its GPU would need a WMI query). It also tells `auto`
+// when WebGPU would only find a software Vulkan driver (SwiftShader, Mesa's llvmpipe), which is far
+// slower than onnxruntime's CPU.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
@@ -13,7 +14,9 @@ const PCI_VENDORS: Record<string, string> = { '0x10de': 'NVIDIA', '0x1002': 'AMD
 
 /** PCI vendors whose GPUs have hardware Vulkan drivers Dawn takes (onnxruntime's WebGPU ships for Linux x64 only). */
 const HARDWARE_VENDORS = new Set(['0x10de', '0x1002', '0x8086']);
-const SOFTWARE_ICD = /swiftshader|lvp|llvmpipe|lavapipe/i;
+const SWIFTSHADER_ICD = /swiftshader/i;
+const LLVMPIPE_ICD = /lvp|llvmpipe|lavapipe/i;
+const isSoftwareIcd = (file: string): boolean => SWIFTSHADER_ICD.test(basename(file)) || LLVMPIPE_ICD.test(basename(file));
 
 export interface AdapterEnvironment {
   platform: NodeJS.Platform;
@@ -61,7 +64,7 @@ export function softwareOnlyReason(env: AdapterEnvironment = hostEnvironment()):
   if (env.platform !== 'linux') return undefined;
   const icds = env.icdFiles?.split(':').filter(Boolean) ?? [];
   if (icds.length > 0) {
-    return icds.every((file) => SOFTWARE_ICD.test(basename(file)))
+    return icds.every(isSoftwareIcd)
       ? `WebGPU: VK_ICD_FILENAMES names only software Vulkan drivers (${icds.map((file) => basename(file, '.json')).join(', ')}), slower than the CPU; set hearth.local.device to webgpu to use them anyway`
       : undefined;
   }
@@ -73,8 +76,8 @@ export function softwareOnlyReason(env: AdapterEnvironment = hostEnvironment()):
 function icdAdapter(icdFiles: string | undefined): string | undefined {
   const first = icdFiles?.split(':').find(Boolean);
   if (!first) return undefined;
-  if (/swiftshader/i.test(first)) return 'SwiftShader (software)';
-  if (/lvp|llvmpipe|lavapipe/i.test(basename(first))) return 'llvmpipe (software)';
+  if (SWIFTSHADER_ICD.test(basename(first))) return 'SwiftShader (software)';
+  if (LLVMPIPE_ICD.test(basename(first))) return 'llvmpipe (software)';
   return `Vulkan driver ${basename(first, '.json')}`;
 }
 
