@@ -542,13 +542,22 @@ class ThinkingClock {
   }
 }
 
+/** `key` of the conversation's last answer that has one. */
+function lastAnswerValue<K extends 'stats' | 'usage'>(conversation: Conversation, key: K): StoredMessage[K] | undefined {
+  for (let i = conversation.messages.length - 1; i >= 0; i--) {
+    const message = conversation.messages[i];
+    if (message?.role === 'assistant' && message[key]) return message[key];
+  }
+  return undefined;
+}
+
 function lastAnswerStats(conversation: Conversation): AnswerStats | undefined {
-  return [...conversation.messages].reverse().find((m) => m.role === 'assistant' && m.stats)?.stats;
+  return lastAnswerValue(conversation, 'stats');
 }
 
 /** The tokens the conversation's last measured answer filled (prompt and answer); none before one was measured. */
 function measuredContext(conversation: Conversation): number | undefined {
-  const usage = [...conversation.messages].reverse().find((m) => m.role === 'assistant' && m.usage)?.usage;
+  const usage = lastAnswerValue(conversation, 'usage');
   return usage ? usage.promptTokens + usage.completionTokens : undefined;
 }
 

@@ -10,7 +10,8 @@ import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
 
 const BACKENDS: Partial<Record<NodeJS.Platform, string>> = { linux: 'Vulkan', darwin: 'Metal', win32: 'D3D12' };
-const PCI_VENDORS: Record<string, string> = { '0x10de': 'NVIDIA', '0x1002': 'AMD', '0x8086': 'Intel', '0x1af4': 'virtio' };
+/** Display devices' PCI vendor ids (sysfs `vendor` files); the catalog's GPU probe names cards by them too. */
+export const PCI_VENDORS: Readonly<Record<string, string>> = { '0x10de': 'NVIDIA', '0x1002': 'AMD', '0x8086': 'Intel', '0x1af4': 'virtio' };
 
 /** PCI vendors whose GPUs have hardware Vulkan drivers Dawn takes (onnxruntime's WebGPU ships for Linux x64 only). */
 const HARDWARE_VENDORS = new Set(['0x10de', '0x1002', '0x8086']);

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { arch, cpus, platform } from 'node:os';
 import { join } from 'node:path';
+import { PCI_VENDORS } from '../engine/adapterInfo';
 
 export interface GpuInfo {
   name: string;
@@ -41,7 +42,6 @@ const GiB = 1024 * MiB;
  * the GPU can also use RAM beyond it. Below this the sysfs figure is treated as unknown.
  */
 const MIN_DEDICATED_BYTES = 2 * GiB;
-const PCI_VENDORS: Record<string, string> = { '0x1002': 'AMD', '0x8086': 'Intel', '0x10de': 'NVIDIA' };
 
 export const runCommand: CommandRunner = (file, args, signal) =>
   new Promise((resolve, reject) => {
